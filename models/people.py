@@ -1,0 +1,24 @@
+"""Agencies and people. Shared by every plan in a deployment: one police force, one person."""
+
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Agency(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    # council, police, nhs, education, voluntary, neighbouring_area, other (see plan/vocab.py)
+    kind: str = Field(max_length=40)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, unique=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    # admin, chair, owner, contributor, viewer (see plan/vocab.py)
+    role: str = Field(default="viewer", max_length=20)
+    cleared_for_restricted: bool = Field(default=False)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

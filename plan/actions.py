@@ -1,0 +1,258 @@
+"""Finding actions: filtered lists, RAG counts (in SQL), and one action's detail with history.
+
+Restricted actions count in every total, but their detail (title, description, owner,
+commentary) reaches only users cleared for restricted items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, exists, false, func, literal, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from models import (
+    Action,
+    ActionBoard,
+    ActionPartner,
+    Agency,
+    Board,
+    Measure,
+    MeasureValue,
+    Objective,
+    Person,
+    StatusUpdate,
+    Theme,
+)
+from plan.errors import NotFound
+from plan.identity import Actor
+from plan.vocab import FINISHED_STATUSES, RAG_LABELS, DeliveryStatus, Rag
+
+RESTRICTED_TITLE = "Restricted action: detail shown only to cleared users"
+RESTRICTED_TEXT = "Restricted"
+
+
+@dataclass
+class ActionFilter:
+    """What the Actions page filters by. Empty means no filter on that field."""
+
+    themes: list[str] = field(default_factory=list)
+    owner: str = ""
+    agencies: list[str] = field(default_factory=list)  # lead or partner
+    boards: list[str] = field(default_factory=list)  # board codes
+    rags: list[str] = field(default_factory=list)
+    overdue_only: bool = False
+    text: str = ""
+    include_demo: bool = True
+
+
+def overdue_condition(today: date) -> ColumnElement[bool]:
+    """Past its current due date and not finished (complete or closed)."""
+    return and_(
+        Action.current_due_date.is_not(None),
+        Action.current_due_date < today,
+        Action.delivery_status.not_in([s.value for s in FINISHED_STATUSES]),
+    )
+
+
+def _visible_detail(user: Actor) -> ColumnElement[bool]:
+    """True where this user may see an action's detail."""
+    return literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+
+
+def _where(user: Actor, plan_id: int, filters: ActionFilter, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Action.plan_id == plan_id]
+    if not filters.include_demo:
+        conditions.append(Action.is_demo.is_(False))
+    if filters.themes:
+        conditions.append(Action.theme_id.in_(
+            select(Theme.id).where(Theme.plan_id == plan_id, Theme.name.in_(filters.themes))))
+    if filters.rags:
+        conditions.append(Action.rag.in_(filters.rags))
+    if filters.overdue_only:
+        conditions.append(overdue_condition(today))
+    if filters.agencies:
+        agency_ids = select(Agency.id).where(Agency.name.in_(filters.agencies))
+        conditions.append(or_(
+            Action.lead_agency_id.in_(agency_ids),
+            exists().where(ActionPartner.action_id == Action.id, ActionPartner.agency_id.in_(agency_ids)),
+        ))
+    if filters.boards:
+        conditions.append(exists().where(
+            ActionBoard.action_id == Action.id,
+            ActionBoard.board_id.in_(select(Board.id).where(Board.plan_id == plan_id,
+                                                            Board.code.in_(filters.boards)))))
+    # Owner and free text search restricted detail, so they match only what the user may see.
+    if filters.owner.strip():
+        pattern = f"%{_escape_like(filters.owner.strip().lower())}%"
+        conditions.append(and_(_visible_detail(user), or_(
+            func.lower(Action.lead_owner).like(pattern, escape="\\"),
+            Action.owner_person_id.in_(select(Person.id).where(func.lower(Person.name).like(pattern, escape="\\"))),
+        )))
+    if filters.text.strip():
+        pattern = f"%{_escape_like(filters.text.strip().lower())}%"
+        detail = or_(func.lower(Action.title).like(pattern, escape="\\"),
+                     func.lower(Action.description).like(pattern, escape="\\"),
+                     func.lower(Action.lead_owner).like(pattern, escape="\\"))
+        conditions.append(or_(func.lower(Action.ref).like(pattern, escape="\\"),
+                              and_(_visible_detail(user), detail)))
+    return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_actions(session: Session, *, user: Actor, plan_id: int, filters: ActionFilter | None = None,
+                 today: date | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """A page of actions matching the filters, in plan order, and the total that match."""
+    filters = filters or ActionFilter()
+    today = today or date.today()
+    conditions = _where(user, plan_id, filters, today)
+    total = session.exec(select(func.count()).select_from(Action).where(*conditions)).one()
+
+    last_update = (select(StatusUpdate.action_id, func.max(StatusUpdate.created_at).label("at"))
+                   .group_by(StatusUpdate.action_id).subquery())
+    visible = _visible_detail(user)
+    query = (
+        select(
+            Action.ref, Action.restricted,
+            case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+            Theme.name.label("theme"),
+            case((visible, func.coalesce(Person.name, Action.lead_owner)),
+                 else_=literal(RESTRICTED_TEXT)).label("owner"),
+            Agency.name.label("lead_agency"),
+            Action.current_due_date, Action.baseline_due_date, Action.delivery_status, Action.rag,
+            case((overdue_condition(today), literal(True)), else_=false()).label("overdue"),
+            last_update.c.at.label("last_update_at"),
+        )
+        .join(Theme, Theme.id == Action.theme_id)
+        .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+        .join(Person, Person.id == Action.owner_person_id, isouter=True)
+        .join(last_update, last_update.c.action_id == Action.id, isouter=True)
+        .where(*conditions)
+        .order_by(Theme.position, Action.ref_sort, Action.id)
+        .limit(limit).offset(offset)
+    )
+    rows = [dict(row._mapping) for row in session.exec(query).all()]
+    for row in rows:
+        row["rag_label"] = RAG_LABELS[Rag(row["rag"])]
+        row["status_label"] = DeliveryStatus(row["delivery_status"]).label
+        row["overdue"] = bool(row["overdue"])
+    return rows, int(total)
+
+
+def rag_counts(session: Session, *, plan_id: int, by: str = "theme", today: date | None = None,
+               include_demo: bool = True) -> list[dict[str, Any]]:
+    """Counts of actions per group and RAG, computed in SQL. `by`: theme, agency or board.
+
+    Every action counts, restricted ones included. By board, an action counts once under each
+    board it reports to; by agency, under its lead agency.
+    """
+    today = today or date.today()
+    overdue = func.sum(case((overdue_condition(today), 1), else_=0))
+    base = [Action.plan_id == plan_id] + ([] if include_demo else [Action.is_demo.is_(False)])
+    if by == "theme":
+        query = (select(Theme.name.label("group"), Theme.position.label("position"), Action.rag,
+                        func.count(Action.id).label("count"), overdue.label("overdue"))
+                 .join(Theme, Theme.id == Action.theme_id).where(*base)
+                 .group_by(Theme.name, Theme.position, Action.rag).order_by(Theme.position))
+    elif by == "agency":
+        group = func.coalesce(Agency.name, literal("No lead agency"))
+        query = (select(group.label("group"), literal(0).label("position"), Action.rag,
+                        func.count(Action.id).label("count"), overdue.label("overdue"))
+                 .join(Agency, Agency.id == Action.lead_agency_id, isouter=True).where(*base)
+                 .group_by(group, Action.rag).order_by(group))
+    elif by == "board":
+        query = (select(Board.code.label("group"), Board.id.label("position"), Action.rag,
+                        func.count(Action.id).label("count"), overdue.label("overdue"))
+                 .join(ActionBoard, ActionBoard.action_id == Action.id)
+                 .join(Board, Board.id == ActionBoard.board_id).where(*base)
+                 .group_by(Board.code, Board.id, Action.rag).order_by(Board.id))
+    else:
+        raise ValueError(f"rag_counts by '{by}': use theme, agency or board")
+    return [
+        {"group": row.group, "position": row.position, "rag": row.rag, "rag_label": RAG_LABELS[Rag(row.rag)],
+         "count": int(row.count), "overdue": int(row.overdue or 0)}
+        for row in session.exec(query).all()
+    ]
+
+
+def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> dict[str, Any]:
+    """One action with its partners, boards, measures (latest value) and full update history."""
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    if action is None:
+        raise NotFound(f"There is no action '{ref}' in this plan.")
+    visible = user.cleared_for_restricted or not action.restricted
+    theme = session.get(Theme, action.theme_id)
+    objective = session.get(Objective, action.objective_id) if action.objective_id else None
+    lead_agency = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None
+    person = session.get(Person, action.owner_person_id) if action.owner_person_id else None
+    partners = session.exec(select(Agency.name).join(ActionPartner, ActionPartner.agency_id == Agency.id)
+                            .where(ActionPartner.action_id == action.id).order_by(Agency.name)).all()
+    boards = session.exec(select(Board.code, Board.name).join(ActionBoard, ActionBoard.board_id == Board.id)
+                          .where(ActionBoard.action_id == action.id).order_by(Board.id)).all()
+    updates = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == action.id)
+                           .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())).all()
+    detail: dict[str, Any] = {
+        "ref": action.ref,
+        "restricted": action.restricted,
+        "detail_visible": visible,
+        "title": action.title if visible else RESTRICTED_TITLE,
+        "description": action.description if visible else "",
+        "source_text": action.source_text if visible else "",
+        "theme": theme.name if theme else "",
+        "objective": f"{objective.ref} {objective.title}" if objective and visible else "",
+        "owner": (person.name if person else action.lead_owner) if visible else RESTRICTED_TEXT,
+        "lead_agency": lead_agency.name if lead_agency else "",
+        "partners": list(partners),
+        "boards": [f"{code}: {name}" for code, name in boards],
+        "start_date": action.start_date,
+        "baseline_due_date": action.baseline_due_date,
+        "current_due_date": action.current_due_date,
+        "delivery_status": action.delivery_status,
+        "status_label": DeliveryStatus(action.delivery_status).label,
+        "rag": action.rag,
+        "rag_label": RAG_LABELS[Rag(action.rag)],
+        "version": action.version,
+        "is_demo": action.is_demo,
+        "measures": _measures(session, action.id) if visible else [],
+        "updates": [
+            {
+                "at": u.created_at, "period": u.period, "rag": u.rag, "rag_label": RAG_LABELS[Rag(u.rag)],
+                "status_label": DeliveryStatus(u.delivery_status).label,
+                "commentary": u.commentary if visible else RESTRICTED_TEXT,
+                "blockers": u.blockers if visible else "",
+                "support_asked": u.support_asked if visible else "",
+                "evidence_url": u.evidence_url if visible else "",
+                "author": u.author_name if visible else RESTRICTED_TEXT,
+                "is_demo": u.is_demo,
+            }
+            for u in updates
+        ],
+    }
+    return detail
+
+
+def _measures(session: Session, action_id: int | None) -> list[dict[str, Any]]:
+    measures = session.exec(select(Measure).where(Measure.action_id == action_id).order_by(Measure.ref)).all()
+    result = []
+    for m in measures:
+        values = session.exec(select(MeasureValue.period, MeasureValue.value, MeasureValue.is_demo)
+                              .where(MeasureValue.measure_id == m.id)
+                              .order_by(MeasureValue.period, MeasureValue.id)).all()
+        source = session.get(Agency, m.source_agency_id) if m.source_agency_id else None
+        result.append({
+            "ref": m.ref, "name": m.name, "unit": m.unit, "baseline": m.baseline, "target": m.target,
+            "direction": m.direction, "frequency": m.frequency, "source": source.name if source else "",
+            # Several returns for a period: the latest stands; earlier ones stay in history.
+            "values": list({period: (value, is_demo) for period, value, is_demo in values}.items()),
+        })
+    return result
+
+
+def count_actions(session: Session, *, plan_id: int) -> int:
+    return int(session.exec(select(func.count()).select_from(Action).where(Action.plan_id == plan_id)).one())

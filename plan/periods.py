@@ -1,0 +1,44 @@
+"""Reporting periods: the label an update or a measure value belongs to ("2026-Q3")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+CYCLES = ("monthly", "bimonthly", "quarterly", "annual")
+
+
+def period_for(day: date, cycle: str) -> str:
+    """The reporting period containing `day`. Quarters are calendar quarters."""
+    if cycle == "monthly":
+        return f"{day.year}-{day.month:02d}"
+    if cycle == "bimonthly":
+        return f"{day.year}-B{(day.month - 1) // 2 + 1}"
+    if cycle == "annual":
+        return f"{day.year}"
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def period_start(label: str) -> date:
+    """First day of a period label made by period_for."""
+    year, _, rest = label.partition("-")
+    if not rest:
+        return date(int(year), 1, 1)
+    if rest.startswith("Q"):
+        return date(int(year), (int(rest[1:]) - 1) * 3 + 1, 1)
+    if rest.startswith("B"):
+        return date(int(year), (int(rest[1:]) - 1) * 2 + 1, 1)
+    return date(int(year), int(rest), 1)
+
+
+def previous_periods(day: date, cycle: str, count: int) -> list[str]:
+    """The `count` periods up to and including the one containing `day`, oldest first."""
+    step = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "annual": 12}.get(cycle, 3)
+    labels: list[str] = []
+    year, month = day.year, day.month
+    for _ in range(count):
+        labels.append(period_for(date(year, month, 1), cycle))
+        month -= step
+        while month < 1:
+            month += 12
+            year -= 1
+    return list(reversed(labels))

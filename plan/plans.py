@@ -1,0 +1,86 @@
+"""Reading a plan's frame: which plans exist, its marking, themes, RAG meanings, pick-lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, union
+from sqlmodel import Session, select
+
+from models import Action, ActionPartner, Agency, Board, Plan, RagDefinition, Theme
+from plan.errors import NotFound
+from plan.vocab import RAG_ORDER
+
+
+@dataclass(frozen=True)
+class PlanFrame:
+    """What every page needs about the plan it shows; plain values, safe to keep in the UI."""
+
+    id: int
+    slug: str
+    name: str
+    organisation: str
+    vision: str
+    protective_marking: str
+    reporting_cycle: str
+    themes: list[tuple[str, str]]  # (name, description) in the plan's order
+    rag_definitions: list[tuple[str, str, str]]  # (rag, label, meaning) in RAG order
+
+
+def list_plans(session: Session) -> list[tuple[str, str]]:
+    """(slug, name) of every plan in this deployment, oldest first."""
+    return [(p.slug, p.name) for p in session.exec(select(Plan).order_by(Plan.id)).all()]
+
+
+def plan_frame(session: Session, slug: str | None = None) -> PlanFrame:
+    """The named plan, or the first one. Raises NotFound when there is none."""
+    query = select(Plan).order_by(Plan.id)
+    if slug:
+        query = query.where(Plan.slug == slug)
+    plan = session.exec(query).first()
+    if plan is None or plan.id is None:
+        raise NotFound(f"There is no plan '{slug}'." if slug else "No plan has been loaded yet.")
+    themes = session.exec(
+        select(Theme.name, Theme.description).where(Theme.plan_id == plan.id).order_by(Theme.position)
+    ).all()
+    definitions = {
+        d.rag: (d.label, d.meaning)
+        for d in session.exec(select(RagDefinition).where(RagDefinition.plan_id == plan.id)).all()
+    }
+    return PlanFrame(
+        id=plan.id, slug=plan.slug, name=plan.name, organisation=plan.organisation, vision=plan.vision,
+        protective_marking=plan.protective_marking, reporting_cycle=plan.reporting_cycle,
+        themes=[(name, description) for name, description in themes],
+        rag_definitions=[(rag.value, *definitions[rag.value]) for rag in RAG_ORDER if rag.value in definitions],
+    )
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values the filters offer, each a list of names in display order."""
+
+    themes: list[str]
+    agencies: list[str]
+    boards: list[str]  # codes
+    board_names: dict[str, str]
+    owners: list[str]
+
+
+def filter_choices(session: Session, *, plan_id: int) -> Choices:
+    themes = session.exec(select(Theme.name).where(Theme.plan_id == plan_id).order_by(Theme.position)).all()
+    boards = session.exec(select(Board.code, Board.name).where(Board.plan_id == plan_id).order_by(Board.id)).all()
+    lead = select(Action.lead_agency_id.label("agency_id")).where(Action.plan_id == plan_id)
+    partner = (select(ActionPartner.agency_id.label("agency_id"))
+               .join(Action, Action.id == ActionPartner.action_id).where(Action.plan_id == plan_id))
+    used = union(lead, partner).subquery()
+    agencies = session.exec(
+        select(Agency.name).where(Agency.id.in_(select(used.c.agency_id))).order_by(Agency.name)
+    ).all()
+    # Owners of restricted actions are restricted detail: never offered as a filter value.
+    owners = session.exec(
+        select(Action.lead_owner)
+        .where(Action.plan_id == plan_id, Action.restricted.is_(False), Action.lead_owner != "")
+        .group_by(Action.lead_owner).order_by(func.lower(Action.lead_owner))
+    ).all()
+    return Choices(themes=list(themes), agencies=list(agencies), boards=[c for c, _ in boards],
+                   board_names=dict(boards), owners=list(owners))

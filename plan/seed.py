@@ -1,0 +1,478 @@
+"""Read a plan file (seed_actions.yaml), check every field, and load it into an empty plan.
+
+Errors name the file, the line and the field, so the secretariat can fix the file themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, select
+
+from models import (
+    Action,
+    ActionBoard,
+    ActionPartner,
+    Agency,
+    Board,
+    Measure,
+    Objective,
+    Plan,
+    RagDefinition,
+    Theme,
+)
+from plan.errors import InvalidInput, NotAllowed, SeedError
+from plan.identity import Actor
+from plan.periods import CYCLES
+from plan.refs import sort_key
+from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, Direction, Rag, Role, parse_choice
+
+MAX_ERRORS = 20
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/ ]{0,29}$")
+
+
+# ---------------------------------------------------------------- reading YAML with line numbers
+
+
+class _Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[str(key)] = value_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings so that a bad one ("31/02/2026") gets our message, not a parser crash.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# ---------------------------------------------------------------- the validated plan
+
+
+@dataclass
+class SeedMeasure:
+    ref: str
+    name: str
+    unit: str
+    baseline: float | None
+    baseline_period: str
+    target: float | None
+    direction: str
+    frequency: str
+    source_agency: str | None
+    description: str = ""
+
+
+@dataclass
+class SeedAction:
+    ref: str
+    theme: str
+    objective: str | None
+    title: str
+    description: str
+    source_text: str
+    owner: str
+    lead_agency: str | None
+    partners: list[str]
+    boards: list[str]
+    start_date: date | None
+    due_date: date | None
+    restricted: bool
+    measures: list[SeedMeasure] = field(default_factory=list)
+
+
+@dataclass
+class SeedPlan:
+    slug: str
+    name: str
+    organisation: str
+    vision: str
+    protective_marking: str
+    reporting_cycle: str
+    start_date: date | None
+    rag_definitions: dict[str, tuple[str, str]]
+    themes: list[tuple[str, str]]
+    boards: list[tuple[str, str]]
+    agencies: list[tuple[str, str]]
+    objectives: list[tuple[str, str, str]]
+    actions: list[SeedAction]
+
+
+class _Checker:
+    """Collects every problem in the file, each with its line, then raises them together."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def fail(self, line: int, where: str, message: str) -> None:
+        self.problems.append(f"{self.source} line {line}: {where}: {message}")
+
+    def line_of(self, mapping: Any, key: str) -> int:
+        if isinstance(mapping, _Mapping):
+            return mapping.key_lines.get(key, mapping.line)
+        return 0
+
+    def text(self, mapping: _Mapping, key: str, where: str, *, required: bool = True,
+             max_length: int = 300) -> str:
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(mapping.line, f"{where}.{key}", "is missing; give a value.")
+            return ""
+        if isinstance(value, (dict, list)):
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", "must be text, not a list or mapping.")
+            return ""
+        text = " ".join(str(value).split()) if max_length <= 300 else str(value).strip()
+        if len(text) > max_length:
+            self.fail(self.line_of(mapping, key), f"{where}.{key}",
+                      f"is {len(text)} characters; the most allowed is {max_length}.")
+        return text
+
+    def day(self, mapping: _Mapping, key: str, where: str) -> date | None:
+        value = mapping.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(self.line_of(mapping, key), f"{where}.{key}",
+                      f"'{value}' is not a real date; write it as YYYY-MM-DD, e.g. 2027-03-31.")
+            return None
+
+    def number(self, mapping: _Mapping, key: str, where: str) -> float | None:
+        value = mapping.get(key)
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        try:
+            return float(str(value).replace(",", "").strip())
+        except ValueError:
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", f"'{value}' is not a number.")
+            return None
+
+    def choice(self, mapping: _Mapping, key: str, where: str, enum: Any, default: str) -> str:
+        value = mapping.get(key, default)
+        try:
+            return str(parse_choice(enum, value, f"{where}.{key}").value)
+        except InvalidInput as err:
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", str(err).split(": ", 1)[1])
+            return default
+
+    def mappings(self, parent: _Mapping, key: str, where: str, *, required: bool = True) -> list[_Mapping]:
+        items = parent.get(key)
+        if items is None:
+            if required:
+                self.fail(parent.line, key, "is missing; the file needs this list.")
+            return []
+        if not isinstance(items, list):
+            self.fail(self.line_of(parent, key), where, "must be a list (each item starting with '- ').")
+            return []
+        good = []
+        for index, item in enumerate(items):
+            if isinstance(item, _Mapping):
+                good.append(item)
+            else:
+                self.fail(self.line_of(parent, key), f"{where}[{index + 1}]",
+                          "must be a mapping of fields (name: value).")
+        return good
+
+    def names(self, mapping: _Mapping, key: str, where: str, known: set[str], what: str) -> list[str]:
+        value = mapping.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", "must be a list, e.g. [CSP, HWBB].")
+            return []
+        found = []
+        for name in value:
+            text = str(name).strip()
+            if text not in known:
+                self.fail(self.line_of(mapping, key), f"{where}.{key}",
+                          f"'{text}' is not one of the plan's {what}: {', '.join(sorted(known))}.")
+            elif text not in found:
+                found.append(text)
+        return found
+
+
+def read_seed(path: str | Path) -> SeedPlan:
+    """Parse and check a plan file. Raises SeedError listing each problem with its line."""
+    path = Path(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SeedError(f"Cannot read the plan file {path}: {err.strerror}.") from err
+    except UnicodeDecodeError as err:
+        raise SeedError(f"{path.name} is not UTF-8 text; save it as UTF-8 and try again.") from err
+    return parse_seed(raw_text, source=path.name)
+
+
+def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
+    try:
+        document = yaml.load(raw_text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        line = mark.line + 1 if mark else 0
+        raise SeedError(f"{source} line {line}: the file is not valid YAML: {err.problem}.") from err
+    except yaml.YAMLError as err:
+        raise SeedError(f"{source}: the file is not valid YAML: {err}.") from err
+    if not isinstance(document, _Mapping):
+        raise SeedError(f"{source}: the file must be a mapping with plan, themes and actions.")
+
+    check = _Checker(source)
+    plan_part = document.get("plan")
+    if not isinstance(plan_part, _Mapping):
+        check.fail(document.line, "plan", "is missing; give the plan's slug, name and organisation.")
+        plan_part = _Mapping()
+        plan_part.key_lines = {}
+    slug = check.text(plan_part, "slug", "plan", max_length=60)
+    if slug and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        check.fail(check.line_of(plan_part, "slug"), "plan.slug",
+                   f"'{slug}' must be lower-case letters, digits and hyphens, e.g. southend-vv.")
+    cycle = check.text(plan_part, "reporting_cycle", "plan", required=False) or "quarterly"
+    if cycle not in CYCLES:
+        check.fail(check.line_of(plan_part, "reporting_cycle"), "plan.reporting_cycle",
+                   f"'{cycle}' is not one of: {', '.join(CYCLES)}.")
+
+    rag_definitions = {rag.value: (RAG_LABELS[rag], DEFAULT_RAG_MEANINGS[rag]) for rag in Rag}
+    for index, item in enumerate(check.mappings(document, "rag_definitions", "rag_definitions",
+                                                required=False)):
+        where = f"rag_definitions[{index + 1}]"
+        rag = check.choice(item, "rag", where, Rag, "")
+        label = check.text(item, "label", where, max_length=40)
+        meaning = check.text(item, "meaning", where, max_length=1000)
+        if rag:
+            rag_definitions[rag] = (label or RAG_LABELS[Rag(rag)], meaning)
+
+    themes = _named_list(check, document, "themes", "name", "description")
+    theme_names = {name for name, _ in themes}
+    boards = _named_list(check, document, "boards", "code", "name")
+    board_codes = {code for code, _ in boards}
+    agencies = []
+    for index, item in enumerate(check.mappings(document, "agencies", "agencies")):
+        where = f"agencies[{index + 1}]"
+        agencies.append((check.text(item, "name", where, max_length=200),
+                         check.choice(item, "kind", where, AgencyKind, "other")))
+    agency_names = {name for name, _ in agencies}
+
+    objectives = []
+    for index, item in enumerate(check.mappings(document, "objectives", "objectives", required=False)):
+        where = f"objectives[{index + 1}]"
+        ref = check.text(item, "ref", where, max_length=30)
+        theme = check.text(item, "theme", where)
+        if theme and theme not in theme_names:
+            check.fail(check.line_of(item, "theme"), f"{where}.theme",
+                       f"'{theme}' is not one of the plan's themes: {', '.join(sorted(theme_names))}.")
+        objectives.append((ref, theme, check.text(item, "title", where)))
+    objective_themes = {ref: theme for ref, theme, _ in objectives}
+
+    actions: list[SeedAction] = []
+    seen_refs: dict[str, int] = {}
+    seen_measures: dict[str, int] = {}
+    for index, item in enumerate(check.mappings(document, "actions", "actions")):
+        ref = str(item.get("ref", "")).strip()
+        where = f"action {ref}" if ref else f"actions[{index + 1}]"
+        ref = check.text(item, "ref", where, max_length=30)
+        if ref and not REF_PATTERN.match(ref):
+            check.fail(check.line_of(item, "ref"), f"{where}.ref",
+                       "use letters, digits, dots or hyphens, e.g. 2.4, 2.4a or PREV-03.")
+        if ref in seen_refs:
+            check.fail(check.line_of(item, "ref"), f"{where}.ref",
+                       f"'{ref}' is used twice (first at line {seen_refs[ref]}); each action needs its own ref.")
+        seen_refs.setdefault(ref, check.line_of(item, "ref"))
+        theme = check.text(item, "theme", where)
+        if theme and theme not in theme_names:
+            check.fail(check.line_of(item, "theme"), f"{where}.theme",
+                       f"'{theme}' is not one of the plan's themes: {', '.join(sorted(theme_names))}.")
+        objective = check.text(item, "objective", where, required=False) or None
+        if objective and objective_themes.get(objective, theme) != theme:
+            known = objective_themes.get(objective)
+            message = (f"'{objective}' is not one of the plan's objectives." if known is None
+                       else f"objective '{objective}' sits under {known}, not {theme}.")
+            check.fail(check.line_of(item, "objective"), f"{where}.objective", message)
+        lead_agency = check.text(item, "lead_agency", where, required=False) or None
+        if lead_agency and lead_agency not in agency_names:
+            check.fail(check.line_of(item, "lead_agency"), f"{where}.lead_agency",
+                       f"'{lead_agency}' is not in the agencies list; add it there first.")
+        start, due = check.day(item, "start_date", where), check.day(item, "due_date", where)
+        if start and due and due < start:
+            check.fail(check.line_of(item, "due_date"), f"{where}.due_date",
+                       f"{due.isoformat()} is before the start date {start.isoformat()}.")
+        restricted = item.get("restricted", False)
+        if not isinstance(restricted, bool):
+            check.fail(check.line_of(item, "restricted"), f"{where}.restricted", "must be true or false.")
+            restricted = False
+        action = SeedAction(
+            ref=ref, theme=theme, objective=objective,
+            title=check.text(item, "title", where),
+            description=check.text(item, "description", where, required=False, max_length=5000),
+            source_text=check.text(item, "source_text", where, required=False, max_length=5000),
+            owner=check.text(item, "owner", where, max_length=200),
+            lead_agency=lead_agency,
+            partners=check.names(item, "partners", where, agency_names, "agencies"),
+            boards=check.names(item, "boards", where, board_codes, "boards"),
+            start_date=start, due_date=due, restricted=restricted,
+        )
+        for m_index, m_item in enumerate(check.mappings(item, "measures", f"{where}.measures",
+                                                        required=False)):
+            action.measures.append(_measure(check, m_item, f"{where}.measures[{m_index + 1}]",
+                                            agency_names, seen_measures))
+        actions.append(action)
+
+    if check.problems:
+        shown = check.problems[:MAX_ERRORS]
+        more = len(check.problems) - len(shown)
+        tail = f"\n... and {more} more." if more else ""
+        raise SeedError("The plan file has problems to fix:\n" + "\n".join(shown) + tail)
+
+    return SeedPlan(
+        slug=slug,
+        name=check.text(plan_part, "name", "plan", max_length=200),
+        organisation=check.text(plan_part, "organisation", "plan", max_length=200),
+        vision=check.text(plan_part, "vision", "plan", required=False, max_length=5000),
+        protective_marking=check.text(plan_part, "protective_marking", "plan", required=False,
+                                      max_length=60) or "OFFICIAL-SENSITIVE",
+        reporting_cycle=cycle,
+        start_date=check.day(plan_part, "start_date", "plan"),
+        rag_definitions=rag_definitions,
+        themes=themes, boards=boards, agencies=agencies, objectives=objectives, actions=actions,
+    )
+
+
+def _named_list(check: _Checker, document: _Mapping, key: str, name_field: str,
+                text_field: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for index, item in enumerate(check.mappings(document, key, key)):
+        where = f"{key}[{index + 1}]"
+        name = check.text(item, name_field, where, max_length=100)
+        if name in {n for n, _ in found}:
+            check.fail(check.line_of(item, name_field), f"{where}.{name_field}", f"'{name}' is listed twice.")
+        found.append((name, check.text(item, text_field, where, required=False, max_length=2000)))
+    return found
+
+
+def _measure(check: _Checker, item: _Mapping, where: str, agency_names: set[str],
+             seen: dict[str, int]) -> SeedMeasure:
+    ref = check.text(item, "ref", where, max_length=30)
+    if ref in seen:
+        check.fail(check.line_of(item, "ref"), f"{where}.ref",
+                   f"'{ref}' is used twice (first at line {seen[ref]}).")
+    seen.setdefault(ref, check.line_of(item, "ref"))
+    frequency = check.text(item, "frequency", where, required=False) or "quarterly"
+    if frequency not in CYCLES:
+        check.fail(check.line_of(item, "frequency"), f"{where}.frequency",
+                   f"'{frequency}' is not one of: {', '.join(CYCLES)}.")
+    source = check.text(item, "source_agency", where, required=False) or None
+    if source and source not in agency_names:
+        check.fail(check.line_of(item, "source_agency"), f"{where}.source_agency",
+                   f"'{source}' is not in the agencies list; add it there first.")
+    return SeedMeasure(
+        ref=ref, name=check.text(item, "name", where), unit=check.text(item, "unit", where, max_length=40),
+        baseline=check.number(item, "baseline", where),
+        baseline_period=check.text(item, "baseline_period", where, required=False, max_length=20),
+        target=check.number(item, "target", where),
+        direction=check.choice(item, "direction", where, Direction, "monitor"),
+        frequency=frequency, source_agency=source,
+        description=check.text(item, "description", where, required=False, max_length=2000),
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, bool]:
+    """Create the plan from a checked seed, in the caller's transaction.
+
+    Idempotent: if a plan with the seed's slug exists nothing is written. Returns the plan and
+    whether it was created. Only the secretariat (admin) may load a plan.
+    """
+    if user.role != Role.ADMIN:
+        raise NotAllowed("Only the plan secretariat can load a plan.")
+    existing = session.exec(select(Plan).where(Plan.slug == seed.slug)).first()
+    if existing is not None:
+        return existing, False
+
+    plan = Plan(slug=seed.slug, name=seed.name, organisation=seed.organisation, vision=seed.vision,
+                protective_marking=seed.protective_marking, reporting_cycle=seed.reporting_cycle,
+                start_date=seed.start_date)
+    session.add(plan)
+    session.flush()
+    assert plan.id is not None
+    for rag, (label, meaning) in seed.rag_definitions.items():
+        session.add(RagDefinition(plan_id=plan.id, rag=rag, label=label, meaning=meaning))
+    themes = {}
+    for position, (name, description) in enumerate(seed.themes):
+        themes[name] = Theme(plan_id=plan.id, name=name, description=description, position=position)
+        session.add(themes[name])
+    boards = {code: Board(plan_id=plan.id, code=code, name=name) for code, name in seed.boards}
+    session.add_all(boards.values())
+    agencies = _agencies(session, seed.agencies)
+    session.flush()
+    objectives = {}
+    for ref, theme, title in seed.objectives:
+        objectives[ref] = Objective(plan_id=plan.id, theme_id=themes[theme].id, ref=ref, title=title)
+        session.add(objectives[ref])
+    session.flush()
+
+    for item in seed.actions:
+        action = Action(
+            plan_id=plan.id, ref=item.ref, ref_sort=sort_key(item.ref), title=item.title,
+            description=item.description,
+            source_text=item.source_text, theme_id=themes[item.theme].id,
+            objective_id=objectives[item.objective].id if item.objective else None,
+            lead_owner=item.owner,
+            lead_agency_id=agencies[item.lead_agency].id if item.lead_agency else None,
+            start_date=item.start_date, baseline_due_date=item.due_date,
+            current_due_date=item.due_date, restricted=item.restricted,
+        )
+        session.add(action)
+        session.flush()
+        for name in item.partners:
+            session.add(ActionPartner(action_id=action.id, agency_id=agencies[name].id))
+        for code in item.boards:
+            session.add(ActionBoard(action_id=action.id, board_id=boards[code].id))
+        for m in item.measures:
+            session.add(Measure(
+                plan_id=plan.id, action_id=action.id, ref=m.ref, name=m.name, description=m.description,
+                unit=m.unit, baseline=m.baseline, baseline_period=m.baseline_period, target=m.target,
+                direction=m.direction, frequency=m.frequency,
+                source_agency_id=agencies[m.source_agency].id if m.source_agency else None,
+            ))
+    session.flush()
+    return plan, True
+
+
+def _agencies(session: Session, wanted: list[tuple[str, str]]) -> dict[str, Agency]:
+    """Agencies are shared across plans: reuse one that exists, by name."""
+    existing = {a.name: a for a in session.exec(select(Agency)).all()}
+    for name, kind in wanted:
+        if name not in existing:
+            existing[name] = Agency(name=name, kind=kind)
+            session.add(existing[name])
+    session.flush()
+    return existing

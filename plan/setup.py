@@ -1,0 +1,46 @@
+"""First start: migrate the schema and load the seed plan into an empty database."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlmodel import select
+
+from models import Plan
+from plan import migrate
+from plan.db import ROOT, database_url, session_scope
+from plan.identity import Actor
+from plan.seed import load_seed, read_seed
+
+SEED_FILE = ROOT / "seed_actions.yaml"
+_READY: set[str] = set()
+_LOCK = threading.Lock()
+
+
+def init(seed_file: Path = SEED_FILE) -> tuple[str, bool]:
+    """Migrate, then load the seed plan if no plan exists. Idempotent: a second run changes
+    nothing. Returns (plan slug, whether it was loaded now)."""
+    migrate.upgrade()
+    with session_scope() as session:
+        existing = session.exec(select(Plan).order_by(Plan.id)).first()
+        if existing is not None:
+            return existing.slug, False
+        plan, created = load_seed(session, user=Actor.system("first start"), seed=read_seed(seed_file))
+        return plan.slug, created
+
+
+def ensure_ready() -> None:
+    """Run `init` once per database per process (the app calls this on every rerun)."""
+    url = database_url()
+    if url in _READY:
+        return
+    with _LOCK:
+        if url not in _READY:
+            init()
+            _READY.add(url)
+
+
+def forget_ready() -> None:
+    """For tests that point the process at a fresh database."""
+    _READY.clear()

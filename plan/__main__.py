@@ -1,0 +1,5 @@
+import sys
+
+from plan.cli import main
+
+sys.exit(main())

@@ -1,0 +1,195 @@
+"""Demo data for exploring the app and for scale tests. Always labelled as demo data.
+
+Deterministic (random.Random(42)), so the same command gives the same history. The seed's own
+actions get their updates through the same service owners use; synthetic actions for scale
+are written in bulk, with each action's current RAG set from its own last update in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import bindparam, func, insert, update
+from sqlmodel import Session, select
+
+from models import Action, ActionBoard, Agency, Board, Measure, MeasureValue, Plan, StatusUpdate, Theme
+from plan.errors import NotAllowed
+from plan.identity import Actor
+from plan.periods import period_start, previous_periods
+from plan.refs import sort_key
+from plan.updates import record_update
+from plan.vocab import DeliveryStatus, Rag, Role
+
+DEMO_LABEL = "[Demo data]"
+PERIODS = 4
+
+_PROGRESS = [
+    "Partners met and agreed the approach; next step is sign-off at the strategic group.",
+    "Work is under way with all named partners; first outputs shared with the V&V Coordinator.",
+    "Draft completed and circulated for comment; comments due before the next meeting.",
+    "Delivery on schedule; figures for the period submitted to the secretariat.",
+    "Milestone reached this period; evaluation planned for next quarter.",
+]
+_PROBLEMS = [
+    "Delayed: the lead officer post was vacant for six weeks.",
+    "Data-sharing agreement not yet signed by one partner, which holds up the next step.",
+    "Capacity in the team is stretched by other priorities; timescale at risk.",
+    "Funding for the next phase not yet confirmed.",
+]
+_ASKS = [
+    "Ask of the group: help to unblock sign-off of the information-sharing agreement.",
+    "Ask of the group: agree which board leads on this work.",
+    "",
+]
+
+
+def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
+             today: datetime | None = None) -> dict[str, int]:
+    """Add demo history to the plan's actions that have none, and `actions` synthetic actions.
+
+    Returns counts of what was added. Only the secretariat may add demo data.
+    """
+    if user.role != Role.ADMIN:
+        raise NotAllowed("Only the plan secretariat can add demo data.")
+    plan = session.get(Plan, plan_id)
+    assert plan is not None
+    now = today or datetime.now(UTC)
+    rng = random.Random(42)
+    periods = previous_periods(now.date(), plan.reporting_cycle, PERIODS)
+    added = {"actions": 0, "updates": 0, "measure_values": 0}
+
+    if actions:
+        added["actions"] = _add_synthetic_actions(session, plan_id, actions, rng)
+        added["updates"] += _bulk_history(session, plan_id, periods, rng, now)
+    have_history = select(StatusUpdate.action_id)
+    quiet = session.exec(select(Action).where(Action.plan_id == plan_id, Action.is_demo.is_(False),
+                                              Action.id.not_in(have_history))
+                         .order_by(Action.ref_sort)).all()
+    for action in quiet:
+        added["updates"] += _history_through_service(session, user, plan_id, action.ref, periods, rng, now)
+    added["measure_values"] = _measure_values(session, plan_id, periods, rng, now)
+    return added
+
+
+def _walk(rng: random.Random, periods: list[str], now: datetime) -> list[tuple[str, datetime, Rag, DeliveryStatus]]:
+    """A plausible RAG path over the periods: mostly steady, sometimes slipping, some finishing."""
+    rag = rng.choices([Rag.GREEN, Rag.AMBER, Rag.RED], weights=[6, 3, 1])[0]
+    steps = []
+    for index, period in enumerate(periods):
+        start = datetime.combine(period_start(period), time(9), tzinfo=UTC)
+        at = min(start + timedelta(days=rng.randint(5, 60), minutes=rng.randint(0, 600)), now - timedelta(hours=1))
+        if index:
+            rag = rng.choices([rag, Rag.GREEN, Rag.AMBER, Rag.RED], weights=[6, 2, 2, 1])[0]
+        status = DeliveryStatus.IN_PROGRESS
+        if index == len(periods) - 1 and rng.random() < 0.12:
+            rag, status = Rag.BLUE, DeliveryStatus.COMPLETE
+        steps.append((period, at, rag, status))
+    return steps
+
+
+def _texts(rng: random.Random, rag: Rag, status: DeliveryStatus) -> dict[str, str]:
+    if status == DeliveryStatus.COMPLETE:
+        return {"commentary": f"{DEMO_LABEL} Delivered; evidence filed with the secretariat.",
+                "evidence_url": "https://example.org/evidence/demo"}
+    if rag in (Rag.RED, Rag.AMBER):
+        return {"commentary": f"{DEMO_LABEL} {rng.choice(_PROBLEMS)}", "blockers": rng.choice(_PROBLEMS),
+                "support_asked": rng.choice(_ASKS)}
+    return {"commentary": f"{DEMO_LABEL} {rng.choice(_PROGRESS)}"}
+
+
+def _history_through_service(session: Session, user: Actor, plan_id: int, ref: str, periods: list[str],
+                             rng: random.Random, now: datetime) -> int:
+    steps = _walk(rng, periods, now)
+    demo_owner = Actor(None, "Demo owner", "", user.role, cleared_for_restricted=True)
+    for period, at, rag, status in steps:
+        record_update(session, user=demo_owner, plan_id=plan_id, ref=ref,
+                      rag=rag.value, delivery_status=status.value, at=at, period=period, is_demo=True,
+                      **_texts(rng, rag, status))
+    return len(steps)
+
+
+def _add_synthetic_actions(session: Session, plan_id: int, count: int, rng: random.Random) -> int:
+    themes = session.exec(select(Theme.id).where(Theme.plan_id == plan_id).order_by(Theme.position)).all()
+    agencies = session.exec(select(Agency.id).order_by(Agency.id)).all()
+    boards = session.exec(select(Board.id).where(Board.plan_id == plan_id)).all()
+    existing = session.exec(select(func.count()).select_from(Action)
+                            .where(Action.plan_id == plan_id, Action.is_demo.is_(True))).one()
+    today = datetime.now(UTC).date()
+    rows = []
+    for n in range(existing + 1, existing + count + 1):
+        ref = f"DEMO-{n:05d}"
+        due = today + timedelta(days=rng.randint(-120, 365))
+        rows.append({
+            "plan_id": plan_id, "ref": ref, "ref_sort": sort_key(ref), "is_demo": True,
+            "title": f"{DEMO_LABEL} Synthetic action {n} for scale testing",
+            "description": "Generated by `python -m plan demo --actions`.", "source_text": "",
+            "theme_id": rng.choice(themes), "objective_id": None,
+            "lead_owner": f"Demo owner {rng.randint(1, 400)}", "owner_person_id": None,
+            "lead_agency_id": rng.choice(agencies) if agencies else None,
+            "start_date": today - timedelta(days=200), "baseline_due_date": due, "current_due_date": due,
+            "delivery_status": DeliveryStatus.NOT_STARTED.value, "rag": Rag.NOT_ASSESSED.value,
+            "restricted": rng.random() < 0.03, "version": 1,
+            "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC),
+        })
+    for chunk in range(0, len(rows), 2000):
+        session.execute(insert(Action), rows[chunk:chunk + 2000])
+    if boards:
+        new_ids = session.exec(select(Action.id).where(Action.plan_id == plan_id, Action.is_demo.is_(True),
+                                                       Action.id.not_in(select(ActionBoard.action_id)))).all()
+        links = [{"action_id": action_id, "board_id": rng.choice(boards)} for action_id in new_ids]
+        for chunk in range(0, len(links), 5000):
+            session.execute(insert(ActionBoard), links[chunk:chunk + 5000])
+    return count
+
+
+def _bulk_history(session: Session, plan_id: int, periods: list[str], rng: random.Random, now: datetime) -> int:
+    """History for synthetic actions without any: appended, then each action moved to its last."""
+    targets = session.exec(select(Action.id).where(Action.plan_id == plan_id, Action.is_demo.is_(True),
+                                                   Action.id.not_in(select(StatusUpdate.action_id)))).all()
+    updates, finals = [], []
+    for action_id in targets:
+        steps = _walk(rng, periods, now)
+        for period, at, rag, status in steps:
+            updates.append({"action_id": action_id, "rag": rag.value, "delivery_status": status.value,
+                            "author_name": "Demo owner", "period": period, "created_at": at, "is_demo": True,
+                            "commentary": "", "blockers": "", "support_asked": "", "evidence_url": "",
+                            **_texts(rng, rag, status)})
+        _, at, rag, status = steps[-1]
+        finals.append({"id": action_id, "rag": rag.value, "delivery_status": status.value, "updated_at": at})
+    for chunk in range(0, len(updates), 5000):
+        session.execute(insert(StatusUpdate), updates[chunk:chunk + 5000])
+    table = Action.__table__  # Core, not ORM: a bulk write by id, the version bumped in SQL
+    move = (update(table).where(table.c.id == bindparam("b_id"))
+            .values(rag=bindparam("b_rag"), delivery_status=bindparam("b_status"),
+                    updated_at=bindparam("b_at"), version=table.c.version + 1))
+    connection = session.connection()
+    for chunk in range(0, len(finals), 2000):
+        connection.execute(move, [{"b_id": f["id"], "b_rag": f["rag"], "b_status": f["delivery_status"],
+                                   "b_at": f["updated_at"]} for f in finals[chunk:chunk + 2000]])
+    return len(updates)
+
+
+def _measure_values(session: Session, plan_id: int, periods: list[str], rng: random.Random, now: datetime) -> int:
+    """A value per period for each measure that has none yet, trending with its direction."""
+    measures = session.exec(select(Measure).where(Measure.plan_id == plan_id,
+                                                  Measure.id.not_in(select(MeasureValue.measure_id)))
+                            .order_by(Measure.ref)).all()
+    rows = []
+    for measure in measures:
+        if measure.unit == "%":
+            value, step = rng.uniform(20, 50), rng.uniform(5, 12)
+        else:
+            value, step = rng.uniform(20, 200), rng.uniform(1, 8)
+        sign = {"up": 1, "down": -1}.get(measure.direction, rng.choice([-1, 1]))
+        for period in periods:
+            value = max(0.0, value + sign * step * rng.uniform(0.3, 1.4))
+            if measure.unit == "%":
+                value = min(value, 100.0)
+            rows.append({"measure_id": measure.id, "period": period, "value": round(value, 1),
+                         "note": DEMO_LABEL, "submitted_by_name": "Demo contributor", "is_demo": True,
+                         "created_at": now})
+    if rows:
+        session.execute(insert(MeasureValue), rows)
+    return len(rows)

@@ -38,7 +38,11 @@ def record_update(
     is given and the action has moved on since, nothing is written.
     Raises NotFound, NotAllowed, InvalidInput, StaleVersion.
     """
-    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    # Lock the action's row (PostgreSQL; SQLite already holds the write lock from BEGIN
+    # IMMEDIATE) so concurrent updates queue and the version check below is against the truth.
+    action = session.exec(
+        select(Action).where(Action.plan_id == plan_id, Action.ref == ref).with_for_update()
+    ).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
     if not may_update(user, action):

@@ -1,0 +1,63 @@
+"""First start and init: the seed plan lands whole, and a second init changes nothing."""
+
+from sqlalchemy import func, select
+
+import models
+from plan.cli import main as cli
+from plan.db import session_scope
+from plan.plans import plan_frame
+from plan.setup import init
+
+
+def _row_counts() -> dict[str, int]:
+    with session_scope() as session:
+        return {t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in models.metadata.sorted_tables}
+
+
+def test_init_loads_the_seed_plan_and_is_idempotent(database: str, capsys) -> None:  # noqa: ANN001
+    assert cli(["init"]) == 0
+    assert "Loaded plan 'southend-vv'" in capsys.readouterr().out
+    first = _row_counts()
+    assert first["action"] == 25
+    assert first["theme"] == 4
+    assert first["board"] == 5
+    assert first["status_update"] == 0
+    assert cli(["init"]) == 0
+    assert "Nothing changed" in capsys.readouterr().out
+    assert _row_counts() == first
+
+
+def test_the_plan_frame_carries_marking_themes_and_rag_meanings(seeded) -> None:  # noqa: ANN001
+    assert seeded.protective_marking == "OFFICIAL-SENSITIVE"
+    assert [name for name, _ in seeded.themes] == ["Prepare", "Prevent", "Protect", "Pursue"]
+    assert seeded.themes[3][1].startswith("Disrupting criminal behaviour")
+    assert [rag for rag, _, _ in seeded.rag_definitions] == ["red", "amber", "green", "blue", "not_assessed"]
+    assert seeded.reporting_cycle == "quarterly"
+
+
+def test_init_reports_a_broken_seed_file_and_writes_nothing(database: str, tmp_path, capsys) -> None:  # noqa: ANN001
+    broken = tmp_path / "plan.yaml"
+    broken.write_text("plan:\n  slug: x\nthemes: []\nagencies: []\nboards: []\nactions:\n  - ref: 1\n")
+    assert cli(["init", "--seed", str(broken)]) == 1
+    error = capsys.readouterr().err
+    assert "line 7: action 1.theme: is missing" in error
+    with session_scope() as session:
+        assert session.execute(select(func.count()).select_from(models.Plan)).scalar_one() == 0
+
+
+def test_a_deployment_holds_several_plans(seeded, admin) -> None:  # noqa: ANN001
+    from plan.seed import load_seed, read_seed
+    from plan.setup import SEED_FILE
+
+    county = read_seed(SEED_FILE)
+    county.slug, county.name = "essex-vv", "Essex V&V plan"
+    with session_scope() as session:
+        _, created = load_seed(session, user=admin, seed=county)
+    assert created
+    with session_scope() as session:
+        assert plan_frame(session, "essex-vv").name == "Essex V&V plan"
+        # agencies are shared, not duplicated
+        assert session.execute(select(func.count()).select_from(models.Agency)).scalar_one() == 9
+        assert session.execute(select(func.count()).select_from(models.Action)).scalar_one() == 50
+    assert init() == ("southend-vv", False)

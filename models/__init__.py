@@ -12,11 +12,11 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from models.action import Action, ActionBoard, ActionPartner  # noqa: E402
+from models.measure import Measure, MeasureValue  # noqa: E402
 from models.people import Agency, Person  # noqa: E402
 from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E402
-from models.action import Action, ActionBoard, ActionPartner  # noqa: E402
 from models.update import StatusUpdate  # noqa: E402
-from models.measure import Measure, MeasureValue  # noqa: E402
 
 metadata = SQLModel.metadata
 

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Column, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
 # Declared once so both the field and the mapper can name it: SQLAlchemy bumps it on every
 # write and refuses a write whose version is stale (optimistic concurrency).
 _version = Column("version", Integer, nullable=False, default=1)
@@ -35,6 +34,8 @@ class Action(SQLModel, table=True):
     is_demo: bool = Field(default=False)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    # Kept beside the history, in the same transaction as each status update.
+    last_update_at: datetime | None = Field(default=None, index=True)
     version: int = Field(default=1, sa_column=_version)
 
     __mapper_args__ = {"version_id_col": _version}  # noqa: RUF012

@@ -7,10 +7,10 @@ from plan.actions import action_detail
 from plan.charts import measure_line, rag_timeline
 from plan.db import session_scope
 from plan.errors import NotFound
-from ui.frame import current_plan, current_user
+from ui.frame import current_user, page_start
 from ui.rag import badge, legend, style_rag_column
 
-frame = current_plan()
+frame = page_start()
 user = current_user()
 
 # A link can name the action (?ref=2.4); the Actions page hands it over in session state.
@@ -48,7 +48,7 @@ with left:
     if action["objective"]:
         st.markdown(f"**Objective:** {action['objective']}")
 with right:
-    def day(value):  # noqa: ANN001, ANN202
+    def day(value):
         return value.strftime("%d %b %Y") if value else "Not set"
 
     st.markdown(f"**Start:** {day(action['start_date'])}")

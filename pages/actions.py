@@ -9,12 +9,12 @@ from plan.actions import ActionFilter, list_actions
 from plan.db import session_scope
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, RAG_ORDER
-from ui.frame import current_plan, current_user
+from ui.frame import current_user, page_start
 from ui.rag import legend, style_rag_column
 
 PAGE_SIZE = 100
 
-frame = current_plan()
+frame = page_start()
 user = current_user()
 st.title("Actions")
 
@@ -66,6 +66,6 @@ left, right = st.columns([3, 1])
 chosen = left.selectbox("Open an action", [r["ref"] for r in rows],
                         format_func=lambda ref: f"{ref}: {next(r['title'] for r in rows if r['ref'] == ref)}",
                         key="open_ref")
-if right.button("Open", key="open_action"):
+if right.button("Open action", key="open_action"):
     st.session_state["action_ref"] = chosen
     st.switch_page("pages/action_detail.py")

@@ -7,10 +7,10 @@ from plan.actions import rag_counts
 from plan.charts import rag_bar
 from plan.db import session_scope
 from plan.vocab import RAG_LABELS, RAG_ORDER
-from ui.frame import current_plan
+from ui.frame import page_start
 from ui.rag import badge, legend
 
-frame = current_plan()
+frame = page_start()
 st.title(frame.name)
 st.caption(frame.organisation)
 

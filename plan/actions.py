@@ -114,8 +114,6 @@ def list_actions(session: Session, *, user: Actor, plan_id: int, filters: Action
     conditions = _where(user, plan_id, filters, today)
     total = session.exec(select(func.count()).select_from(Action).where(*conditions)).one()
 
-    last_update = (select(StatusUpdate.action_id, func.max(StatusUpdate.created_at).label("at"))
-                   .group_by(StatusUpdate.action_id).subquery())
     visible = _visible_detail(user)
     query = (
         select(
@@ -127,12 +125,11 @@ def list_actions(session: Session, *, user: Actor, plan_id: int, filters: Action
             Agency.name.label("lead_agency"),
             Action.current_due_date, Action.baseline_due_date, Action.delivery_status, Action.rag,
             case((overdue_condition(today), literal(True)), else_=false()).label("overdue"),
-            last_update.c.at.label("last_update_at"),
+            Action.last_update_at,
         )
         .join(Theme, Theme.id == Action.theme_id)
         .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
         .join(Person, Person.id == Action.owner_person_id, isouter=True)
-        .join(last_update, last_update.c.action_id == Action.id, isouter=True)
         .where(*conditions)
         .order_by(Theme.position, Action.ref_sort, Action.id)
         .limit(limit).offset(offset)

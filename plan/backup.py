@@ -42,7 +42,7 @@ def dump() -> dict[str, Any]:
         revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         tables = {}
         for table in _tables():
-            order = [c for c in table.primary_key.columns]
+            order = list(table.primary_key.columns)
             rows = connection.execute(select(table).order_by(*order)).mappings().all()
             tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,

@@ -163,7 +163,7 @@ def _bulk_history(session: Session, plan_id: int, periods: list[str], rng: rando
     table = Action.__table__  # Core, not ORM: a bulk write by id, the version bumped in SQL
     move = (update(table).where(table.c.id == bindparam("b_id"))
             .values(rag=bindparam("b_rag"), delivery_status=bindparam("b_status"),
-                    updated_at=bindparam("b_at"), version=table.c.version + 1))
+                    updated_at=bindparam("b_at"), last_update_at=bindparam("b_at"), version=table.c.version + 1))
     connection = session.connection()
     for chunk in range(0, len(finals), 2000):
         connection.execute(move, [{"b_id": f["id"], "b_rag": f["rag"], "b_status": f["delivery_status"],

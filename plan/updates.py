@@ -78,7 +78,8 @@ def record_update(
         is_demo=is_demo,
     )
     session.add(update)
-    action.rag, action.delivery_status, action.updated_at = new_rag.value, new_status.value, when
+    action.rag, action.delivery_status = new_rag.value, new_status.value
+    action.updated_at = action.last_update_at = when
     try:
         session.flush()  # the version column makes a concurrent write to this action fail here
     except StaleDataError as err:

@@ -1,4 +1,9 @@
-"""The frame around every page: the plan being shown, the user, and the protective marking."""
+"""The frame around every page: the plan being shown, the user, and the protective marking.
+
+Each page calls `page_start()` first. (Elements that app.py draws around `navigation.run()`
+are not shown on pages other than the default one in Streamlit 1.67, so the frame is drawn
+by the page itself.)
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,27 @@ import streamlit as st
 
 from plan.db import session_scope
 from plan.identity import Actor
-from plan.plans import PlanFrame, plan_frame
+from plan.plans import PlanFrame, list_plans, plan_frame
+
+
+def page_start() -> PlanFrame:
+    """Draw the marking banner and the sidebar (plan picker), and return the plan shown."""
+    with session_scope() as session:
+        plans = list_plans(session)
+    slugs = [slug for slug, _ in plans]
+    if st.session_state.get("plan_slug") not in slugs:
+        st.session_state["plan_slug"] = slugs[0]
+    if len(slugs) > 1:
+        names = dict(plans)
+        st.sidebar.selectbox("Plan", slugs, format_func=names.get, key="plan_slug")
+    frame = current_plan()
+    marking_banner(frame.protective_marking)
+    st.sidebar.markdown(f"**{frame.name}**  \n{frame.organisation}")
+    st.sidebar.caption(f"Protective marking: {frame.protective_marking}")
+    return frame
 
 
 def current_plan() -> PlanFrame:
-    """The plan chosen in the sidebar (app.py sets `plan_slug`), as plain values."""
     with session_scope() as session:
         return plan_frame(session, st.session_state.get("plan_slug"))
 

@@ -131,6 +131,7 @@ def upgrade() -> None:
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_update_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['lead_agency_id'], ['agency.id'], name=op.f('fk_action_lead_agency_id_agency')),
     sa.ForeignKeyConstraint(['objective_id'], ['objective.id'], name=op.f('fk_action_objective_id_objective')),
@@ -143,6 +144,7 @@ def upgrade() -> None:
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_action_current_due_date'), ['current_due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_delivery_status'), ['delivery_status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_last_update_at'), ['last_update_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_lead_agency_id'), ['lead_agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_objective_id'), ['objective_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_action_owner_person_id'), ['owner_person_id'], unique=False)
@@ -278,6 +280,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_owner_person_id'))
         batch_op.drop_index(batch_op.f('ix_action_objective_id'))
         batch_op.drop_index(batch_op.f('ix_action_lead_agency_id'))
+        batch_op.drop_index(batch_op.f('ix_action_last_update_at'))
         batch_op.drop_index(batch_op.f('ix_action_delivery_status'))
         batch_op.drop_index(batch_op.f('ix_action_current_due_date'))
 

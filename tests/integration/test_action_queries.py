@@ -14,7 +14,7 @@ from plan.vocab import Role
 CLEARED = Actor(None, "Cleared chair", "chair@example.org", Role.CHAIR, cleared_for_restricted=True)
 
 
-def _refs(plan_id: int, user: Actor, **filters) -> list[str]:  # noqa: ANN003
+def _refs(plan_id: int, user: Actor, **filters) -> list[str]:
     with session_scope() as session:
         rows, total = list_actions(session, user=user, plan_id=plan_id, filters=ActionFilter(**filters),
                                    today=date(2026, 11, 28))
@@ -28,12 +28,12 @@ def _update(plan_id: int, admin: Actor, ref: str, rag: str, status: str = "in_pr
                       commentary=f"{rag} update", evidence_url="https://example.org/e" if rag == "blue" else "")
 
 
-def test_all_actions_in_plan_order(seeded, reader) -> None:  # noqa: ANN001
+def test_all_actions_in_plan_order(seeded, reader) -> None:
     refs = _refs(seeded.id, reader)
     assert refs[:3] == ["1.1", "1.2", "1.3"] and refs[-1] == "4.6" and len(refs) == 25
 
 
-def test_filters(seeded, reader) -> None:  # noqa: ANN001
+def test_filters(seeded, reader) -> None:
     assert _refs(seeded.id, reader, themes=["Protect"]) == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6"]
     assert _refs(seeded.id, reader, owner="Director of Public Health") == ["1.3", "2.5"]
     assert _refs(seeded.id, reader, agencies=["Thurrock Council"]) == ["4.5", "4.6"]
@@ -44,7 +44,7 @@ def test_filters(seeded, reader) -> None:  # noqa: ANN001
     assert _refs(seeded.id, reader, themes=["Pursue"], boards=["VVSG"]) == ["4.1", "4.5"]
 
 
-def test_rag_and_overdue_filters(seeded, admin, reader) -> None:  # noqa: ANN001
+def test_rag_and_overdue_filters(seeded, admin, reader) -> None:
     _update(seeded.id, admin, "2.3", "red")
     _update(seeded.id, admin, "1.4", "amber")
     assert _refs(seeded.id, reader, rags=["red", "amber"]) == ["1.4", "2.3"]
@@ -60,7 +60,7 @@ def test_rag_and_overdue_filters(seeded, admin, reader) -> None:  # noqa: ANN001
     assert [r["ref"] for r in rows] == ["1.4", "2.3"]
 
 
-def test_restricted_actions_count_but_hide_their_detail(seeded, reader) -> None:  # noqa: ANN001
+def test_restricted_actions_count_but_hide_their_detail(seeded, reader) -> None:
     with session_scope() as session:
         rows, _ = list_actions(session, user=reader, plan_id=seeded.id, filters=ActionFilter(themes=["Pursue"]))
     restricted = next(r for r in rows if r["ref"] == "4.6")
@@ -78,7 +78,7 @@ def test_restricted_actions_count_but_hide_their_detail(seeded, reader) -> None:
     assert shown["title"].startswith("Joint cross-border disruption")
 
 
-def test_rag_counts_in_sql_by_theme_agency_and_board(seeded, admin) -> None:  # noqa: ANN001
+def test_rag_counts_in_sql_by_theme_agency_and_board(seeded, admin) -> None:
     _update(seeded.id, admin, "4.6", "red")  # restricted: still counted
     _update(seeded.id, admin, "4.1", "green")
     with session_scope() as session:
@@ -96,7 +96,7 @@ def test_rag_counts_in_sql_by_theme_agency_and_board(seeded, admin) -> None:  # 
         rag_counts(session, plan_id=seeded.id, by="owner")
 
 
-def test_detail_shows_partners_boards_measures_and_history_newest_first(seeded, admin, reader) -> None:  # noqa: ANN001
+def test_detail_shows_partners_boards_measures_and_history_newest_first(seeded, admin, reader) -> None:
     with session_scope() as session:
         record_update(session, user=admin, plan_id=seeded.id, ref="3.5", rag="amber", delivery_status="in_progress",
                       commentary="Data-sharing agreement drafted", at=datetime(2026, 9, 15, tzinfo=UTC))

@@ -15,7 +15,7 @@ def _row_counts() -> dict[str, int]:
                 for t in models.metadata.sorted_tables}
 
 
-def test_init_loads_the_seed_plan_and_is_idempotent(database: str, capsys) -> None:  # noqa: ANN001
+def test_init_loads_the_seed_plan_and_is_idempotent(database: str, capsys) -> None:
     assert cli(["init"]) == 0
     assert "Loaded plan 'southend-vv'" in capsys.readouterr().out
     first = _row_counts()
@@ -28,7 +28,7 @@ def test_init_loads_the_seed_plan_and_is_idempotent(database: str, capsys) -> No
     assert _row_counts() == first
 
 
-def test_the_plan_frame_carries_marking_themes_and_rag_meanings(seeded) -> None:  # noqa: ANN001
+def test_the_plan_frame_carries_marking_themes_and_rag_meanings(seeded) -> None:
     assert seeded.protective_marking == "OFFICIAL-SENSITIVE"
     assert [name for name, _ in seeded.themes] == ["Prepare", "Prevent", "Protect", "Pursue"]
     assert seeded.themes[3][1].startswith("Disrupting criminal behaviour")
@@ -36,7 +36,7 @@ def test_the_plan_frame_carries_marking_themes_and_rag_meanings(seeded) -> None:
     assert seeded.reporting_cycle == "quarterly"
 
 
-def test_init_reports_a_broken_seed_file_and_writes_nothing(database: str, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_init_reports_a_broken_seed_file_and_writes_nothing(database: str, tmp_path, capsys) -> None:
     broken = tmp_path / "plan.yaml"
     broken.write_text("plan:\n  slug: x\nthemes: []\nagencies: []\nboards: []\nactions:\n  - ref: 1\n")
     assert cli(["init", "--seed", str(broken)]) == 1
@@ -46,7 +46,7 @@ def test_init_reports_a_broken_seed_file_and_writes_nothing(database: str, tmp_p
         assert session.execute(select(func.count()).select_from(models.Plan)).scalar_one() == 0
 
 
-def test_a_deployment_holds_several_plans(seeded, admin) -> None:  # noqa: ANN001
+def test_a_deployment_holds_several_plans(seeded, admin) -> None:
     from plan.seed import load_seed, read_seed
     from plan.setup import SEED_FILE
 

@@ -20,14 +20,14 @@ def _history(plan_id: int, ref: str) -> list[str]:
         return [u["rag"] for u in action_detail(session, user=Actor.system(), plan_id=plan_id, ref=ref)["updates"]]
 
 
-def _submit(plan_id: int, user: Actor, **fields) -> None:  # noqa: ANN003
+def _submit(plan_id: int, user: Actor, **fields) -> None:
     values = {"ref": "2.1", "rag": "amber", "delivery_status": "in_progress", "commentary": "Slipped a month"}
     values.update(fields)
     with session_scope() as session:
         record_update(session, user=user, plan_id=plan_id, **values)
 
 
-def test_an_update_is_appended_and_moves_the_action(seeded, admin) -> None:  # noqa: ANN001
+def test_an_update_is_appended_and_moves_the_action(seeded, admin) -> None:
     _submit(seeded.id, admin)
     _submit(seeded.id, admin, rag="green", commentary="Back on track")
     with session_scope() as session:
@@ -44,13 +44,13 @@ def test_an_update_is_appended_and_moves_the_action(seeded, admin) -> None:  # n
     ({"rag": "purple"}, "RAG: 'purple' is not one of"),
     ({"rag": "not yet assessed"}, "Choose a RAG rating"),
 ])
-def test_bad_updates_are_refused_and_write_nothing(seeded, admin, fields, message) -> None:  # noqa: ANN001
+def test_bad_updates_are_refused_and_write_nothing(seeded, admin, fields, message) -> None:
     with pytest.raises(InvalidInput, match=message):
         _submit(seeded.id, admin, **fields)
     assert _history(seeded.id, "2.1") == []
 
 
-def test_only_the_owner_or_the_secretariat_may_update(seeded, admin) -> None:  # noqa: ANN001
+def test_only_the_owner_or_the_secretariat_may_update(seeded, admin) -> None:
     viewer = Actor(7, "A viewer", "v@example.org", Role.VIEWER)
     other_owner = Actor(8, "Another owner", "o@example.org", Role.OWNER)
     for user in (viewer, other_owner, Actor.public()):
@@ -59,7 +59,7 @@ def test_only_the_owner_or_the_secretariat_may_update(seeded, admin) -> None:  #
     assert _history(seeded.id, "2.1") == []
 
 
-def test_a_stale_version_is_refused(seeded, admin) -> None:  # noqa: ANN001
+def test_a_stale_version_is_refused(seeded, admin) -> None:
     _submit(seeded.id, admin)  # version 1 -> 2
     with pytest.raises(StaleVersion, match="updated by someone else"):
         _submit(seeded.id, admin, rag="red", commentary="Mine", expected_version=1)
@@ -68,7 +68,7 @@ def test_a_stale_version_is_refused(seeded, admin) -> None:  # noqa: ANN001
     assert _history(seeded.id, "2.1") == ["red", "amber"]
 
 
-def test_concurrent_updates_to_one_action_all_land(seeded, admin) -> None:  # noqa: ANN001
+def test_concurrent_updates_to_one_action_all_land(seeded, admin) -> None:
     """Eight threads append to one action at once: every update is kept, the version counts them."""
     errors: list[Exception] = []
 

@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from models.action import Action, ActionBoard, ActionPartner  # noqa: E402
+from models.audit import AuditEvent, SignInAttempt  # noqa: E402
 from models.measure import Measure, MeasureValue  # noqa: E402
 from models.people import Agency, Person  # noqa: E402
 from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E402
@@ -25,6 +26,7 @@ __all__ = [
     "ActionBoard",
     "ActionPartner",
     "Agency",
+    "AuditEvent",
     "Board",
     "Measure",
     "MeasureValue",
@@ -32,6 +34,7 @@ __all__ = [
     "Person",
     "Plan",
     "RagDefinition",
+    "SignInAttempt",
     "StatusUpdate",
     "Theme",
     "metadata",

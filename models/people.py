@@ -21,4 +21,7 @@ class Person(SQLModel, table=True):
     role: str = Field(default="viewer", max_length=20)
     cleared_for_restricted: bool = Field(default=False)
     active: bool = Field(default=True)
+    # argon2 hash for local sign-in; empty for people who sign in through the organisation (OIDC)
+    password_hash: str = Field(default="", max_length=200)
+    last_signin_at: datetime | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -16,6 +16,8 @@ class Plan(SQLModel, table=True):
     # monthly, bimonthly, quarterly (see plan/periods.py)
     reporting_cycle: str = Field(default="quarterly", max_length=20)
     start_date: date | None = None
+    # What to do when free text looks like personal data: "warn" (ask to confirm) or "refuse".
+    personal_data_policy: str = Field(default="warn", max_length=10)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 

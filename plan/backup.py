@@ -16,9 +16,10 @@ from sqlalchemy import Date, DateTime, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 import models
-from plan import migrate
-from plan.db import get_engine
+from plan import audit, migrate
+from plan.db import get_engine, session_scope
 from plan.errors import BackupError
+from plan.identity import Actor
 
 FORMAT = "action-plan-tracker-backup"
 FORMAT_VERSION = 1
@@ -97,6 +98,9 @@ def restore(path: str | Path) -> dict[str, int]:
             counts[table.name] = len(converted)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
+    with session_scope() as session:
+        audit.record(session, actor=Actor.system("restore"), event="backup.restore", entity="database",
+                     detail=f"restored {sum(counts.values())} rows from a backup made {data.get('made_at', '?')}")
     return counts
 
 

@@ -15,12 +15,13 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, select
 
 from models import Action, ActionBoard, Agency, Board, Measure, MeasureValue, Plan, StatusUpdate, Theme
-from plan.errors import NotAllowed
+from plan import audit
 from plan.identity import Actor
 from plan.periods import period_start, previous_periods
+from plan.permissions import require
 from plan.refs import sort_key
 from plan.updates import record_update
-from plan.vocab import DeliveryStatus, Rag, Role
+from plan.vocab import DeliveryStatus, Rag
 
 DEMO_LABEL = "[Demo data]"
 PERIODS = 4
@@ -51,8 +52,7 @@ def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
 
     Returns counts of what was added. Only the secretariat may add demo data.
     """
-    if user.role != Role.ADMIN:
-        raise NotAllowed("Only the plan secretariat can add demo data.")
+    require(user, "demo.add")
     plan = session.get(Plan, plan_id)
     assert plan is not None
     now = today or datetime.now(UTC)
@@ -70,6 +70,8 @@ def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
     for action in quiet:
         added["updates"] += _history_through_service(session, user, plan_id, action.ref, periods, rng, now)
     added["measure_values"] = _measure_values(session, plan_id, periods, rng, now)
+    audit.record(session, actor=user, event="demo.add", plan_id=plan_id, entity="plan", entity_key=plan.slug,
+                 after=added, detail="labelled demo data")
     return added
 
 
@@ -102,9 +104,8 @@ def _texts(rng: random.Random, rag: Rag, status: DeliveryStatus) -> dict[str, st
 def _history_through_service(session: Session, user: Actor, plan_id: int, ref: str, periods: list[str],
                              rng: random.Random, now: datetime) -> int:
     steps = _walk(rng, periods, now)
-    demo_owner = Actor(None, "Demo owner", "", user.role, cleared_for_restricted=True)
     for period, at, rag, status in steps:
-        record_update(session, user=demo_owner, plan_id=plan_id, ref=ref,
+        record_update(session, user=user, plan_id=plan_id, ref=ref,
                       rag=rag.value, delivery_status=status.value, at=at, period=period, is_demo=True,
                       **_texts(rng, rag, status))
     return len(steps)

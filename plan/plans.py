@@ -8,8 +8,13 @@ from sqlalchemy import func, union
 from sqlmodel import Session, select
 
 from models import Action, ActionPartner, Agency, Board, Plan, RagDefinition, Theme
-from plan.errors import NotFound
+from plan import audit
+from plan.errors import InvalidInput, NotFound
+from plan.identity import Actor
+from plan.permissions import require
 from plan.vocab import RAG_ORDER
+
+PERSONAL_DATA_POLICIES = ("warn", "refuse")
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,7 @@ class PlanFrame:
     vision: str
     protective_marking: str
     reporting_cycle: str
+    personal_data_policy: str
     themes: list[tuple[str, str]]  # (name, description) in the plan's order
     rag_definitions: list[tuple[str, str, str]]  # (rag, label, meaning) in RAG order
 
@@ -50,6 +56,7 @@ def plan_frame(session: Session, slug: str | None = None) -> PlanFrame:
     return PlanFrame(
         id=plan.id, slug=plan.slug, name=plan.name, organisation=plan.organisation, vision=plan.vision,
         protective_marking=plan.protective_marking, reporting_cycle=plan.reporting_cycle,
+        personal_data_policy=plan.personal_data_policy,
         themes=[(name, description) for name, description in themes],
         rag_definitions=[(rag.value, *definitions[rag.value]) for rag in RAG_ORDER if rag.value in definitions],
     )
@@ -84,3 +91,27 @@ def filter_choices(session: Session, *, plan_id: int) -> Choices:
     ).all()
     return Choices(themes=list(themes), agencies=list(agencies), boards=[c for c, _ in boards],
                    board_names=dict(boards), owners=list(owners))
+
+
+def update_settings(session: Session, *, user: Actor, plan_id: int, protective_marking: str | None = None,
+                    personal_data_policy: str | None = None) -> None:
+    """Change the plan's marking or its personal-data policy (warn or refuse). Admins only."""
+    require(user, "plan.settings")
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("There is no such plan.")
+    before = {"protective_marking": plan.protective_marking, "personal_data_policy": plan.personal_data_policy}
+    if protective_marking is not None:
+        marking = " ".join(protective_marking.split()).upper()
+        if not marking or len(marking) > 60:
+            raise InvalidInput("Give a protective marking of up to 60 characters, e.g. OFFICIAL-SENSITIVE.")
+        plan.protective_marking = marking
+    if personal_data_policy is not None:
+        if personal_data_policy not in PERSONAL_DATA_POLICIES:
+            raise InvalidInput(f"The personal-data policy must be one of: {', '.join(PERSONAL_DATA_POLICIES)}.")
+        plan.personal_data_policy = personal_data_policy
+    old, new = audit.changes(before, {"protective_marking": plan.protective_marking,
+                                      "personal_data_policy": plan.personal_data_policy})
+    if new:
+        audit.record(session, actor=user, event="plan.settings", plan_id=plan_id, entity="plan",
+                     entity_key=plan.slug, before=old, after=new)

@@ -26,11 +26,13 @@ from models import (
     RagDefinition,
     Theme,
 )
-from plan.errors import InvalidInput, NotAllowed, SeedError
+from plan import audit
+from plan.errors import InvalidInput, SeedError
 from plan.identity import Actor
 from plan.periods import CYCLES
+from plan.permissions import require
 from plan.refs import sort_key
-from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, Direction, Rag, Role, parse_choice
+from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, Direction, Rag, parse_choice
 
 MAX_ERRORS = 20
 REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/ ]{0,29}$")
@@ -409,10 +411,9 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
     """Create the plan from a checked seed, in the caller's transaction.
 
     Idempotent: if a plan with the seed's slug exists nothing is written. Returns the plan and
-    whether it was created. Only the secretariat (admin) may load a plan.
+    whether it was created. Only the secretariat (admin) may load a plan. Raises NotAllowed.
     """
-    if user.role != Role.ADMIN:
-        raise NotAllowed("Only the plan secretariat can load a plan.")
+    require(user, "plan.load")
     existing = session.exec(select(Plan).where(Plan.slug == seed.slug)).first()
     if existing is not None:
         return existing, False
@@ -464,6 +465,8 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
                 source_agency_id=agencies[m.source_agency].id if m.source_agency else None,
             ))
     session.flush()
+    audit.record(session, actor=user, event="plan.load", plan_id=plan.id, entity="plan", entity_key=plan.slug,
+                 after={"name": plan.name, "actions": len(seed.actions), "marking": plan.protective_marking})
     return plan, True
 
 

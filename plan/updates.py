@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from models import Action, Plan, StatusUpdate
+from models import Action, Person, Plan, StatusUpdate
+from plan import audit, personal_data
 from plan.errors import InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.periods import period_for
-from plan.vocab import DeliveryStatus, Rag, Role, parse_choice
+from plan.permissions import allowed
+from plan.vocab import DeliveryStatus, Rag, parse_choice
 
 MAX_TEXT = 4000  # characters in commentary, blockers or support asked
 MAX_URL = 500
@@ -20,23 +22,25 @@ MAX_URL = 500
 
 def may_update(user: Actor, action: Action) -> bool:
     """The secretariat updates any action; an owner updates the actions assigned to them."""
-    if user.role == Role.ADMIN:
+    if allowed(user, "action.update_any"):
         return True
-    return user.role == Role.OWNER and user.person_id is not None and action.owner_person_id == user.person_id
+    return (allowed(user, "action.update_own") and user.person_id is not None
+            and action.owner_person_id == user.person_id)
 
 
 def record_update(
     session: Session, *, user: Actor, plan_id: int, ref: str, rag: str, delivery_status: str,
     commentary: str = "", blockers: str = "", support_asked: str = "", evidence_url: str = "",
     expected_version: int | None = None, at: datetime | None = None, period: str | None = None,
-    is_demo: bool = False,
+    is_demo: bool = False, personal_data_confirmed: bool = False,
 ) -> StatusUpdate:
     """Append an update to the action `ref` and move its current RAG and status.
 
     Rules: commentary is required when the RAG changes or is Red or Amber; Blue only with status
-    complete; complete needs an evidence link; texts have length limits. If `expected_version`
-    is given and the action has moved on since, nothing is written.
-    Raises NotFound, NotAllowed, InvalidInput, StaleVersion.
+    complete; complete needs an evidence link; texts have length limits; text that looks like
+    personal data is refused or must be confirmed, as the plan's policy says. If
+    `expected_version` is given and the action has moved on since, nothing is written.
+    Raises NotFound, NotAllowed, InvalidInput, PersonalDataWarning, StaleVersion.
     """
     # Lock the action's row (PostgreSQL; SQLite already holds the write lock from BEGIN
     # IMMEDIATE) so concurrent updates queue and the version check below is against the truth.
@@ -64,17 +68,22 @@ def record_update(
         raise InvalidInput("Blue means complete: set the delivery status to Complete, or choose another RAG.")
     if new_status == DeliveryStatus.COMPLETE and not evidence_url:
         raise InvalidInput("A complete action needs evidence: give a link to it.")
+    plan = session.get(Plan, plan_id)
+    assert plan is not None
+    personal_data.check({"Commentary": commentary, "Blockers": blockers, "Support asked": support_asked},
+                        policy=plan.personal_data_policy, confirmed=personal_data_confirmed,
+                        known_emails=session.exec(select(Person.email)).all())
     if expected_version is not None and expected_version != action.version:
         raise StaleVersion(f"Action {ref} was updated by someone else after you opened it. "
                            "Their update is shown; your text is kept so you can apply it again.")
 
     when = at or datetime.now(UTC)
-    plan = session.get(Plan, plan_id)
+    before = {"rag": action.rag, "delivery_status": action.delivery_status}
     update = StatusUpdate(
         action_id=action.id, rag=new_rag.value, delivery_status=new_status.value, commentary=commentary,
         blockers=blockers, support_asked=support_asked, evidence_url=evidence_url,
         author_person_id=user.person_id, author_name=user.name, created_at=when,
-        period=period or period_for(when.date(), plan.reporting_cycle if plan else "quarterly"),
+        period=period or period_for(when.date(), plan.reporting_cycle),
         is_demo=is_demo,
     )
     session.add(update)
@@ -85,4 +94,10 @@ def record_update(
     except StaleDataError as err:
         raise StaleVersion(f"Action {ref} was updated by someone else at the same moment; "
                            "open it again to see their update.") from err
+    audit.record(session, actor=user, event="action.update", plan_id=plan_id, entity="action", entity_key=ref,
+                 before=before, after={"rag": update.rag, "delivery_status": update.delivery_status,
+                                       "commentary": commentary, "blockers": blockers,
+                                       "support_asked": support_asked, "evidence_url": evidence_url,
+                                       "period": update.period, "demo": is_demo},
+                 restricted=action.restricted)
     return update

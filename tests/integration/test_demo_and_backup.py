@@ -79,6 +79,7 @@ def test_backup_round_trip_into_either_database(seeded, admin, tmp_path, request
     out = tmp_path / "backup.json.gz"
     assert cli(["backup", "--out", str(out)]) == 0
     original = backup.dump()["tables"]
+    original_events = list(original["audit_event"])
 
     reset_engines()  # now point PLAN_DATABASE_URL at a new, empty database
     if target == "sqlite":
@@ -86,12 +87,17 @@ def test_backup_round_trip_into_either_database(seeded, admin, tmp_path, request
     else:
         request.getfixturevalue("postgres_schemas")()
     assert cli(["restore", str(out)]) == 0
-    assert _counts() == before
-    assert backup.dump()["tables"] == original
+    after = _counts()
+    assert after.pop("audit_event") == before.pop("audit_event") + 1  # the restore is itself audited
+    assert after == before
+    restored = backup.dump()["tables"]
+    assert restored.pop("audit_event")[:-1] == original.pop("audit_event")
+    assert restored == original
     # new rows after a restore get fresh ids (sequences moved past the restored ids)
     with session_scope() as session:
         add_demo(session, user=admin, plan_id=seeded.id, actions=1, today=NOW)
     assert _counts()["action"] == before["action"] + 1
+    assert _counts()["audit_event"] == len(original_events) + 2
 
 
 def test_restore_refuses_a_database_with_data(seeded, tmp_path) -> None:

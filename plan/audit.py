@@ -1,0 +1,86 @@
+"""The audit trail: every change to plan data, users and roles, every sign-in and export.
+
+Events are appended in the same transaction as the change they record, so there is never a
+change without its event. Nothing here edits or deletes an event (the database refuses too).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from models import AuditEvent
+from plan.identity import Actor
+from plan.permissions import require
+
+
+def _json(values: dict[str, Any] | None) -> str:
+    if not values:
+        return ""
+    return json.dumps(values, default=lambda v: v.isoformat() if isinstance(v, date | datetime) else str(v),
+                      ensure_ascii=False, sort_keys=True)
+
+
+def record(session: Session, *, actor: Actor, event: str, plan_id: int | None = None, entity: str = "",
+           entity_key: str = "", before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+           detail: str = "", restricted: bool = False) -> AuditEvent:
+    """Append one event in the caller's transaction."""
+    row = AuditEvent(
+        at=datetime.now(UTC), actor_person_id=actor.person_id,
+        actor=f"{actor.name} <{actor.email}>" if actor.email else actor.name, event=event,
+        plan_id=plan_id, entity=entity, entity_key=entity_key, before=_json(before), after=_json(after),
+        detail=detail, restricted=restricted,
+    )
+    session.add(row)
+    return row
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, before and after."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+@dataclass
+class AuditFilter:
+    event_prefix: str = ""  # e.g. "action." or "signin."
+    actor_text: str = ""
+    entity_key: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = None, limit: int = 500,
+                offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Newest first. Admins and chairs only; restricted detail only for cleared users."""
+    require(user, "audit.view")
+    filters = filters or AuditFilter()
+    conditions = []
+    if filters.event_prefix:
+        conditions.append(AuditEvent.event.startswith(filters.event_prefix))
+    if filters.actor_text.strip():
+        conditions.append(func.lower(AuditEvent.actor).contains(filters.actor_text.strip().lower(), autoescape=True))
+    if filters.entity_key.strip():
+        text = filters.entity_key.strip().lower()
+        conditions.append(or_(func.lower(AuditEvent.entity_key) == text,
+                              func.lower(AuditEvent.entity_key).contains(text, autoescape=True)))
+    if filters.since:
+        conditions.append(AuditEvent.at >= datetime.combine(filters.since, datetime.min.time(), tzinfo=UTC))
+    if filters.until:
+        conditions.append(AuditEvent.at < datetime.combine(filters.until, datetime.max.time(), tzinfo=UTC))
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    rows = session.exec(select(AuditEvent).where(*conditions)
+                        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)).all()
+    hidden = "Restricted: shown only to cleared users"
+    return [
+        {"at": r.at, "actor": r.actor, "event": r.event, "entity": r.entity, "entity_key": r.entity_key,
+         **({"before": r.before, "after": r.after, "detail": r.detail}
+            if user.cleared_for_restricted or not r.restricted
+            else {"before": hidden, "after": hidden, "detail": hidden})}
+        for r in rows
+    ], int(total)

@@ -1,0 +1,44 @@
+"""Who may do what. Every service that writes asks here first, so no page, CLI command or
+crafted widget state can get round a rule."""
+
+from __future__ import annotations
+
+from plan.errors import NotAllowed
+from plan.identity import Actor
+from plan.vocab import Role
+
+# operation -> roles that may do it, and the words used when refusing.
+RULES: dict[str, tuple[frozenset[Role], str]] = {
+    "plan.load": (frozenset({Role.ADMIN}), "load a plan"),
+    "plan.settings": (frozenset({Role.ADMIN}), "change the plan's settings"),
+    "demo.add": (frozenset({Role.ADMIN}), "add demo data"),
+    "action.update_any": (frozenset({Role.ADMIN}), "update actions that are not yours"),
+    "action.update_own": (frozenset({Role.ADMIN, Role.OWNER}), "update actions"),
+    "action.assign_owner": (frozenset({Role.ADMIN}), "assign action owners"),
+    "user.manage": (frozenset({Role.ADMIN}), "manage users and roles"),
+    "audit.view": (frozenset({Role.ADMIN, Role.CHAIR}), "view the audit trail"),
+    "audit.export": (frozenset({Role.ADMIN, Role.CHAIR}), "export the audit trail"),
+    "measure.submit_any": (frozenset({Role.ADMIN}), "submit figures for any agency"),
+    "measure.submit_own_agency": (frozenset({Role.ADMIN, Role.CONTRIBUTOR}), "submit figures for measures"),
+}
+
+ROLE_DESCRIPTIONS = {
+    Role.ADMIN: "Plan secretariat: maintains the plan, users, meetings and exports.",
+    Role.CHAIR: "Chair or board member: reads everything, runs meetings, challenges owners.",
+    Role.OWNER: "Action owner: updates their own actions and reads the plan.",
+    Role.CONTRIBUTOR: "Data contributor: submits figures for their agency's measures.",
+    Role.VIEWER: "Viewer: reads the plan.",
+}
+
+
+def allowed(user: Actor, operation: str) -> bool:
+    roles, _ = RULES[operation]
+    return user.role in roles
+
+
+def require(user: Actor, operation: str) -> None:
+    """Raise NotAllowed, in words the user understands, unless the user's role allows it."""
+    roles, words = RULES[operation]
+    if user.role not in roles:
+        who = ", ".join(sorted(r.value for r in roles))
+        raise NotAllowed(f"Your role ({user.role.value}) cannot {words}; this needs: {who}.")

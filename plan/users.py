@@ -1,0 +1,153 @@
+"""People who use the plan: accounts, roles, clearance, and who owns which action."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models import Action, Agency, Person
+from plan import audit
+from plan.errors import InvalidInput, NotFound
+from plan.identity import Actor
+from plan.passwords import check_strength, hash_password
+from plan.permissions import require
+from plan.vocab import Role, parse_choice
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    text = email.strip().lower()
+    if not EMAIL.match(text) or len(text) > 320:
+        raise InvalidInput(f"'{email}' is not an email address; write it like name@agency.gov.uk.")
+    return text
+
+
+def actor_for(person: Person) -> Actor:
+    return Actor(person_id=person.id, name=person.name, email=person.email, role=Role(person.role),
+                 cleared_for_restricted=person.cleared_for_restricted, agency_id=person.agency_id)
+
+
+def actor_for_email(session: Session, email: str) -> Actor | None:
+    """The active person with this email, as an Actor; None when there is none."""
+    person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    if person is None or not person.active:
+        return None
+    return actor_for(person)
+
+
+def count_users(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Person)).one())
+
+
+def _agency_id(session: Session, agency: str | None) -> int | None:
+    if not agency:
+        return None
+    found = session.exec(select(Agency).where(func.lower(Agency.name) == agency.strip().lower())).first()
+    if found is None:
+        names = ", ".join(session.exec(select(Agency.name).order_by(Agency.name)).all())
+        raise InvalidInput(f"There is no agency '{agency}'. Known agencies: {names}.")
+    return found.id
+
+
+def _snapshot(person: Person, session: Session) -> dict[str, Any]:
+    agency = session.get(Agency, person.agency_id) if person.agency_id else None
+    return {"name": person.name, "email": person.email, "agency": agency.name if agency else "",
+            "role": person.role, "cleared_for_restricted": person.cleared_for_restricted, "active": person.active}
+
+
+def add_user(session: Session, *, user: Actor, email: str, name: str, role: str, agency: str | None = None,
+             cleared_for_restricted: bool = False, password: str | None = None) -> Person:
+    """Create an account. Admins only. Without a password the person signs in through the
+    organisation's single sign-on. Raises NotAllowed, InvalidInput."""
+    require(user, "user.manage")
+    email = normalise_email(email)
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput("Give the person's name (up to 200 characters).")
+    chosen = Role(parse_choice(Role, role, "Role"))
+    if session.exec(select(Person).where(Person.email == email)).first() is not None:
+        raise InvalidInput(f"There is already an account for {email}.")
+    if password is not None:
+        check_strength(password)
+    person = Person(name=name, email=email, role=chosen.value, agency_id=_agency_id(session, agency),
+                    cleared_for_restricted=cleared_for_restricted,
+                    password_hash=hash_password(password) if password is not None else "")
+    session.add(person)
+    session.flush()
+    audit.record(session, actor=user, event="user.create", entity="person", entity_key=email,
+                 after=_snapshot(person, session))
+    return person
+
+
+def update_user(session: Session, *, user: Actor, email: str, role: str | None = None,
+                cleared_for_restricted: bool | None = None, active: bool | None = None,
+                agency: str | None = None, name: str | None = None) -> Person:
+    """Change a person's role, clearance, agency, name or whether they may sign in. Admins only.
+    An admin cannot remove their own admin role or account (so a plan is never left unmanaged)."""
+    require(user, "user.manage")
+    person = _person(session, email)
+    before = _snapshot(person, session)
+    if role is not None:
+        person.role = Role(parse_choice(Role, role, "Role")).value
+    if cleared_for_restricted is not None:
+        person.cleared_for_restricted = cleared_for_restricted
+    if active is not None:
+        person.active = active
+    if agency is not None:
+        person.agency_id = _agency_id(session, agency)
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput("The name cannot be empty.")
+        person.name = " ".join(name.split())
+    if person.id == user.person_id and (person.role != Role.ADMIN or not person.active):
+        raise InvalidInput("You cannot remove your own admin role or account; ask another admin.")
+    old, new = audit.changes(before, _snapshot(person, session))
+    if new:
+        event = "user.role_change" if "role" in new or "cleared_for_restricted" in new else "user.update"
+        audit.record(session, actor=user, event=event, entity="person", entity_key=person.email, before=old, after=new)
+    return person
+
+
+def set_password(session: Session, *, user: Actor, email: str, password: str) -> None:
+    """Admins set anyone's password; a person may set their own."""
+    person = _person(session, email)
+    if person.id != user.person_id:
+        require(user, "user.manage")
+    check_strength(password)
+    person.password_hash = hash_password(password)
+    audit.record(session, actor=user, event="user.password_set", entity="person", entity_key=person.email,
+                 detail="password changed (not recorded)")
+
+
+def list_users(session: Session, *, user: Actor) -> list[dict[str, Any]]:
+    require(user, "user.manage")
+    people = session.exec(select(Person).order_by(func.lower(Person.name))).all()
+    return [{**_snapshot(p, session), "local_password": bool(p.password_hash), "last_signin_at": p.last_signin_at}
+            for p in people]
+
+
+def _person(session: Session, email: str) -> Person:
+    person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    if person is None:
+        raise NotFound(f"There is no account for {email}.")
+    return person
+
+
+def assign_owner(session: Session, *, user: Actor, plan_id: int, ref: str, email: str | None) -> None:
+    """Name the person who owns an action (None: back to the role named in the plan). Admins only."""
+    require(user, "action.assign_owner")
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    if action is None:
+        raise NotFound(f"There is no action '{ref}' in this plan.")
+    person = _person(session, email) if email else None
+    if person is not None and person.role not in (Role.OWNER, Role.ADMIN):
+        raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
+    before = session.get(Person, action.owner_person_id).email if action.owner_person_id else ""
+    action.owner_person_id = person.id if person else None
+    audit.record(session, actor=user, event="action.assign_owner", plan_id=plan_id, entity="action",
+                 entity_key=ref, before={"owner": before}, after={"owner": person.email if person else ""},
+                 restricted=action.restricted)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
 
 from plan import backup as backup_service
+from plan import users
 from plan.db import database_url, session_scope
 from plan.demo import add_demo
-from plan.errors import PlanError
+from plan.errors import InvalidInput, PlanError
 from plan.identity import Actor
 from plan.plans import plan_frame
 from plan.setup import SEED_FILE, init
+from plan.vocab import Role
 
 
 def _safe_url(url: str) -> str:
@@ -54,6 +57,65 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str | None:
+    """From a prompt (typed twice) or standard input; never from a flag, so it stays out of
+    shell history and process lists."""
+    if args.sso:
+        return None
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise InvalidInput("The two passwords differ; nothing was changed.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    init()
+    password = _read_password(args)
+    with session_scope() as session:
+        person = users.add_user(session, user=Actor.system("command line"), email=args.email, name=args.name,
+                                role=args.role, agency=args.agency, cleared_for_restricted=args.cleared,
+                                password=password)
+        how = "single sign-on" if password is None else "a local password"
+        print(f"Added {person.name} <{person.email}> as {person.role}, signing in with {how}.")
+    return 0
+
+
+def cmd_user_update(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        users.update_user(session, user=Actor.system("command line"), email=args.email, role=args.role,
+                          cleared_for_restricted=args.cleared, active=args.active, agency=args.agency)
+    print(f"Updated {args.email}.")
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    args.sso = False
+    password = _read_password(args)
+    with session_scope() as session:
+        users.set_password(session, user=Actor.system("command line"), email=args.email, password=password or "")
+    print(f"Password set for {args.email}.")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        for row in users.list_users(session, user=Actor.system("command line")):
+            flags = ("cleared " if row["cleared_for_restricted"] else "") + ("" if row["active"] else "disabled")
+            print(f"{row['email']:40} {row['role']:12} {row['name']} ({row['agency'] or 'no agency'}) {flags}")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        frame = plan_frame(session, args.plan)
+        users.assign_owner(session, user=Actor.system("command line"), plan_id=frame.id, ref=args.ref,
+                           email=args.email or None)
+    print(f"Action {args.ref} is now owned by {args.email or 'the role named in the plan'}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m plan", description=(
         "Action Plan Tracker commands. The database is PLAN_DATABASE_URL (default: data/plan.db)."))
@@ -71,6 +133,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore a backup into an empty database")
     p.add_argument("file", help="backup file made by `backup`")
     p.set_defaults(func=cmd_restore)
+
+    user = sub.add_parser("user", help="accounts: add, update, password, list").add_subparsers(
+        dest="user_command", required=True)
+    roles = [r.value for r in Role]
+    p = user.add_parser("add", help="add an account (password from a prompt or standard input)")
+    p.add_argument("email")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=roles)
+    p.add_argument("--agency", default=None, help="the agency's name as the plan lists it")
+    p.add_argument("--cleared", action="store_true", help="cleared to see restricted (police-sensitive) detail")
+    p.add_argument("--sso", action="store_true", help="signs in with the organisation's account: no password")
+    p.set_defaults(func=cmd_user_add)
+    p = user.add_parser("update", help="change role, clearance, agency, or disable/enable")
+    p.add_argument("email")
+    p.add_argument("--role", choices=roles, default=None)
+    p.add_argument("--cleared", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--active", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--agency", default=None)
+    p.set_defaults(func=cmd_user_update)
+    p = user.add_parser("password", help="set a password (from a prompt or standard input)")
+    p.add_argument("email")
+    p.set_defaults(func=cmd_user_password)
+    p = user.add_parser("list", help="list accounts")
+    p.set_defaults(func=cmd_user_list)
+    p = sub.add_parser("assign", help="name the person who owns an action")
+    p.add_argument("ref")
+    p.add_argument("email", nargs="?", default="", help="omit to return the action to its role")
+    p.add_argument("--plan", default=None)
+    p.set_defaults(func=cmd_assign)
     return parser
 
 

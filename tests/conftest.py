@@ -153,3 +153,18 @@ def admin() -> Actor:
 def reader() -> Actor:
     return Actor.public()
 
+
+
+@pytest.fixture
+def people(seeded) -> dict[str, Actor]:  # noqa: ANN001
+    """One person per role, on the seeded plan (both backends)."""
+    from tests.factories import make_people
+
+    return make_people(seeded.id)
+
+
+@pytest.fixture
+def people_sqlite(seeded_sqlite) -> dict[str, Actor]:  # noqa: ANN001
+    from tests.factories import make_people
+
+    return make_people(seeded_sqlite.id)

@@ -14,6 +14,7 @@ import streamlit as st
 from plan.db import session_scope
 from plan.identity import Actor
 from plan.plans import PlanFrame, list_plans, plan_frame
+from ui.session import end_session
 
 
 def page_start() -> PlanFrame:
@@ -28,9 +29,24 @@ def page_start() -> PlanFrame:
         st.sidebar.selectbox("Plan", slugs, format_func=names.get, key="plan_slug")
     frame = current_plan()
     marking_banner(frame.protective_marking)
+    if message := st.session_state.pop("flash", None):
+        st.success(message)
     st.sidebar.markdown(f"**{frame.name}**  \n{frame.organisation}")
     st.sidebar.caption(f"Protective marking: {frame.protective_marking}")
+    actor = st.session_state.get("actor")
+    if isinstance(actor, Actor):
+        st.sidebar.markdown(f"Signed in as **{actor.name}** ({actor.role.value})"
+                            + (", cleared for restricted items" if actor.cleared_for_restricted else ""))
+        if st.sidebar.button("Sign out", key="sign_out"):
+            end_session(actor)
+            st.rerun()
     return frame
+
+
+def flash_and_rerun(message: str) -> None:
+    """Show `message` at the top of the page after a rerun, so what was just saved is on screen."""
+    st.session_state["flash"] = message
+    st.rerun()
 
 
 def current_plan() -> PlanFrame:
@@ -39,9 +55,12 @@ def current_plan() -> PlanFrame:
 
 
 def current_user() -> Actor:
-    """The signed-in user as app.py resolved them; before sign-in exists, a reader of the plan."""
+    """The signed-in user as app.py resolved them (pages are offered only after sign-in)."""
     actor = st.session_state.get("actor")
-    return actor if isinstance(actor, Actor) else Actor.public()
+    if not isinstance(actor, Actor):
+        st.error("Please sign in.")
+        st.stop()
+    return actor
 
 
 def marking_banner(marking: str) -> None:

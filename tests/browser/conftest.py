@@ -32,12 +32,24 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Accounts the browser signs in with, made through the CLI as the secretariat would.
+ACCOUNTS = {
+    "admin": ("secretariat@southend.gov.uk", "Sam Secretariat", "admin", "harbour lights at low tide"),
+    "chair": ("chair@southend.gov.uk", "Chris Chair", "chair", "pier trains run every hour"),
+}
+
+
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[str]:
-    """The app served by `streamlit run` on a fresh SQLite database (first start loads the seed)."""
+    """The app served by `streamlit run` on a fresh SQLite database (first start loads the seed),
+    with the ACCOUNTS added by `python -m plan user add`."""
     _need_browser()
     port = _free_port()
     env = {**os.environ, "PLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'plan.db'}"}
+    for email, name, role, password in ACCOUNTS.values():
+        subprocess.run([sys.executable, "-m", "plan", "user", "add", email, "--name", name, "--role", role,
+                        "--agency", "Southend-on-Sea Borough Council"], input=password + "\n", text=True,
+                       cwd=ROOT, env=env, check=True, capture_output=True)
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
@@ -76,3 +88,13 @@ def page(app_url: str) -> Iterator[object]:
         tab.screenshot(path=str(artifacts / "last-browser-test.png"), full_page=True)
         browser.close()
 
+
+
+def sign_in(tab: object, role: str) -> None:
+    from playwright.sync_api import expect
+
+    email, name, _, password = ACCOUNTS[role]
+    tab.get_by_label("Email").fill(email)  # type: ignore[attr-defined]
+    tab.get_by_role("textbox", name="Password").fill(password)  # type: ignore[attr-defined]
+    tab.get_by_role("button", name="Sign in", exact=True).click()  # type: ignore[attr-defined]
+    expect(tab.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {name}")  # type: ignore[attr-defined]

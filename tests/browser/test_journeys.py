@@ -5,10 +5,14 @@ Assertions use Playwright's `expect`, which waits until the page shows the text 
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 
-def test_a_newcomer_sees_the_plan_under_the_four_ps_and_opens_an_action(page, app_url) -> None:
+
+def test_a_chair_signs_in_sees_the_plan_under_the_four_ps_and_opens_an_action(page, app_url) -> None:
     page.goto(app_url)
     main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("This plan is OFFICIAL-SENSITIVE: sign in to see it.")
+    sign_in(page, "chair")
     expect(page.get_by_role("heading", name="Violence & Vulnerability Local Action Plan")).to_be_visible()
     expect(main).to_contain_text("OFFICIAL-SENSITIVE")
     expect(main).to_contain_text("25 actions under 4 themes")
@@ -31,3 +35,23 @@ def test_a_newcomer_sees_the_plan_under_the_four_ps_and_opens_an_action(page, ap
     expect(main).to_contain_text("Essex Partnership University NHS Foundation Trust")
     expect(main).to_contain_text("No updates yet: this action is not yet assessed.")
     assert "ref=3.3" in page.url
+
+
+def test_a_wrong_password_is_refused_in_plain_words(page, app_url) -> None:
+    page.goto(app_url)
+    page.get_by_label("Email").fill("chair@southend.gov.uk")
+    page.get_by_role("textbox", name="Password").fill("not my password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_test_id("stMain")).to_contain_text("That email and password do not match an account.")
+    expect(page.get_by_role("link", name="Actions")).to_have_count(0)
+
+
+def test_the_secretariat_sees_its_pages_and_the_audit_trail(page, app_url) -> None:
+    page.goto(app_url)
+    sign_in(page, "admin")
+    for name in ("Overview", "Actions", "Action detail", "Audit trail", "Users", "Plan settings"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.get_by_role("link", name="Audit trail").click()
+    expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+    expect(page.get_by_test_id("stMain")).to_contain_text("OFFICIAL-SENSITIVE")
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()

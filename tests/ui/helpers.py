@@ -1,14 +1,19 @@
-"""AppTest helpers: start from app.py as a browser would, then switch page."""
+"""AppTest helpers: start from app.py as a browser would, signed in, then switch page."""
 
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from plan.identity import Actor
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def open_app(page: str | None = None, **state: object) -> AppTest:
+def open_app(page: str | None = None, *, user: Actor | None = None, **state: object) -> AppTest:
+    """The app as `user` sees it (None: not signed in)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["actor"] = user
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

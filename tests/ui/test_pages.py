@@ -12,8 +12,8 @@ PAGES = ["pages/overview.py", "pages/actions.py", "pages/action_detail.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_shows_the_protective_marking(seeded_sqlite, page) -> None:
-    at = open_app(page, action_ref="1.1")
+def test_every_page_shows_the_protective_marking(people_sqlite, page) -> None:
+    at = open_app(page, user=people_sqlite["viewer"], action_ref="1.1")
     assert "OFFICIAL-SENSITIVE" in markdown_text(at)
     assert "What the RAG ratings mean in this plan" in [e.label for e in at.expander]
 
@@ -21,15 +21,17 @@ def test_every_page_shows_the_protective_marking(seeded_sqlite, page) -> None:
 def test_first_start_on_an_empty_database_loads_the_seed_plan(sqlite_url) -> None:
     at = open_app()
     assert at.title[0].value == "Violence & Vulnerability Local Action Plan"
-    assert "**25 actions** under 4 themes" in markdown_text(at)
+    assert "This plan is OFFICIAL-SENSITIVE: sign in to see it." in at.caption[0].value
+    assert "OFFICIAL-SENSITIVE" in markdown_text(at)
 
 
-def test_overview_shows_the_four_ps_with_counts(seeded_sqlite, admin) -> None:
+def test_overview_shows_the_four_ps_with_counts(seeded_sqlite, people_sqlite, admin) -> None:
     with session_scope() as session:
         for ref, rag in (("4.1", "red"), ("4.6", "red"), ("1.1", "green")):
             record_update(session, user=admin, plan_id=seeded_sqlite.id, ref=ref, rag=rag,
                           delivery_status="in_progress", commentary="Update")
-    at = open_app()
+    at = open_app(user=people_sqlite["viewer"])
+    assert "**25 actions** under 4 themes" in markdown_text(at)
     assert [m.label for m in at.metric] == ["Prepare", "Prevent", "Protect", "Pursue"]
     assert [m.value for m in at.metric] == ["8 actions", "5 actions", "6 actions", "6 actions"]
     table = at.dataframe[0].value
@@ -42,11 +44,11 @@ def test_overview_shows_the_four_ps_with_counts(seeded_sqlite, admin) -> None:
     assert boards.loc[boards["Board"] == "CSP", "Red"].iloc[0] == 2
 
 
-def test_actions_page_filters_and_shows_rag_words(seeded_sqlite, admin) -> None:
+def test_actions_page_filters_and_shows_rag_words(seeded_sqlite, people_sqlite, admin) -> None:
     with session_scope() as session:
         record_update(session, user=admin, plan_id=seeded_sqlite.id, ref="3.3", rag="amber",
                       delivery_status="in_progress", commentary="Training dates slipped")
-    at = open_app("pages/actions.py")
+    at = open_app("pages/actions.py", user=people_sqlite["viewer"])
     assert "**25 actions** match." in markdown_text(at)
     table = at.dataframe[0].value
     assert "4.6" in list(table["Ref"])
@@ -60,12 +62,12 @@ def test_actions_page_filters_and_shows_rag_words(seeded_sqlite, admin) -> None:
     assert "No actions match these filters" in at.info[0].value
 
 
-def test_open_an_action_shows_its_detail_and_history(seeded_sqlite, admin) -> None:
+def test_open_an_action_shows_its_detail_and_history(seeded_sqlite, people_sqlite, admin) -> None:
     with session_scope() as session:
         record_update(session, user=admin, plan_id=seeded_sqlite.id, ref="3.5", rag="red",
                       delivery_status="in_progress", commentary="No data-sharing agreement yet",
                       at=datetime(2026, 10, 1, tzinfo=UTC))
-    at = open_app("pages/actions.py")
+    at = open_app("pages/actions.py", user=people_sqlite["chair"])
     at.selectbox(key="open_ref").set_value("3.5")
     at.button(key="open_action").click().run()
     assert at.title[0].value.startswith("3.5 Share A&E data")
@@ -77,13 +79,19 @@ def test_open_an_action_shows_its_detail_and_history(seeded_sqlite, admin) -> No
     assert list(history["RAG"]) == ["Red"]
 
 
-def test_detail_of_an_unknown_ref_says_what_to_do(seeded_sqlite) -> None:
-    at = open_app("pages/action_detail.py", action_ref="9.99")
+def test_detail_of_an_unknown_ref_says_what_to_do(people_sqlite) -> None:
+    at = open_app("pages/action_detail.py", user=people_sqlite["viewer"], action_ref="9.99")
     assert "There is no action '9.99' in this plan. Check the ref on the Actions page." in at.error[0].value
 
 
-def test_restricted_detail_is_withheld_from_an_uncleared_reader(seeded_sqlite) -> None:
-    at = open_app("pages/action_detail.py", action_ref="4.6")
+def test_restricted_detail_is_withheld_from_an_uncleared_reader(people_sqlite) -> None:
+    at = open_app("pages/action_detail.py", user=people_sqlite["chair"], action_ref="4.6")
     assert at.title[0].value == "4.6 Restricted action: detail shown only to cleared users"
     assert "shown only to users cleared for restricted items" in at.warning[0].value
     assert "Joint cross-border" not in markdown_text(at)
+
+
+def test_restricted_detail_is_shown_to_a_cleared_user(people_sqlite) -> None:
+    at = open_app("pages/action_detail.py", user=people_sqlite["admin"], action_ref="4.6")
+    assert at.title[0].value.startswith("4.6 Joint cross-border disruption")
+    assert not at.warning

@@ -39,11 +39,13 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by `streamlit run` on a fresh SQLite database (first start loads the seed),
-    with the ACCOUNTS added by `python -m plan user add`."""
+    with the ACCOUNTS added by `python -m plan user add`. One app per test module: starting it
+    costs seconds, and each browser test has its own browser session."""
     _need_browser()
+    tmp_path = tmp_path_factory.mktemp("app")
     port = _free_port()
     env = {**os.environ, "PLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'plan.db'}"}
     for email, name, role, password in ACCOUNTS.values():

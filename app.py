@@ -26,6 +26,12 @@ else:
         st.Page("pages/actions.py", title="Actions"),
         st.Page("pages/action_detail.py", title="Action detail"),
     ]
+    if allowed(user, "action.update_own"):
+        pages.insert(1, st.Page("pages/my_actions.py", title="My actions"))
+    if allowed(user, "round.view"):
+        pages.append(st.Page("pages/update_round.py", title="Update round"))
+    if allowed(user, "due_date.decide"):
+        pages.append(st.Page("pages/due_dates.py", title="Due dates"))
     if allowed(user, "audit.view"):
         pages.append(st.Page("pages/audit_trail.py", title="Audit trail"))
     if allowed(user, "user.manage"):

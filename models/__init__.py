@@ -17,6 +17,13 @@ from models.audit import AuditEvent, SignInAttempt  # noqa: E402
 from models.measure import Measure, MeasureValue  # noqa: E402
 from models.people import Agency, Person  # noqa: E402
 from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E402
+from models.rounds import (  # noqa: E402
+    ActionDelegate,
+    DueDateRequest,
+    RoundSnapshot,
+    UpdateReturn,
+    UpdateRound,
+)
 from models.update import StatusUpdate  # noqa: E402
 
 metadata = SQLModel.metadata
@@ -24,18 +31,23 @@ metadata = SQLModel.metadata
 __all__ = [
     "Action",
     "ActionBoard",
+    "ActionDelegate",
     "ActionPartner",
     "Agency",
     "AuditEvent",
     "Board",
+    "DueDateRequest",
     "Measure",
     "MeasureValue",
     "Objective",
     "Person",
     "Plan",
     "RagDefinition",
+    "RoundSnapshot",
     "SignInAttempt",
     "StatusUpdate",
     "Theme",
+    "UpdateReturn",
+    "UpdateRound",
     "metadata",
 ]

@@ -19,5 +19,6 @@ class StatusUpdate(SQLModel, table=True):
     author_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     author_name: str = Field(default="", max_length=200)
     period: str = Field(default="", max_length=20, index=True)  # e.g. "2026-Q3"
+    round_id: int | None = Field(default=None, foreign_key="update_round.id", index=True)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), index=True)
     is_demo: bool = Field(default=False)

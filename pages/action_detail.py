@@ -54,6 +54,9 @@ with right:
     st.markdown(f"**Start:** {day(action['start_date'])}")
     st.markdown(f"**Due (current):** {day(action['current_due_date'])}")
     st.markdown(f"**Due (baseline):** {day(action['baseline_due_date'])}")
+    if action["slipped_times"]:
+        st.markdown(f"**Slipped:** moved {action['slipped_times']} time"
+                    f"{'s' if action['slipped_times'] != 1 else ''}, {action['slipped_days']:+d} days from baseline")
 if action["description"]:
     st.markdown(action["description"])
 if action["source_text"]:

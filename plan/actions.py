@@ -20,6 +20,7 @@ from models import (
     ActionPartner,
     Agency,
     Board,
+    DueDateRequest,
     Measure,
     MeasureValue,
     Objective,
@@ -215,6 +216,10 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
         "rag": action.rag,
         "rag_label": RAG_LABELS[Rag(action.rag)],
         "version": action.version,
+        "slipped_times": int(session.exec(select(func.count()).select_from(DueDateRequest).where(
+            DueDateRequest.action_id == action.id, DueDateRequest.decision == "approved")).one()),
+        "slipped_days": ((action.current_due_date - action.baseline_due_date).days
+                         if action.current_due_date and action.baseline_due_date else 0),
         "is_demo": action.is_demo,
         "measures": _measures(session, action.id) if visible else [],
         "updates": [

@@ -20,6 +20,11 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "audit.export": (frozenset({Role.ADMIN, Role.CHAIR}), "export the audit trail"),
     "measure.submit_any": (frozenset({Role.ADMIN}), "submit figures for any agency"),
     "measure.submit_own_agency": (frozenset({Role.ADMIN, Role.CONTRIBUTOR}), "submit figures for measures"),
+    "round.manage": (frozenset({Role.ADMIN}), "open, chase or close update rounds"),
+    "round.view": (frozenset({Role.ADMIN, Role.CHAIR}), "see who owes updates"),
+    "due_date.request": (frozenset({Role.ADMIN, Role.OWNER}), "ask for a new due date"),
+    "due_date.decide": (frozenset({Role.ADMIN, Role.CHAIR}), "decide due-date requests"),
+    "delegate.manage": (frozenset({Role.ADMIN}), "name delegates for actions"),
 }
 
 ROLE_DESCRIPTIONS = {

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from models import Action, Person, Plan, StatusUpdate
+from models import Action, ActionDelegate, Person, Plan, StatusUpdate, UpdateRound
 from plan import audit, personal_data
 from plan.errors import InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
@@ -20,12 +20,16 @@ MAX_TEXT = 4000  # characters in commentary, blockers or support asked
 MAX_URL = 500
 
 
-def may_update(user: Actor, action: Action) -> bool:
-    """The secretariat updates any action; an owner updates the actions assigned to them."""
+def may_update(session: Session, user: Actor, action: Action) -> bool:
+    """The secretariat updates any action; an owner updates the actions they own or are a named
+    delegate for."""
     if allowed(user, "action.update_any"):
         return True
-    return (allowed(user, "action.update_own") and user.person_id is not None
-            and action.owner_person_id == user.person_id)
+    if not allowed(user, "action.update_own") or user.person_id is None:
+        return False
+    if action.owner_person_id == user.person_id:
+        return True
+    return session.get(ActionDelegate, (action.id, user.person_id)) is not None
 
 
 def record_update(
@@ -49,7 +53,7 @@ def record_update(
     ).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
-    if not may_update(user, action):
+    if not may_update(session, user, action):
         raise NotAllowed(f"You cannot update action {ref}: only its owner or the plan secretariat can.")
     new_rag = Rag(parse_choice(Rag, rag, "RAG"))
     new_status = DeliveryStatus(parse_choice(DeliveryStatus, delivery_status, "Delivery status"))
@@ -79,11 +83,14 @@ def record_update(
 
     when = at or datetime.now(UTC)
     before = {"rag": action.rag, "delivery_status": action.delivery_status}
+    open_round = session.exec(select(UpdateRound).where(UpdateRound.plan_id == plan_id,
+                                                        UpdateRound.closed_at.is_(None))).first()
     update = StatusUpdate(
         action_id=action.id, rag=new_rag.value, delivery_status=new_status.value, commentary=commentary,
         blockers=blockers, support_asked=support_asked, evidence_url=evidence_url,
         author_person_id=user.person_id, author_name=user.name, created_at=when,
-        period=period or period_for(when.date(), plan.reporting_cycle),
+        period=period or (open_round.period if open_round else period_for(when.date(), plan.reporting_cycle)),
+        round_id=open_round.id if open_round and not is_demo else None,
         is_demo=is_demo,
     )
     session.add(update)

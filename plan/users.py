@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import Action, Agency, Person
+from models import Action, ActionDelegate, Agency, Person
 from plan import audit
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
@@ -151,3 +151,23 @@ def assign_owner(session: Session, *, user: Actor, plan_id: int, ref: str, email
     audit.record(session, actor=user, event="action.assign_owner", plan_id=plan_id, entity="action",
                  entity_key=ref, before={"owner": before}, after={"owner": person.email if person else ""},
                  restricted=action.restricted)
+
+
+def set_delegate(session: Session, *, user: Actor, plan_id: int, ref: str, email: str, named: bool = True) -> None:
+    """Name (or remove) a delegate who may update an action for its owner. Admins only."""
+    require(user, "delegate.manage")
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    if action is None:
+        raise NotFound(f"There is no action '{ref}' in this plan.")
+    person = _person(session, email)
+    if person.role not in (Role.OWNER, Role.ADMIN):
+        raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
+    link = session.get(ActionDelegate, (action.id, person.id))
+    if named and link is None:
+        session.add(ActionDelegate(action_id=action.id, person_id=person.id))
+    elif not named and link is not None:
+        session.delete(link)
+    else:
+        return
+    audit.record(session, actor=user, event="action.delegate_" + ("add" if named else "remove"), plan_id=plan_id,
+                 entity="action", entity_key=ref, after={"delegate": person.email}, restricted=action.restricted)

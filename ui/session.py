@@ -22,6 +22,14 @@ def secret(section: str, key: str, default: object = None) -> object:
         return default
 
 
+def secret_section(section: str) -> dict:
+    """A whole section of secrets.toml as a plain dict ({} when absent)."""
+    try:
+        return dict(st.secrets.get(section, {}))
+    except Exception:  # noqa: BLE001
+        return {}
+
+
 def sso_configured() -> bool:
     try:
         return "auth" in st.secrets

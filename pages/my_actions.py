@@ -1,0 +1,54 @@
+"""My actions: the signed-in person's actions, what needs them first; update one, or many."""
+
+import pandas as pd
+import streamlit as st
+
+from plan.db import session_scope
+from plan.my_actions import my_actions
+from plan.rounds import current_round
+from plan.vocab import RAG_LABELS, RAG_ORDER, DeliveryStatus
+from ui.frame import current_user, page_start
+from ui.rag import legend, style_rag_column
+from ui.update_form import bulk_editor, due_date_request_form, update_form
+
+frame = page_start()
+user = current_user()
+st.title("My actions")
+
+with session_scope() as session:
+    rows = my_actions(session, user=user, plan_id=frame.id)
+    open_round = current_round(session, plan_id=frame.id)
+
+if open_round:
+    owed = sum(1 for r in rows if r["owes"])
+    st.info(f"The update round for {open_round.period} is open until {open_round.deadline:%A %d %B %Y}. "
+            + (f"You owe {owed} update{'s' if owed != 1 else ''}." if owed else "You are up to date."))
+if not rows:
+    st.info("No actions are assigned to you yet. The plan secretariat assigns owners.")
+    st.stop()
+legend(frame.rag_definitions)
+
+table = pd.DataFrame([{
+    "Ref": r["ref"], "Title": r["title"], "RAG": r["rag_label"], "Status": r["status_label"],
+    "Needs": "; ".join(part for part in (
+        "Sent back: " + r["returned_note"] if r["returned_note"] else "",
+        "Update due this round" if r["owes"] else "", "Overdue" if r["overdue"] else "") if part) or "",
+    "Due": r["current_due_date"],
+    "Last update": r["last_update_at"].strftime("%d %b %Y") if r["last_update_at"] else "None yet",
+    "Last commentary": r["last_commentary"] or "",
+} for r in rows])
+st.dataframe(style_rag_column(table), hide_index=True, width="stretch",
+             column_config={"Due": st.column_config.DateColumn("Due", format="DD MMM YYYY")})
+
+single, many, dates = st.tabs(["Update an action", "Update several at once", "Ask for a new due date"])
+with single:
+    ref = st.selectbox("Action", [r["ref"] for r in rows], key="update_ref",
+                       format_func=lambda x: f"{x}: {next(r['title'] for r in rows if r['ref'] == x)}")
+    update_form(frame, user, next(r for r in rows if r["ref"] == ref))
+with many:
+    bulk_editor(frame, user, rows)
+with dates:
+    due_date_request_form(frame, user, rows)
+
+st.caption("Ratings: " + ", ".join(RAG_LABELS[r] for r in RAG_ORDER) + ". Statuses: "
+           + ", ".join(s.label for s in DeliveryStatus) + ".")

@@ -1,0 +1,129 @@
+"""Due-date governance: an owner asks for a new date with a reason; the secretariat or a chair
+approves or declines. The baseline date is never changed; slippage is measured against it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from models import Action, DueDateRequest
+from plan import audit
+from plan.actions import RESTRICTED_TITLE
+from plan.dates import parse_date
+from plan.errors import InvalidInput, NotAllowed, NotFound
+from plan.identity import Actor
+from plan.permissions import require
+from plan.updates import may_update
+
+MAX_REASON = 2000
+
+
+def _action(session: Session, plan_id: int, ref: str) -> Action:
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    if action is None:
+        raise NotFound(f"There is no action '{ref}' in this plan.")
+    return action
+
+
+def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, new_date: date | str,
+                     reason: str) -> DueDateRequest:
+    """Ask to move an action's due date. Only its owner (or delegate) or the secretariat; one
+    pending request per action. Raises NotAllowed, NotFound, InvalidInput."""
+    require(user, "due_date.request")
+    action = _action(session, plan_id, ref)
+    if not may_update(session, user, action):
+        raise NotAllowed(f"You cannot ask to move the due date of {ref}: only its owner or the secretariat can.")
+    wanted = parse_date(new_date, "New due date")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Give the reason for the new date: the strategic group will read it.")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is too long: {MAX_REASON:,} characters at most.")
+    if wanted == action.current_due_date:
+        raise InvalidInput(f"{wanted:%d %b %Y} is already the due date.")
+    if action.start_date and wanted < action.start_date:
+        raise InvalidInput(f"{wanted:%d %b %Y} is before the action starts ({action.start_date:%d %b %Y}).")
+    pending = session.exec(select(DueDateRequest).where(DueDateRequest.action_id == action.id,
+                                                        DueDateRequest.decision == "pending")).first()
+    if pending is not None:
+        raise InvalidInput(f"Action {ref} already has a request waiting for a decision "
+                           f"(to {pending.requested_date:%d %b %Y}).")
+    row = DueDateRequest(action_id=action.id, from_date=action.current_due_date, requested_date=wanted,
+                         reason=reason, requested_by_person_id=user.person_id, requested_by=user.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=user, event="due_date.request", plan_id=plan_id, entity="action", entity_key=ref,
+                 before={"due": action.current_due_date}, after={"requested": wanted, "reason": reason},
+                 restricted=action.restricted)
+    return row
+
+
+def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, approve: bool, note: str = "") -> None:
+    """Approve (the current due date moves; the baseline stays) or decline a pending request."""
+    require(user, "due_date.decide")
+    row = session.get(DueDateRequest, request_id)
+    action = session.get(Action, row.action_id) if row else None
+    if row is None or action is None or action.plan_id != plan_id:
+        raise NotFound("There is no such due-date request in this plan.")
+    if row.decision != "pending":
+        raise InvalidInput(f"This request was already {row.decision} by {row.decided_by}.")
+    if not approve and not note.strip():
+        raise InvalidInput("Say why the request is declined: the owner will read it.")
+    row.decision = "approved" if approve else "declined"
+    row.decided_by, row.decided_at, row.decision_note = user.name, datetime.now(UTC), note.strip()
+    before = action.current_due_date
+    if approve:
+        action.current_due_date = row.requested_date
+    audit.record(session, actor=user, event=f"due_date.{row.decision}", plan_id=plan_id, entity="action",
+                 entity_key=action.ref, before={"due": before}, after={"due": action.current_due_date,
+                                                                       "note": row.decision_note},
+                 restricted=action.restricted)
+
+
+def requests(session: Session, *, user: Actor, plan_id: int, pending_only: bool = True) -> list[dict[str, Any]]:
+    require(user, "due_date.decide")
+    query = (select(DueDateRequest, Action.ref, Action.title, Action.restricted, Action.baseline_due_date)
+             .join(Action, Action.id == DueDateRequest.action_id).where(Action.plan_id == plan_id)
+             .order_by(DueDateRequest.requested_at))
+    if pending_only:
+        query = query.where(DueDateRequest.decision == "pending")
+    rows = []
+    for req, ref, title, restricted, baseline in session.exec(query).all():
+        hidden = restricted and not user.cleared_for_restricted
+        rows.append({"id": req.id, "ref": ref, "title": RESTRICTED_TITLE if hidden else title,
+                     "from": req.from_date, "to": req.requested_date, "baseline": baseline,
+                     "reason": "Restricted" if hidden else req.reason, "by": req.requested_by,
+                     "at": req.requested_at, "decision": req.decision, "decided_by": req.decided_by,
+                     "note": req.decision_note})
+    return rows
+
+
+def slippage(session: Session, *, action_id: int) -> dict[str, int]:
+    """How many times the action's due date was moved, and by how many days from its baseline."""
+    action = session.get(Action, action_id)
+    times = session.exec(select(func.count()).select_from(DueDateRequest).where(
+        DueDateRequest.action_id == action_id, DueDateRequest.decision == "approved")).one()
+    days = ((action.current_due_date - action.baseline_due_date).days
+            if action and action.current_due_date and action.baseline_due_date else 0)
+    return {"times": int(times), "days": days}
+
+
+def plan_slippage(session: Session, *, plan_id: int) -> dict[str, int]:
+    """Across the plan: actions whose due date has moved, and days slipped in all (from SQL)."""
+    moved = (select(DueDateRequest.action_id, func.count().label("times"))
+             .where(DueDateRequest.decision == "approved").group_by(DueDateRequest.action_id).subquery())
+    days = func.sum(case((Action.current_due_date > Action.baseline_due_date,
+                          _days_between(session, Action.baseline_due_date, Action.current_due_date)), else_=0))
+    row = session.exec(select(func.count(moved.c.action_id), func.coalesce(func.sum(moved.c.times), 0), days)
+                       .select_from(Action).join(moved, moved.c.action_id == Action.id, isouter=True)
+                       .where(Action.plan_id == plan_id)).one()
+    return {"actions_moved": int(row[0]), "revisions": int(row[1]), "days_slipped": int(row[2] or 0)}
+
+
+def _days_between(session: Session, start: Any, end: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return end - start

@@ -1,0 +1,52 @@
+"""An owner's actions, ordered by what needs them: sent back, owed in the round, overdue, Red,
+Amber; each with its last update."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func, literal
+from sqlmodel import Session, select
+
+from models import Action, StatusUpdate, Theme, UpdateReturn
+from plan.actions import overdue_condition
+from plan.identity import Actor
+from plan.rounds import _latest_in_round, _submitted, current_round, owes_condition, owner_filter
+from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
+
+
+def my_actions(session: Session, *, user: Actor, plan_id: int, today: date | None = None) -> list[dict[str, Any]]:
+    """The actions the user owns or is a delegate for (an owner sees their restricted actions)."""
+    today = today or date.today()
+    current = current_round(session, plan_id=plan_id)
+    last = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("update_id"))
+            .group_by(StatusUpdate.action_id).subquery())
+    returned = select(UpdateReturn.note).where(UpdateReturn.status_update_id == last.c.update_id) \
+        .limit(1).scalar_subquery()
+    if current is not None:
+        in_round = _latest_in_round(current.id)
+        owes = case((owes_condition() & ~_submitted(in_round), literal(True)), else_=literal(False))
+    else:
+        in_round, owes = None, literal(False)
+    overdue = case((overdue_condition(today), literal(True)), else_=literal(False))
+    rag_order = case((Action.rag == Rag.RED.value, 0), (Action.rag == Rag.AMBER.value, 1), else_=2)
+    query = (select(Action.ref, Action.title, Action.version, Action.rag, Action.delivery_status,
+                    Action.current_due_date, Action.baseline_due_date, Action.last_update_at,
+                    Theme.name.label("theme"), StatusUpdate.commentary.label("last_commentary"),
+                    returned.label("returned_note"), owes.label("owes"), overdue.label("overdue"))
+             .join(Theme, Theme.id == Action.theme_id)
+             .join(last, last.c.action_id == Action.id, isouter=True)
+             .join(StatusUpdate, StatusUpdate.id == last.c.update_id, isouter=True)
+             .where(Action.plan_id == plan_id, owner_filter(user)))
+    if in_round is not None:
+        query = query.join(in_round, in_round.c.action_id == Action.id, isouter=True)
+    query = query.order_by(returned.is_(None), ~owes, ~overdue, rag_order, Action.ref_sort)
+    rows = []
+    for row in session.exec(query).all():
+        item = dict(row._mapping)
+        item["rag_label"] = RAG_LABELS[Rag(item["rag"])]
+        item["status_label"] = DeliveryStatus(item["delivery_status"]).label
+        item["owes"], item["overdue"] = bool(item["owes"]), bool(item["overdue"])
+        rows.append(item)
+    return rows

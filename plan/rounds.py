@@ -1,0 +1,262 @@
+"""The update round: the secretariat calls for updates for a reporting period with a deadline,
+sees who still owes, chases them, sends updates back, and closes the round, freezing what the
+support-and-challenge meeting will see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, literal, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from models import (
+    Action,
+    ActionDelegate,
+    Agency,
+    Person,
+    Plan,
+    RoundSnapshot,
+    StatusUpdate,
+    UpdateReturn,
+    UpdateRound,
+)
+from plan import audit
+from plan.actions import RESTRICTED_TITLE
+from plan.dates import parse_date
+from plan.errors import InvalidInput, NotFound
+from plan.identity import Actor
+from plan.measures import PERIOD
+from plan.permissions import require
+from plan.vocab import DeliveryStatus
+
+# Finished or paused actions owe nothing.
+NOT_OWING = (DeliveryStatus.COMPLETE.value, DeliveryStatus.CLOSED.value, DeliveryStatus.DEFERRED.value)
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    period: str
+    deadline: date
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+def _info(row: UpdateRound) -> RoundInfo:
+    assert row.id is not None
+    return RoundInfo(row.id, row.period, row.deadline, row.opened_at, row.closed_at)
+
+
+def open_round(session: Session, *, user: Actor, plan_id: int, period: str, deadline: date | str,
+               today: date | None = None) -> RoundInfo:
+    """Open a round. Only one is open at a time. Raises NotAllowed, InvalidInput."""
+    require(user, "round.manage")
+    period = period.strip().upper()
+    if not PERIOD.match(period):
+        raise InvalidInput(f"'{period}' is not a reporting period; write it like 2026-Q3, 2026-07 or 2026.")
+    due = parse_date(deadline, "Deadline")
+    if due < (today or date.today()):
+        raise InvalidInput(f"The deadline {due:%d %b %Y} has passed; choose a date from today on.")
+    if (open_now := current_round(session, plan_id=plan_id)) is not None:
+        raise InvalidInput(f"The round for {open_now.period} is still open; close it before opening another.")
+    if session.exec(select(UpdateRound).where(UpdateRound.plan_id == plan_id, UpdateRound.period == period)).first():
+        raise InvalidInput(f"There has already been a round for {period}.")
+    row = UpdateRound(plan_id=plan_id, period=period, deadline=due, opened_by=user.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=user, event="round.open", plan_id=plan_id, entity="update_round",
+                 entity_key=period, after={"period": period, "deadline": due})
+    return _info(row)
+
+
+def current_round(session: Session, *, plan_id: int) -> RoundInfo | None:
+    row = session.exec(select(UpdateRound).where(UpdateRound.plan_id == plan_id,
+                                                 UpdateRound.closed_at.is_(None))).first()
+    return _info(row) if row else None
+
+
+def latest_round(session: Session, *, plan_id: int) -> RoundInfo | None:
+    row = session.exec(select(UpdateRound).where(UpdateRound.plan_id == plan_id)
+                       .order_by(UpdateRound.opened_at.desc(), UpdateRound.id.desc())).first()
+    return _info(row) if row else None
+
+
+def _latest_in_round(round_id: int) -> Any:
+    return (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("update_id"))
+            .where(StatusUpdate.round_id == round_id).group_by(StatusUpdate.action_id).subquery())
+
+
+def _submitted(latest: Any) -> ColumnElement[bool]:
+    """The action's latest update in the round exists and has not been sent back."""
+    return and_(latest.c.update_id.is_not(None),
+                ~exists().where(UpdateReturn.status_update_id == latest.c.update_id))
+
+
+def owes_condition() -> ColumnElement[bool]:
+    return Action.delivery_status.not_in(NOT_OWING)
+
+
+def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, by: str = "agency") -> list[dict]:
+    """For each lead agency (or owner): actions that owe an update, how many are in, the rate.
+    Computed in SQL."""
+    require(user, "round.view")
+    latest = _latest_in_round(round_id)
+    if by == "agency":
+        group = func.coalesce(Agency.name, literal("No lead agency"))
+    elif by == "owner":
+        visible = Action.restricted.is_(False) if not user.cleared_for_restricted else literal(True)
+        group = case((visible, func.coalesce(Person.name, Action.lead_owner)), else_=literal("Restricted"))
+    else:
+        raise ValueError("completeness by 'agency' or 'owner'")
+    done = func.sum(case((_submitted(latest), 1), else_=0))
+    query = (select(group.label("group"), func.count(Action.id).label("owed"), done.label("submitted"))
+             .join(latest, latest.c.action_id == Action.id, isouter=True)
+             .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+             .join(Person, Person.id == Action.owner_person_id, isouter=True)
+             .where(Action.plan_id == plan_id, owes_condition())
+             .group_by(group).order_by(group))
+    rows = []
+    for row in session.exec(query).all():
+        owed, submitted = int(row.owed), int(row.submitted or 0)
+        rows.append({"group": row.group, "owed": owed, "submitted": submitted, "outstanding": owed - submitted,
+                     "percent": round(100 * submitted / owed) if owed else 100})
+    return rows
+
+
+def owing(session: Session, *, user: Actor, plan_id: int, round_id: int) -> list[dict]:
+    """The actions still owing an update in the round, with who should give it."""
+    require(user, "round.view")
+    latest = _latest_in_round(round_id)
+    visible = literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+    query = (select(Action.id, Action.ref, Action.restricted,
+                    case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+                    Action.lead_owner, Person.name.label("person"), Person.email.label("email"),
+                    Agency.name.label("agency"), latest.c.update_id)
+             .join(latest, latest.c.action_id == Action.id, isouter=True)
+             .join(Person, Person.id == Action.owner_person_id, isouter=True)
+             .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+             .where(Action.plan_id == plan_id, owes_condition(), ~_submitted(latest))
+             .order_by(Action.ref_sort))
+    return [{"ref": r.ref, "title": r.title, "owner": r.person or r.lead_owner, "email": r.email or "",
+             "agency": r.agency or "", "returned": r.update_id is not None, "action_id": r.id}
+            for r in session.exec(query).all()]
+
+
+def return_update(session: Session, *, user: Actor, plan_id: int, ref: str, note: str) -> None:
+    """Send the action's latest update in the open round back to its owner with a note."""
+    require(user, "round.manage")
+    note = note.strip()
+    if not note:
+        raise InvalidInput("Say what the owner should add or change: the note is required.")
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"The note is too long: {MAX_NOTE:,} characters at most.")
+    current = current_round(session, plan_id=plan_id)
+    if current is None:
+        raise InvalidInput("There is no open round: updates can be sent back only while a round is open.")
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    if action is None:
+        raise NotFound(f"There is no action '{ref}' in this plan.")
+    update = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == action.id,
+                                                     StatusUpdate.round_id == current.id)
+                          .order_by(StatusUpdate.id.desc())).first()
+    if update is None:
+        raise InvalidInput(f"Action {ref} has no update in this round to send back.")
+    if session.exec(select(UpdateReturn).where(UpdateReturn.status_update_id == update.id)).first():
+        raise InvalidInput(f"The latest update on {ref} has already been sent back.")
+    session.add(UpdateReturn(status_update_id=update.id, note=note, returned_by=user.name))
+    audit.record(session, actor=user, event="round.return_update", plan_id=plan_id, entity="action",
+                 entity_key=ref, after={"note": note}, restricted=action.restricted)
+
+
+def close_round(session: Session, *, user: Actor, plan_id: int) -> dict[str, int]:
+    """Close the open round and freeze each action as it stands: what the meeting sees."""
+    require(user, "round.manage")
+    current = current_round(session, plan_id=plan_id)
+    if current is None:
+        raise InvalidInput("There is no open round to close.")
+    latest_any = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("update_id"))
+                  .group_by(StatusUpdate.action_id).subquery())
+    in_round = _latest_in_round(current.id)
+    rows = session.exec(
+        select(Action.id, Action.rag, Action.delivery_status, Action.current_due_date, latest_any.c.update_id,
+               case((_submitted(in_round), literal(True)), else_=literal(False)).label("submitted"))
+        .join(latest_any, latest_any.c.action_id == Action.id, isouter=True)
+        .join(in_round, in_round.c.action_id == Action.id, isouter=True)
+        .where(Action.plan_id == plan_id)).all()
+    session.add_all([RoundSnapshot(round_id=current.id, action_id=r.id, status_update_id=r.update_id, rag=r.rag,
+                                   delivery_status=r.delivery_status, current_due_date=r.current_due_date,
+                                   updated_in_round=bool(r.submitted)) for r in rows])
+    row = session.get(UpdateRound, current.id)
+    assert row is not None
+    row.closed_at, row.closed_by = datetime.now(UTC), user.name
+    counts = {"actions": len(rows), "updated": sum(1 for r in rows if r.submitted)}
+    audit.record(session, actor=user, event="round.close", plan_id=plan_id, entity="update_round",
+                 entity_key=current.period, after=counts)
+    return counts
+
+
+def frozen(session: Session, *, user: Actor, round_id: int) -> dict[int, dict[str, Any]]:
+    """What a closed round froze, per action id."""
+    require(user, "round.view")
+    return {s.action_id: {"rag": s.rag, "delivery_status": s.delivery_status, "due": s.current_due_date,
+                          "update_id": s.status_update_id, "updated_in_round": s.updated_in_round}
+            for s in session.exec(select(RoundSnapshot).where(RoundSnapshot.round_id == round_id)).all()}
+
+
+@dataclass(frozen=True)
+class Chaser:
+    email: str
+    name: str
+    refs: list[str]
+    subject: str
+    body: str
+
+
+def chasers(session: Session, *, user: Actor, plan_id: int, app_url: str = "") -> tuple[list[Chaser], list[str]]:
+    """The reminders to send: one per person who owes (owner or delegate), and the refs owed by
+    a role with no named person (which the secretariat must chase another way)."""
+    require(user, "round.manage")
+    current = current_round(session, plan_id=plan_id)
+    if current is None:
+        raise InvalidInput("There is no open round to chase.")
+    plan = session.get(Plan, plan_id)
+    assert plan is not None
+    owed = owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
+    by_person: dict[str, tuple[str, list[str]]] = {}
+    unnamed: list[str] = []
+    for row in owed:
+        people = [(row["email"], row["owner"])] if row["email"] else []
+        delegates = session.exec(select(Person.email, Person.name)
+                                 .join(ActionDelegate, ActionDelegate.person_id == Person.id)
+                                 .where(ActionDelegate.action_id == row["action_id"], Person.active.is_(True))).all()
+        people += [(email, name) for email, name in delegates]
+        if not people:
+            unnamed.append(row["ref"])
+        for email, name in people:
+            by_person.setdefault(email, (name, []))[1].append(row["ref"])
+    messages = []
+    for email, (name, refs) in sorted(by_person.items()):
+        subject = f"[{plan.protective_marking}] {plan.name}: update due by {current.deadline:%d %B %Y}"
+        body = (f"Dear {name},\n\nThe update round for {current.period} is open. Please update these actions "
+                f"by {current.deadline:%A %d %B %Y}:\n\n" + "\n".join(f"  - Action {ref}" for ref in refs)
+                + f"\n\n{('Sign in at ' + app_url) if app_url else 'Sign in to the Action Plan Tracker'} "
+                "and open My actions.\n\nThank you,\nThe plan secretariat\n\n"
+                f"This message is {plan.protective_marking}.")
+        messages.append(Chaser(email=email, name=name, refs=refs, subject=subject, body=body))
+    return messages, unnamed
+
+
+def record_chase(session: Session, *, user: Actor, plan_id: int, sent: list[Chaser], failed: list[str]) -> None:
+    require(user, "round.manage")
+    audit.record(session, actor=user, event="round.chase", plan_id=plan_id, entity="update_round",
+                 after={"sent_to": [c.email for c in sent], "failed": failed})
+
+
+def owner_filter(user: Actor) -> ColumnElement[bool]:
+    """Actions the user owns or is a delegate for."""
+    return or_(Action.owner_person_id == user.person_id,
+               exists().where(ActionDelegate.action_id == Action.id, ActionDelegate.person_id == user.person_id))

@@ -36,6 +36,7 @@ def _free_port() -> int:
 ACCOUNTS = {
     "admin": ("secretariat@southend.gov.uk", "Sam Secretariat", "admin", "harbour lights at low tide"),
     "chair": ("chair@southend.gov.uk", "Chris Chair", "chair", "pier trains run every hour"),
+    "owner": ("owner@nhs.net", "Olu Owner", "owner", "cockles from leigh on sea"),
 }
 
 
@@ -52,6 +53,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run([sys.executable, "-m", "plan", "user", "add", email, "--name", name, "--role", role,
                         "--agency", "Southend-on-Sea Borough Council"], input=password + "\n", text=True,
                        cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "plan", "assign", "3.5", ACCOUNTS["owner"][0]], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",

@@ -55,3 +55,31 @@ def test_the_secretariat_sees_its_pages_and_the_audit_trail(page, app_url) -> No
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     expect(page.get_by_test_id("stMain")).to_contain_text("OFFICIAL-SENSITIVE")
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+
+
+def test_an_owner_updates_their_action_in_under_a_minute(page, app_url) -> None:
+    import time
+
+    started = time.monotonic()
+    page.goto(app_url)
+    sign_in(page, "owner")
+    page.get_by_role("link", name="My actions").click()
+    main = page.get_by_test_id("stMain")
+    expect(page.get_by_role("heading", name="My actions")).to_be_visible()
+    page.get_by_label("RAG", exact=True).click()
+    page.get_by_role("option", name="Amber").click()
+    page.get_by_label("Delivery status").click()
+    page.get_by_role("option", name="In progress").click()
+    page.get_by_label("Progress commentary").fill("First A&E return received; second due in January")
+    page.get_by_label("Blockers").fill("Data-sharing agreement awaits the trust's IG board")
+    page.get_by_role("button", name="Save update").click()
+    expect(main).to_contain_text("Update to 3.5 saved: Amber, In progress.")
+    elapsed = time.monotonic() - started
+    page.get_by_role("link", name="Overview").click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Protect")).to_be_visible()
+    expect(main).to_contain_text("Amber")
+    page.get_by_role("link", name="Action detail").click()
+    page.get_by_label("Action ref").fill("3.5")
+    page.get_by_label("Action ref").press("Enter")
+    expect(main).to_contain_text("First A&E return received; second due in January")
+    print(f"owner journey: signed in and saved an update in {elapsed:.1f} s")

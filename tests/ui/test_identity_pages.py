@@ -16,9 +16,10 @@ PASSWORD = "bright lanterns over the estuary"
 
 ALL = {"pages/overview.py", "pages/actions.py", "pages/action_detail.py"}
 BY_ROLE = {
-    "admin": ALL | {"pages/audit_trail.py", "pages/users.py", "pages/plan_settings.py"},
-    "chair": ALL | {"pages/audit_trail.py"},
-    "owner": ALL,
+    "admin": ALL | {"pages/my_actions.py", "pages/audit_trail.py", "pages/users.py", "pages/plan_settings.py",
+                    "pages/update_round.py", "pages/due_dates.py"},
+    "chair": ALL | {"pages/audit_trail.py", "pages/update_round.py", "pages/due_dates.py"},
+    "owner": ALL | {"pages/my_actions.py"},
     "contributor": ALL,
     "viewer": ALL,
 }

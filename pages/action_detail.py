@@ -6,8 +6,10 @@ import streamlit as st
 from plan.actions import action_detail
 from plan.charts import measure_line, rag_timeline
 from plan.db import session_scope
-from plan.errors import NotFound
-from ui.frame import current_user, page_start
+from plan.errors import NotFound, PlanError
+from plan.permissions import allowed
+from plan.users import assign_owner, owners_and_delegates, set_delegate
+from ui.frame import current_user, flash_and_rerun, page_start
 from ui.rag import badge, legend, style_rag_column
 
 frame = page_start()
@@ -61,6 +63,30 @@ if action["description"]:
     st.markdown(action["description"])
 if action["source_text"]:
     st.caption("From the plan: " + action["source_text"])
+
+if allowed(user, "action.assign_owner"):
+    with st.expander("Owner and delegates (secretariat)"):
+        with session_scope() as session:
+            people = owners_and_delegates(session, plan_id=frame.id, ref=action["ref"])
+        st.caption(f"The plan names the owner as: {people['role'] or 'no role'}.")
+        options = [""] + people["candidates"]
+        chosen_owner = st.selectbox("Owner", options, index=options.index(people["owner"]),
+                                    format_func=lambda e: e or "No named person (the role above)", key="assign_owner")
+        chosen_delegates = st.multiselect("Delegates (may update for the owner)", people["candidates"],
+                                          default=people["delegates"], key="assign_delegates")
+        if st.button("Save owner and delegates", key="assign_save"):
+            try:
+                with session_scope() as session:
+                    if chosen_owner != people["owner"]:
+                        assign_owner(session, user=user, plan_id=frame.id, ref=action["ref"],
+                                     email=chosen_owner or None)
+                    for email in set(chosen_delegates) ^ set(people["delegates"]):
+                        set_delegate(session, user=user, plan_id=frame.id, ref=action["ref"], email=email,
+                                     named=email in chosen_delegates)
+            except PlanError as err:
+                st.error(str(err))
+            else:
+                flash_and_rerun(f"Owner and delegates of {action['ref']} saved.")
 
 st.subheader("Measures")
 if not action["measures"]:

@@ -83,7 +83,7 @@ messages = st.session_state.get("chase_messages")
 if messages is not None:
     if unnamed := st.session_state.get("chase_unnamed"):
         st.warning(f"No named person to e-mail for: {', '.join(unnamed)}. Assign owners, or chase by other means.")
-    st.markdown(f"**{len(messages)} reminders** would be sent.")
+    st.markdown(f"**{len(messages)} reminder{'s' if len(messages) != 1 else ''}** would be sent.")
     for message in messages:
         with st.expander(f"To {message.name} <{message.email}>: {len(message.refs)} actions"):
             st.text(f"Subject: {message.subject}\n\n{message.body}")
@@ -100,7 +100,8 @@ if messages is not None:
             st.session_state.pop("chase_messages", None)
             if failed:
                 st.error("Not sent: " + "; ".join(failed))
-            flash_and_rerun(f"Sent {len(sent)} reminders." + (f" {len(failed)} failed." if failed else ""))
+            flash_and_rerun(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}."
+                            + (f" {len(failed)} failed." if failed else ""))
 
 st.subheader("Send an update back")
 with st.form("return_update"):

@@ -116,6 +116,15 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_delegate(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        frame = plan_frame(session, args.plan)
+        users.set_delegate(session, user=Actor.system("command line"), plan_id=frame.id, ref=args.ref,
+                           email=args.email, named=not args.remove)
+    print(f"{args.email} {'may no longer' if args.remove else 'may now'} update action {args.ref}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m plan", description=(
         "Action Plan Tracker commands. The database is PLAN_DATABASE_URL (default: data/plan.db)."))
@@ -162,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("email", nargs="?", default="", help="omit to return the action to its role")
     p.add_argument("--plan", default=None)
     p.set_defaults(func=cmd_assign)
+    p = sub.add_parser("delegate", help="let a person update an action for its owner")
+    p.add_argument("ref")
+    p.add_argument("email")
+    p.add_argument("--remove", action="store_true", help="take the delegation away")
+    p.add_argument("--plan", default=None)
+    p.set_defaults(func=cmd_delegate)
     return parser
 
 

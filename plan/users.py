@@ -171,3 +171,18 @@ def set_delegate(session: Session, *, user: Actor, plan_id: int, ref: str, email
         return
     audit.record(session, actor=user, event="action.delegate_" + ("add" if named else "remove"), plan_id=plan_id,
                  entity="action", entity_key=ref, after={"delegate": person.email}, restricted=action.restricted)
+
+
+def owners_and_delegates(session: Session, *, plan_id: int, ref: str) -> dict[str, Any]:
+    """Who owns an action and who may update it for them, with the people who could be named."""
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    if action is None:
+        raise NotFound(f"There is no action '{ref}' in this plan.")
+    owner = session.get(Person, action.owner_person_id) if action.owner_person_id else None
+    delegates = session.exec(select(Person.email).join(ActionDelegate, ActionDelegate.person_id == Person.id)
+                             .where(ActionDelegate.action_id == action.id).order_by(Person.email)).all()
+    candidates = session.exec(select(Person.email).where(Person.active.is_(True),
+                                                         Person.role.in_([Role.OWNER.value, Role.ADMIN.value]))
+                              .order_by(Person.email)).all()
+    return {"owner": owner.email if owner else "", "role": action.lead_owner, "delegates": list(delegates),
+            "candidates": list(candidates)}

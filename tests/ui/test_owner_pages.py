@@ -127,3 +127,52 @@ def test_a_chair_approves_a_due_date_request(seeded_sqlite, people_sqlite) -> No
     at.session_state["action_ref"] = "3.5"
     at.run()
     assert "**Slipped:** moved 1 time, +28 days from baseline" in markdown_text(at)
+
+
+def test_the_secretariat_names_an_owner_and_a_delegate(seeded_sqlite, people_sqlite) -> None:
+    at = open_app("pages/action_detail.py", user=people_sqlite["admin"], action_ref="2.1")
+    at.selectbox(key="assign_owner").set_value("owner@nhs.net")
+    at.multiselect(key="assign_delegates").set_value(["secretariat@southend.gov.uk"])
+    at.button(key="assign_save").click().run()
+    assert at.success[0].value == "Owner and delegates of 2.1 saved."
+    assert "**Owner:** Olu Owner" in markdown_text(at)
+    owner_view = open_app("pages/my_actions.py", user=people_sqlite["owner"])
+    assert list(owner_view.dataframe[0].value["Ref"]) == ["2.1", "3.5"]
+
+
+def test_reminders_are_sent_from_the_round_page(seeded_sqlite, people_sqlite) -> None:
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from tests.integration.test_update_round import _Inbox
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with session_scope() as session:
+            rounds.open_round(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, period="2026-Q4",
+                              deadline=date.today() + timedelta(days=5))
+        from streamlit.testing.v1 import AppTest
+
+        from tests.ui.helpers import ROOT
+
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets["smtp"] = {"host": "127.0.0.1", "port": port, "sender": "plan@southend.gov.uk",
+                              "starttls": False}
+        at.session_state["actor"] = people_sqlite["admin"]
+        at.run()
+        at.switch_page("pages/update_round.py").run()
+        at.button(key="chase_preview").click().run()
+        assert "**1 reminder** would be sent." in markdown_text(at)
+        at.button(key="chase_send").click().run()
+        assert at.success[0].value == "Sent 1 reminder."
+    finally:
+        controller.stop()
+    assert [m["To"] for m in inbox.messages] == ["owner@nhs.net"]
+    at.switch_page("pages/audit_trail.py").run()
+    assert at.dataframe[0].value.iloc[0]["Event"] == "round.chase"

@@ -168,3 +168,31 @@ def people_sqlite(seeded_sqlite) -> dict[str, Actor]:  # noqa: ANN001
     from tests.factories import make_people
 
     return make_people(seeded_sqlite.id)
+
+
+@pytest.fixture
+def smtp_server():  # noqa: ANN201
+    """A real SMTP server on a free local port (aiosmtpd); yields (inbox, SmtpSettings for it)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    from plan.mail import SmtpSettings
+
+    class Inbox(Message):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list = []
+
+        def handle_message(self, message) -> None:  # noqa: ANN001
+            self.messages.append(message)
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, SmtpSettings(host="127.0.0.1", port=port, sender="plan@southend.gov.uk", starttls=False)
+    controller.stop()

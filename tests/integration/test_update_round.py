@@ -5,8 +5,6 @@ import socket
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from plan import mail, rounds
 from plan.db import session_scope
@@ -15,27 +13,6 @@ from plan.updates import record_update
 from plan.users import assign_owner
 
 TODAY = date(2026, 11, 28)
-
-
-class _Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message) -> None:  # noqa: ANN001
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp_server():  # noqa: ANN201
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, mail.SmtpSettings(host="127.0.0.1", port=port, sender="plan@southend.gov.uk", starttls=False)
-    controller.stop()
 
 
 def _open(seeded, people):  # noqa: ANN001, ANN202

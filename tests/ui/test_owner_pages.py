@@ -140,39 +140,24 @@ def test_the_secretariat_names_an_owner_and_a_delegate(seeded_sqlite, people_sql
     assert list(owner_view.dataframe[0].value["Ref"]) == ["2.1", "3.5"]
 
 
-def test_reminders_are_sent_from_the_round_page(seeded_sqlite, people_sqlite) -> None:
-    import socket
+def test_reminders_are_sent_from_the_round_page(seeded_sqlite, people_sqlite, smtp_server) -> None:
+    from streamlit.testing.v1 import AppTest
 
-    from aiosmtpd.controller import Controller
+    from tests.ui.helpers import ROOT
 
-    from tests.integration.test_update_round import _Inbox
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with session_scope() as session:
-            rounds.open_round(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, period="2026-Q4",
-                              deadline=date.today() + timedelta(days=5))
-        from streamlit.testing.v1 import AppTest
-
-        from tests.ui.helpers import ROOT
-
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.secrets["smtp"] = {"host": "127.0.0.1", "port": port, "sender": "plan@southend.gov.uk",
-                              "starttls": False}
-        at.session_state["actor"] = people_sqlite["admin"]
-        at.run()
-        at.switch_page("pages/update_round.py").run()
-        at.button(key="chase_preview").click().run()
-        assert "**1 reminder** would be sent." in markdown_text(at)
-        at.button(key="chase_send").click().run()
-        assert at.success[0].value == "Sent 1 reminder."
-    finally:
-        controller.stop()
+    inbox, settings = smtp_server
+    with session_scope() as session:
+        rounds.open_round(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, period="2026-Q4",
+                          deadline=date.today() + timedelta(days=5))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["smtp"] = {"host": settings.host, "port": settings.port, "sender": settings.sender, "starttls": False}
+    at.session_state["actor"] = people_sqlite["admin"]
+    at.run()
+    at.switch_page("pages/update_round.py").run()
+    at.button(key="chase_preview").click().run()
+    assert "**1 reminder** would be sent." in markdown_text(at)
+    at.button(key="chase_send").click().run()
+    assert at.success[0].value == "Sent 1 reminder."
     assert [m["To"] for m in inbox.messages] == ["owner@nhs.net"]
     at.switch_page("pages/audit_trail.py").run()
     assert at.dataframe[0].value.iloc[0]["Event"] == "round.chase"

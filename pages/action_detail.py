@@ -1,5 +1,7 @@
 """Action detail: one action's fields, measures and its whole update history."""
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -32,7 +34,7 @@ except NotFound as err:
     st.stop()
 
 st.title(f"{action['ref']} {action['title']}")
-st.markdown(f"{badge(action['rag'])} &nbsp; **{action['status_label']}** &nbsp; · &nbsp; {action['theme']}"
+st.markdown(f"{badge(action['rag'])} &nbsp; **{action['status_label']}** &nbsp; · &nbsp; {html.escape(action['theme'])}"
             + (" &nbsp; · &nbsp; **Restricted**" if action["restricted"] else "")
             + (" &nbsp; · &nbsp; Demo data" if action["is_demo"] else ""),
             unsafe_allow_html=True)

@@ -137,6 +137,14 @@ def _person(session: Session, email: str) -> Person:
     return person
 
 
+def _check_can_own(person: Person, action: Action) -> None:
+    if person.role not in (Role.OWNER, Role.ADMIN):
+        raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
+    if action.restricted and not person.cleared_for_restricted:
+        raise InvalidInput(f"Action {action.ref} is restricted and {person.name} is not cleared for restricted "
+                           "items; clear them first (Users page), or choose someone who is.")
+
+
 def assign_owner(session: Session, *, user: Actor, plan_id: int, ref: str, email: str | None) -> None:
     """Name the person who owns an action (None: back to the role named in the plan). Admins only."""
     require(user, "action.assign_owner")
@@ -144,8 +152,8 @@ def assign_owner(session: Session, *, user: Actor, plan_id: int, ref: str, email
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
     person = _person(session, email) if email else None
-    if person is not None and person.role not in (Role.OWNER, Role.ADMIN):
-        raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
+    if person is not None:
+        _check_can_own(person, action)
     before = session.get(Person, action.owner_person_id).email if action.owner_person_id else ""
     action.owner_person_id = person.id if person else None
     audit.record(session, actor=user, event="action.assign_owner", plan_id=plan_id, entity="action",
@@ -160,8 +168,8 @@ def set_delegate(session: Session, *, user: Actor, plan_id: int, ref: str, email
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
     person = _person(session, email)
-    if person.role not in (Role.OWNER, Role.ADMIN):
-        raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
+    if named:
+        _check_can_own(person, action)
     link = session.get(ActionDelegate, (action.id, person.id))
     if named and link is None:
         session.add(ActionDelegate(action_id=action.id, person_id=person.id))

@@ -145,3 +145,12 @@ def test_updates_in_a_round_carry_its_period(seeded, people) -> None:
                           deadline="12/12/2026", today=TODAY)
     update = _update(seeded.id, people["admin"], "2.1", at=datetime(2026, 11, 30, tzinfo=UTC))
     assert update.period == "2026-Q4" and update.round_id is not None
+
+
+def test_a_restricted_action_is_given_only_to_a_cleared_person(seeded, people) -> None:
+    with session_scope() as session, pytest.raises(InvalidInput, match="4.6 is restricted and Olu Owner is not"):
+        assign_owner(session, user=people["admin"], plan_id=seeded.id, ref="4.6", email="owner@nhs.net")
+    with session_scope() as session, pytest.raises(InvalidInput, match="not cleared"):
+        set_delegate(session, user=people["admin"], plan_id=seeded.id, ref="4.6", email="owner@nhs.net")
+    with session_scope() as session:
+        assign_owner(session, user=people["admin"], plan_id=seeded.id, ref="4.6", email="secretariat@southend.gov.uk")

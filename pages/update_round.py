@@ -107,10 +107,12 @@ st.subheader("Send an update back")
 with st.form("return_update"):
     ref = st.text_input("Action ref", key="return_ref")
     note = st.text_area("What the owner should add or change", key="return_note")
+    confirmed = st.checkbox("I have checked: none of this is personal data", key="return_confirm")
     if st.form_submit_button("Send back to the owner"):
         try:
             with session_scope() as session:
-                rounds.return_update(session, user=user, plan_id=frame.id, ref=ref.strip(), note=note)
+                rounds.return_update(session, user=user, plan_id=frame.id, ref=ref.strip(), note=note,
+                                     personal_data_confirmed=confirmed)
         except PlanError as err:
             st.error(str(err))
         else:

@@ -16,6 +16,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.permissions import require
+from plan.personal_data import check_plan_text
 from plan.updates import may_update
 
 MAX_REASON = 2000
@@ -29,7 +30,7 @@ def _action(session: Session, plan_id: int, ref: str) -> Action:
 
 
 def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, new_date: date | str,
-                     reason: str) -> DueDateRequest:
+                     reason: str, personal_data_confirmed: bool = False) -> DueDateRequest:
     """Ask to move an action's due date. Only its owner (or delegate) or the secretariat; one
     pending request per action. Raises NotAllowed, NotFound, InvalidInput."""
     require(user, "due_date.request")
@@ -42,6 +43,7 @@ def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, n
         raise InvalidInput("Give the reason for the new date: the strategic group will read it.")
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"The reason is too long: {MAX_REASON:,} characters at most.")
+    check_plan_text(session, plan_id=plan_id, fields={"Reason": reason}, confirmed=personal_data_confirmed)
     if wanted == action.current_due_date:
         raise InvalidInput(f"{wanted:%d %b %Y} is already the due date.")
     if action.start_date and wanted < action.start_date:
@@ -72,6 +74,9 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
         raise InvalidInput(f"This request was already {row.decision} by {row.decided_by}.")
     if not approve and not note.strip():
         raise InvalidInput("Say why the request is declined: the owner will read it.")
+    if len(note) > MAX_REASON:
+        raise InvalidInput(f"The note is too long: {MAX_REASON:,} characters at most.")
+    check_plan_text(session, plan_id=plan_id, fields={"Note": note}, confirmed=False)
     row.decision = "approved" if approve else "declined"
     row.decided_by, row.decided_at, row.decision_note = user.name, datetime.now(UTC), note.strip()
     before = action.current_due_date

@@ -12,12 +12,13 @@ from plan import audit
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.permissions import allowed, require
+from plan.personal_data import check_plan_text
 
 PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|B[1-6]|0[1-9]|1[0-2]))?$")
 
 
 def submit_value(session: Session, *, user: Actor, plan_id: int, measure_ref: str, period: str,
-                 value: float | str, note: str = "") -> MeasureValue:
+                 value: float | str, note: str = "", personal_data_confirmed: bool = False) -> MeasureValue:
     """Append a figure for a measure and period. Contributors submit for their own agency's
     measures; the secretariat for any. Raises NotFound, NotAllowed, InvalidInput."""
     require(user, "measure.submit_own_agency")
@@ -41,6 +42,7 @@ def submit_value(session: Session, *, user: Actor, plan_id: int, measure_ref: st
         raise InvalidInput(f"{number:g} is not a percentage between 0 and 100.")
     if len(note) > 2000:
         raise InvalidInput("The note is too long: 2,000 characters at most.")
+    check_plan_text(session, plan_id=plan_id, fields={"Note": note}, confirmed=personal_data_confirmed)
     row = MeasureValue(measure_id=measure.id, period=period, value=number, note=note.strip(),
                        submitted_by_person_id=user.person_id, submitted_by_name=user.name)
     session.add(row)

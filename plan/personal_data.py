@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from sqlmodel import Session, select
+
+from models import Person, Plan
 from plan.errors import InvalidInput, PlanError
 
 _NHS = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
@@ -72,3 +75,10 @@ def check(fields: dict[str, str], *, policy: str, confirmed: bool, known_emails:
     if not confirmed:
         raise PersonalDataWarning(f"This may be personal data: {listed}. Plans hold what partners do, not "
                                   "details of people. Remove it, or confirm it is not personal data.")
+
+
+def check_plan_text(session: Session, *, plan_id: int, fields: dict[str, str], confirmed: bool) -> None:
+    """`check` under the plan's own policy, with the deployment's users' emails as known."""
+    plan = session.get(Plan, plan_id)
+    check(fields, policy=plan.personal_data_policy if plan else "warn", confirmed=confirmed,
+          known_emails=session.exec(select(Person.email)).all())

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from models import Action, ActionDelegate, Person, Plan, StatusUpdate, UpdateRound
+from models import Action, ActionDelegate, Plan, StatusUpdate, UpdateRound
 from plan import audit, personal_data
 from plan.errors import InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
@@ -74,9 +74,9 @@ def record_update(
         raise InvalidInput("A complete action needs evidence: give a link to it.")
     plan = session.get(Plan, plan_id)
     assert plan is not None
-    personal_data.check({"Commentary": commentary, "Blockers": blockers, "Support asked": support_asked},
-                        policy=plan.personal_data_policy, confirmed=personal_data_confirmed,
-                        known_emails=session.exec(select(Person.email)).all())
+    personal_data.check_plan_text(session, plan_id=plan_id, confirmed=personal_data_confirmed,
+                                  fields={"Commentary": commentary, "Blockers": blockers,
+                                          "Support asked": support_asked})
     if expected_version is not None and expected_version != action.version:
         raise StaleVersion(f"Action {ref} was updated by someone else after you opened it. "
                            "Their update is shown; your text is kept so you can apply it again.")

@@ -117,11 +117,15 @@ def due_date_request_form(frame: PlanFrame, user: Actor, rows: list[dict[str, An
         ref = st.selectbox("Action", [r["ref"] for r in rows], key="due_ref")
         new_date = st.text_input("New due date (DD/MM/YYYY)", key="due_new_date")
         reason = st.text_area("Reason", key="due_reason")
+        confirmed = st.checkbox("I have checked: none of this is personal data", key="due_confirm")
         if not st.form_submit_button("Ask for the new date"):
             return
     try:
         with session_scope() as session:
-            request_revision(session, user=user, plan_id=frame.id, ref=ref, new_date=new_date, reason=reason)
+            request_revision(session, user=user, plan_id=frame.id, ref=ref, new_date=new_date, reason=reason,
+                             personal_data_confirmed=confirmed)
+    except PersonalDataWarning as err:
+        st.warning(str(err))
     except PlanError as err:
         st.error(str(err))
     else:

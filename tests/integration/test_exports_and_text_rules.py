@@ -95,3 +95,24 @@ def test_measure_figures_are_checked_and_appended(seeded, people) -> None:
         values = session.execute(select(models.MeasureValue.period, models.MeasureValue.value)
                                  .order_by(models.MeasureValue.id)).all()
     assert [tuple(v) for v in values] == [("2026-Q3", 14.0), ("2026-Q3", 15.0)]  # both kept; the latest stands
+
+
+def test_every_free_text_field_is_checked_for_personal_data(seeded, people) -> None:
+    from datetime import date, timedelta
+
+    from plan import due_dates, rounds
+
+    with session_scope() as session, pytest.raises(PersonalDataWarning, match="Reason: a date of birth"):
+        due_dates.request_revision(session, user=people["owner"], plan_id=seeded.id, ref="3.5",
+                                   new_date="31/03/2027", reason="Young person (DOB 04/05/2010) moved area")
+    with session_scope() as session, pytest.raises(PersonalDataWarning, match="Note: a vehicle registration"):
+        measures.submit_value(session, user=people["contributor"], plan_id=seeded.id, measure_ref="M4.2",
+                              period="2026-Q3", value=3, note="Includes closure at AB12 CDE owner's address")
+    with session_scope() as session:
+        rounds.open_round(session, user=people["admin"], plan_id=seeded.id, period="2026-Q4",
+                          deadline=date.today() + timedelta(days=3))
+        updates.record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="green",
+                              delivery_status="in_progress", commentary="Fine")
+    with session_scope() as session, pytest.raises(PersonalDataWarning, match="Note: a phone number"):
+        rounds.return_update(session, user=people["admin"], plan_id=seeded.id, ref="3.5",
+                             note="Ring me on 07700 900123 about this")

@@ -255,6 +255,3 @@ def _measures(session: Session, action_id: int | None) -> list[dict[str, Any]]:
         })
     return result
 
-
-def count_actions(session: Session, *, plan_id: int) -> int:
-    return int(session.exec(select(func.count()).select_from(Action).where(Action.plan_id == plan_id)).one())

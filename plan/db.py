@@ -67,10 +67,6 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def is_sqlite(engine: Engine | None = None) -> bool:
-    return (engine or get_engine()).dialect.name == "sqlite"
-
-
 def reset_engines() -> None:
     """Dispose of every engine (tests switch PLAN_DATABASE_URL between databases)."""
     while _ENGINES:

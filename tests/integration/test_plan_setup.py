@@ -61,3 +61,35 @@ def test_a_deployment_holds_several_plans(seeded, admin) -> None:
         assert session.execute(select(func.count()).select_from(models.Agency)).scalar_one() == 9
         assert session.execute(select(func.count()).select_from(models.Action)).scalar_one() == 50
     assert init() == ("southend-vv", False)
+
+
+def test_models_and_migrations_agree(database: str) -> None:
+    """Every model change has its migration: a migrated database matches models/ exactly."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from plan import migrate
+    from plan.db import get_engine
+
+    migrate.upgrade()
+    assert migrate.current_revision() == migrate.head_revision()
+    with get_engine().connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), models.metadata)
+    assert differences == []
+
+
+def test_migrations_go_down_and_up_again(database: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from plan import migrate
+    from plan.db import ROOT, get_engine
+
+    migrate.upgrade()
+    with get_engine().begin() as connection:
+        config = Config(str(ROOT / "alembic.ini"))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert migrate.current_revision() is None
+    migrate.upgrade()
+    assert migrate.current_revision() == migrate.head_revision()

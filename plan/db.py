@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,17 @@ def reset_engines() -> None:
     """Dispose of every engine (tests switch PLAN_DATABASE_URL between databases)."""
     while _ENGINES:
         _ENGINES.popitem()[1].dispose()
+
+
+SETUP_LOCK_KEY = 7_412_826  # any fixed number: the key of the first-start advisory lock
+
+
+def hold_setup_lock(connection: Connection) -> None:
+    """Serialise first-start work (migrations, seeding) between app processes sharing one
+    database: on PostgreSQL an advisory lock held to the end of the transaction; on SQLite the
+    transaction already holds the write lock (BEGIN IMMEDIATE)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SETUP_LOCK_KEY})")
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from plan.db import ROOT, get_engine
+from plan.db import ROOT, get_engine, hold_setup_lock
 
 
 def _config() -> Config:
@@ -18,6 +18,7 @@ def upgrade() -> None:
     """Apply every migration not yet applied. Safe to run again: it then does nothing."""
     engine = get_engine()
     with engine.begin() as connection:
+        hold_setup_lock(connection)  # two processes starting at once migrate one after the other
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from models import Plan
 from plan import migrate
-from plan.db import ROOT, database_url, session_scope
+from plan.db import ROOT, database_url, hold_setup_lock, session_scope
 from plan.identity import Actor
 from plan.seed import load_seed, read_seed
 
@@ -23,6 +23,7 @@ def init(seed_file: Path = SEED_FILE) -> tuple[str, bool]:
     nothing. Returns (plan slug, whether it was loaded now)."""
     migrate.upgrade()
     with session_scope() as session:
+        hold_setup_lock(session.connection())  # only one process loads the seed
         existing = session.exec(select(Plan).order_by(Plan.id)).first()
         if existing is not None:
             return existing.slug, False

@@ -93,3 +93,21 @@ def test_migrations_go_down_and_up_again(database: str) -> None:
     assert migrate.current_revision() is None
     migrate.upgrade()
     assert migrate.current_revision() == migrate.head_revision()
+
+
+def test_several_processes_starting_at_once_set_up_one_plan(database: str) -> None:
+    """Four `python -m plan init` processes on one empty database: one migrates and loads the plan,
+    the others wait and find it loaded."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    processes = [subprocess.Popen([sys.executable, "-m", "plan", "init"], cwd=ROOT, env=dict(os.environ),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], [err for _, err in outputs]
+    loaded = [out for out, _ in outputs if out.startswith("Loaded plan")]
+    assert len(loaded) == 1
+    assert _row_counts()["action"] == 25 and _row_counts()["plan"] == 1

@@ -10,9 +10,11 @@ from plan.charts import measure_line, rag_timeline
 from plan.db import session_scope
 from plan.errors import NotFound, PlanError
 from plan.permissions import allowed
+from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.rag import badge, legend, style_rag_column
+from ui.update_form import update_form
 
 frame = page_start()
 user = current_user()
@@ -65,6 +67,12 @@ if action["description"]:
     st.markdown(action["description"])
 if action["source_text"]:
     st.caption("From the plan: " + action["source_text"])
+
+with session_scope() as session:
+    updatable = can_update(session, user=user, plan_id=frame.id, ref=action["ref"])
+if updatable:
+    with st.expander("Update this action"):
+        update_form(frame, user, {**action, "returned_note": ""})
 
 if allowed(user, "action.assign_owner"):
     with st.expander("Owner and delegates (secretariat)"):

@@ -32,6 +32,12 @@ def may_update(session: Session, user: Actor, action: Action) -> bool:
     return session.get(ActionDelegate, (action.id, user.person_id)) is not None
 
 
+def can_update(session: Session, *, user: Actor, plan_id: int, ref: str) -> bool:
+    """Whether the user may update this action (pages offer the form only then)."""
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
+    return action is not None and may_update(session, user, action)
+
+
 def record_update(
     session: Session, *, user: Actor, plan_id: int, ref: str, rag: str, delivery_status: str,
     commentary: str = "", blockers: str = "", support_asked: str = "", evidence_url: str = "",

@@ -161,3 +161,16 @@ def test_reminders_are_sent_from_the_round_page(seeded_sqlite, people_sqlite, sm
     assert [m["To"] for m in inbox.messages] == ["owner@nhs.net"]
     at.switch_page("pages/audit_trail.py").run()
     assert at.dataframe[0].value.iloc[0]["Event"] == "round.chase"
+
+
+def test_the_secretariat_updates_any_action_from_its_page(people_sqlite) -> None:
+    at = open_app("pages/action_detail.py", user=people_sqlite["admin"], action_ref="2.1")
+    assert "Update this action" in [e.label for e in at.expander]
+    at.selectbox(key="rag_2.1").set_value("amber")
+    at.selectbox(key="status_2.1").set_value("in_progress")
+    at.text_area(key="commentary_2.1").set_value("Owner emailed: campaign artwork delayed by a week")
+    at = _save(at)
+    assert at.success[0].value == "Update to 2.1 saved: Amber, In progress."
+    assert list(at.dataframe[-1].value["Commentary"]) == ["Owner emailed: campaign artwork delayed by a week"]
+    viewer = open_app("pages/action_detail.py", user=people_sqlite["viewer"], action_ref="2.1")
+    assert "Update this action" not in [e.label for e in viewer.expander]

@@ -30,7 +30,7 @@ from models import (
 )
 from plan.errors import NotFound
 from plan.identity import Actor
-from plan.vocab import FINISHED_STATUSES, RAG_LABELS, DeliveryStatus, Rag
+from plan.vocab import FINISHED_STATUSES, RAG_LABELS, RAG_ORDER, DeliveryStatus, Rag
 
 RESTRICTED_TITLE = "Restricted action: detail shown only to cleared users"
 RESTRICTED_TEXT = "Restricted"
@@ -177,6 +177,20 @@ def rag_counts(session: Session, *, plan_id: int, by: str = "theme", today: date
          "count": int(row.count), "overdue": int(row.overdue or 0)}
         for row in session.exec(query).all()
     ]
+
+
+def rag_table(counts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """rag_counts rows pivoted to one row per group, in their order: a count per RAG (every RAG
+    present, zero where none), overdue and total. The themes' tiles, the table and the chart
+    all read this one shape."""
+    table: dict[str, dict[str, Any]] = {}
+    for row in counts:
+        group = table.setdefault(row["group"], {"group": row["group"], "by_rag": {r.value: 0 for r in RAG_ORDER},
+                                                "overdue": 0, "total": 0})
+        group["by_rag"][row["rag"]] += row["count"]
+        group["overdue"] += row["overdue"]
+        group["total"] += row["count"]
+    return list(table.values())
 
 
 def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> dict[str, Any]:

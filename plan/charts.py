@@ -12,15 +12,13 @@ from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_ORDER, Rag
 RAG_PATTERNS = {Rag.RED: "x", Rag.AMBER: "/", Rag.GREEN: "", Rag.BLUE: ".", Rag.NOT_ASSESSED: "-"}
 
 
-def rag_bar(counts: list[dict[str, Any]], *, title: str = "") -> go.Figure:
-    """A stacked horizontal bar per group (theme, agency or board), one segment per RAG."""
-    groups: list[str] = []
-    for row in counts:
-        if row["group"] not in groups:
-            groups.append(row["group"])
+def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
+    """A stacked horizontal bar per group (theme, agency or board), one segment per RAG.
+    `table` is plan.actions.rag_table's shape."""
+    groups = [row["group"] for row in table]
     figure = go.Figure()
     for rag in RAG_ORDER:
-        values = [sum(r["count"] for r in counts if r["group"] == g and r["rag"] == rag.value) for g in groups]
+        values = [row["by_rag"][rag.value] for row in table]
         if not any(values):
             continue
         label = RAG_LABELS[rag]

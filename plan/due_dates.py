@@ -16,7 +16,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.permissions import require
-from plan.personal_data import check_plan_text
+from plan.personal_data import checked_text
 from plan.updates import may_update
 
 MAX_REASON = 2000
@@ -38,12 +38,9 @@ def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, n
     if not may_update(session, user, action):
         raise NotAllowed(f"You cannot ask to move the due date of {ref}: only its owner or the secretariat can.")
     wanted = parse_date(new_date, "New due date")
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("Give the reason for the new date: the strategic group will read it.")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(f"The reason is too long: {MAX_REASON:,} characters at most.")
-    check_plan_text(session, plan_id=plan_id, fields={"Reason": reason}, confirmed=personal_data_confirmed)
+    reason = checked_text(session, plan_id=plan_id, label="Reason", text=reason, limit=MAX_REASON,
+                          missing="Give the reason for the new date: the strategic group will read it.",
+                          confirmed=personal_data_confirmed)
     if wanted == action.current_due_date:
         raise InvalidInput(f"{wanted:%d %b %Y} is already the due date.")
     if action.start_date and wanted < action.start_date:
@@ -72,13 +69,10 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
         raise NotFound("There is no such due-date request in this plan.")
     if row.decision != "pending":
         raise InvalidInput(f"This request was already {row.decision} by {row.decided_by}.")
-    if not approve and not note.strip():
-        raise InvalidInput("Say why the request is declined: the owner will read it.")
-    if len(note) > MAX_REASON:
-        raise InvalidInput(f"The note is too long: {MAX_REASON:,} characters at most.")
-    check_plan_text(session, plan_id=plan_id, fields={"Note": note}, confirmed=False)
+    note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_REASON,
+                        missing="" if approve else "Say why the request is declined: the owner will read it.")
     row.decision = "approved" if approve else "declined"
-    row.decided_by, row.decided_at, row.decision_note = user.name, datetime.now(UTC), note.strip()
+    row.decided_by, row.decided_at, row.decision_note = user.name, datetime.now(UTC), note
     before = action.current_due_date
     if approve:
         action.current_due_date = row.requested_date

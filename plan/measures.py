@@ -12,7 +12,7 @@ from plan import audit
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.permissions import allowed, require
-from plan.personal_data import check_plan_text
+from plan.personal_data import checked_text
 
 PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|B[1-6]|0[1-9]|1[0-2]))?$")
 
@@ -40,14 +40,12 @@ def submit_value(session: Session, *, user: Actor, plan_id: int, measure_ref: st
         raise InvalidInput(f"'{value}' is not a number.")
     if measure.unit == "%" and not 0 <= number <= 100:
         raise InvalidInput(f"{number:g} is not a percentage between 0 and 100.")
-    if len(note) > 2000:
-        raise InvalidInput("The note is too long: 2,000 characters at most.")
-    check_plan_text(session, plan_id=plan_id, fields={"Note": note}, confirmed=personal_data_confirmed)
-    row = MeasureValue(measure_id=measure.id, period=period, value=number, note=note.strip(),
+    note = checked_text(session, plan_id=plan_id, label="Note", text=note, confirmed=personal_data_confirmed)
+    row = MeasureValue(measure_id=measure.id, period=period, value=number, note=note,
                        submitted_by_person_id=user.person_id, submitted_by_name=user.name)
     session.add(row)
     plan = session.get(Plan, plan_id)
     audit.record(session, actor=user, event="measure.value", plan_id=plan_id, entity="measure",
-                 entity_key=measure_ref, after={"period": period, "value": number, "note": note.strip()},
+                 entity_key=measure_ref, after={"period": period, "value": number, "note": note},
                  detail=plan.slug if plan else "")
     return row

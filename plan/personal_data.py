@@ -82,3 +82,16 @@ def check_plan_text(session: Session, *, plan_id: int, fields: dict[str, str], c
     plan = session.get(Plan, plan_id)
     check(fields, policy=plan.personal_data_policy if plan else "warn", confirmed=confirmed,
           known_emails=session.exec(select(Person.email)).all())
+
+
+def checked_text(session: Session, *, plan_id: int, label: str, text: str, limit: int = 2000,
+                 missing: str = "", confirmed: bool = False) -> str:
+    """A free-text field made ready to store: stripped, required when `missing` says why, within
+    its length limit, and checked for personal data under the plan's policy."""
+    text = text.strip()
+    if not text and missing:
+        raise InvalidInput(missing)
+    if len(text) > limit:
+        raise InvalidInput(f"{label} is {len(text):,} characters; the most allowed is {limit:,}. Shorten it.")
+    check_plan_text(session, plan_id=plan_id, fields={label: text}, confirmed=confirmed)
+    return text

@@ -30,7 +30,7 @@ from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
 from plan.measures import PERIOD
 from plan.permissions import require
-from plan.personal_data import check_plan_text
+from plan.personal_data import checked_text
 from plan.vocab import DeliveryStatus
 
 # Finished or paused actions owe nothing.
@@ -151,12 +151,9 @@ def return_update(session: Session, *, user: Actor, plan_id: int, ref: str, note
                   personal_data_confirmed: bool = False) -> None:
     """Send the action's latest update in the open round back to its owner with a note."""
     require(user, "round.manage")
-    note = note.strip()
-    if not note:
-        raise InvalidInput("Say what the owner should add or change: the note is required.")
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(f"The note is too long: {MAX_NOTE:,} characters at most.")
-    check_plan_text(session, plan_id=plan_id, fields={"Note": note}, confirmed=personal_data_confirmed)
+    note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_NOTE,
+                        missing="Say what the owner should add or change: the note is required.",
+                        confirmed=personal_data_confirmed)
     current = current_round(session, plan_id=plan_id)
     if current is None:
         raise InvalidInput("There is no open round: updates can be sent back only while a round is open.")

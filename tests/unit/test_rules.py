@@ -46,3 +46,15 @@ def test_unknown_choice_names_the_field_and_the_choices() -> None:
         parse_choice(DeliveryStatus, "nearly done", "Delivery status")
     assert "Delivery status: 'nearly done' is not one of: not_started, in_progress" in str(err.value)
     assert parse_choice(DeliveryStatus, "In progress", "x") == DeliveryStatus.IN_PROGRESS
+
+
+def test_rag_table_pivots_counts_per_group_in_order() -> None:
+    from plan.actions import rag_table
+
+    counts = [{"group": "Prepare", "rag": "red", "count": 2, "overdue": 1},
+              {"group": "Prepare", "rag": "green", "count": 3, "overdue": 0},
+              {"group": "Pursue", "rag": "not_assessed", "count": 6, "overdue": 2}]
+    table = rag_table(counts)
+    assert [row["group"] for row in table] == ["Prepare", "Pursue"]
+    assert table[0]["by_rag"] == {"red": 2, "amber": 0, "green": 3, "blue": 0, "not_assessed": 0}
+    assert (table[0]["total"], table[0]["overdue"], table[1]["total"], table[1]["overdue"]) == (5, 1, 6, 2)

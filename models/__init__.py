@@ -13,7 +13,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from models.action import Action, ActionBoard, ActionPartner  # noqa: E402
-from models.audit import AuditEvent, SignInAttempt  # noqa: E402
+from models.audit import AuditEvent, SignInAttempt, SignInSession  # noqa: E402
 from models.measure import Measure, MeasureValue  # noqa: E402
 from models.people import Agency, Person  # noqa: E402
 from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E402
@@ -45,6 +45,7 @@ __all__ = [
     "RagDefinition",
     "RoundSnapshot",
     "SignInAttempt",
+    "SignInSession",
     "StatusUpdate",
     "Theme",
     "UpdateReturn",

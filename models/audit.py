@@ -31,3 +31,23 @@ class SignInAttempt(SQLModel, table=True):
     email: str = Field(max_length=320, index=True)
     at: datetime = Field(default_factory=lambda: datetime.now(UTC), index=True)
     succeeded: bool = False
+
+
+class SignInSession(SQLModel, table=True):
+    """A signed-in browser: the random token its cookie holds is stored only as a hash, so a
+    copy of the database signs nobody in. Revoked at sign-out, when the account is disabled,
+    and treated as ended after the idle time-out or its absolute expiry."""
+
+    __tablename__ = "signin_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    # A one-time code that the browser swaps for the cookie (one minute, then useless).
+    handover_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handover_expires_at: datetime | None = None
+    person_id: int = Field(foreign_key="person.id", index=True)
+    method: str = Field(default="local", max_length=20)  # local, oidc
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    last_seen_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_reason: str = Field(default="", max_length=200)

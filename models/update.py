@@ -22,3 +22,5 @@ class StatusUpdate(SQLModel, table=True):
     round_id: int | None = Field(default=None, foreign_key="update_round.id", index=True)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), index=True)
     is_demo: bool = Field(default=False)
+    # The form that sent it (one random key per opened form): the same key twice is one update.
+    submission_key: str | None = Field(default=None, max_length=64, unique=True)

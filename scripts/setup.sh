@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Make .venv and install requirements.txt into it; does nothing when they are already in step.
+# Make .venv and install what the app needs into it (requirements.txt); with `--dev`, also the
+# test tools (requirements-dev.txt). Does nothing when the venv is already in step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+file=requirements.txt
+[ "${1:-}" = "--dev" ] && file=requirements-dev.txt
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+stamp=.venv/.$file.sha256
+want=$(cat requirements.txt "$file" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements.txt
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$file"
   echo "$want" > "$stamp"
 fi

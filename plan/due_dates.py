@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import Action, DueDateRequest
 from plan import audit
-from plan.actions import RESTRICTED_TITLE
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
@@ -68,7 +68,9 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
     if row is None or action is None or action.plan_id != plan_id:
         raise NotFound("There is no such due-date request in this plan.")
     if row.decision != "pending":
-        raise InvalidInput(f"This request was already {row.decision} by {row.decided_by}.")
+        hidden = action.restricted and not user.cleared_for_restricted  # who decided is restricted detail too
+        raise InvalidInput(f"This request was already {row.decision}"
+                           + ("." if hidden else f" by {row.decided_by}."))
     note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_REASON,
                         missing="" if approve else "Say why the request is declined: the owner will read it.")
     row.decision = "approved" if approve else "declined"
@@ -83,6 +85,10 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
 
 
 def requests(session: Session, *, user: Actor, plan_id: int, pending_only: bool = True) -> list[dict[str, Any]]:
+    """Due-date requests, oldest first. Every request is listed (counts stay whole), but on a
+    restricted action its words (title, reason, who asked, who decided, the note) reach only
+    users cleared for restricted items; dates and the decision stay. Clearance is the user's
+    as passed in, so it is checked on every read."""
     require(user, "due_date.decide")
     query = (select(DueDateRequest, Action.ref, Action.title, Action.restricted, Action.baseline_due_date)
              .join(Action, Action.id == DueDateRequest.action_id).where(Action.plan_id == plan_id)
@@ -94,10 +100,15 @@ def requests(session: Session, *, user: Actor, plan_id: int, pending_only: bool 
         hidden = restricted and not user.cleared_for_restricted
         rows.append({"id": req.id, "ref": ref, "title": RESTRICTED_TITLE if hidden else title,
                      "from": req.from_date, "to": req.requested_date, "baseline": baseline,
-                     "reason": "Restricted" if hidden else req.reason, "by": req.requested_by,
-                     "at": req.requested_at, "decision": req.decision, "decided_by": req.decided_by,
-                     "note": req.decision_note})
+                     "reason": _masked(req.reason, hidden), "by": _masked(req.requested_by, hidden),
+                     "at": req.requested_at, "decision": req.decision,
+                     "decided_by": _masked(req.decided_by, hidden), "note": _masked(req.decision_note, hidden)})
     return rows
+
+
+def _masked(text: str, hidden: bool) -> str:
+    """Restricted words for a user not cleared: the wording plan.actions uses; empty stays empty."""
+    return (RESTRICTED_TEXT if text else "") if hidden else text
 
 
 def slippage(session: Session, *, action_id: int) -> dict[str, int]:

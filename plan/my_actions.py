@@ -10,20 +10,24 @@ from sqlalchemy import case, func, literal
 from sqlmodel import Session, select
 
 from models import Action, StatusUpdate, Theme, UpdateReturn
-from plan.actions import overdue_condition
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail, overdue_condition
 from plan.identity import Actor
 from plan.rounds import _latest_in_round, _submitted, current_round, owes_condition, owner_filter
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
 
 
 def my_actions(session: Session, *, user: Actor, plan_id: int, today: date | None = None) -> list[dict[str, Any]]:
-    """The actions the user owns or is a delegate for (an owner sees their restricted actions)."""
+    """The actions the user owns or is a delegate for. Restricted ones are owned only by cleared
+    people, but clearance can be taken away: the user's clearance as passed in (read afresh on
+    every page run) decides, so someone no longer cleared still sees the action listed, with its
+    rating and dates, but not its title, last commentary or the note it was sent back with."""
     today = today or date.today()
     current = current_round(session, plan_id=plan_id)
     last = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("update_id"))
             .group_by(StatusUpdate.action_id).subquery())
     returned = select(UpdateReturn.note).where(UpdateReturn.status_update_id == last.c.update_id) \
         .limit(1).scalar_subquery()
+    visible = _visible_detail(user)
     if current is not None:
         in_round = _latest_in_round(current.id)
         owes = case((owes_condition() & ~_submitted(in_round), literal(True)), else_=literal(False))
@@ -31,10 +35,14 @@ def my_actions(session: Session, *, user: Actor, plan_id: int, today: date | Non
         in_round, owes = None, literal(False)
     overdue = case((overdue_condition(today), literal(True)), else_=literal(False))
     rag_order = case((Action.rag == Rag.RED.value, 0), (Action.rag == Rag.AMBER.value, 1), else_=2)
-    query = (select(Action.ref, Action.title, Action.version, Action.rag, Action.delivery_status,
+    query = (select(Action.ref, case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+                    Action.version, Action.rag, Action.delivery_status,
                     Action.current_due_date, Action.baseline_due_date, Action.last_update_at,
-                    Theme.name.label("theme"), StatusUpdate.commentary.label("last_commentary"),
-                    returned.label("returned_note"), owes.label("owes"), overdue.label("overdue"))
+                    Theme.name.label("theme"),
+                    case((visible, StatusUpdate.commentary),
+                         (StatusUpdate.id.is_not(None), literal(RESTRICTED_TEXT))).label("last_commentary"),
+                    case((visible, returned), (returned.is_not(None), literal(RESTRICTED_TEXT))).label("returned_note"),
+                    owes.label("owes"), overdue.label("overdue"))
              .join(Theme, Theme.id == Action.theme_id)
              .join(last, last.c.action_id == Action.id, isouter=True)
              .join(StatusUpdate, StatusUpdate.id == last.c.update_id, isouter=True)

@@ -24,7 +24,7 @@ from models import (
     UpdateRound,
 )
 from plan import audit
-from plan.actions import RESTRICTED_TITLE
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail
 from plan.dates import parse_date
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
@@ -103,14 +103,15 @@ def owes_condition() -> ColumnElement[bool]:
 
 def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, by: str = "agency") -> list[dict]:
     """For each lead agency (or owner): actions that owe an update, how many are in, the rate.
-    Computed in SQL."""
+    Computed in SQL. By owner, restricted actions count under "Restricted" for a user not cleared
+    (their owners are restricted detail); every action is counted."""
     require(user, "round.view")
     latest = _latest_in_round(round_id)
     if by == "agency":
         group = func.coalesce(Agency.name, literal("No lead agency"))
     elif by == "owner":
-        visible = Action.restricted.is_(False) if not user.cleared_for_restricted else literal(True)
-        group = case((visible, func.coalesce(Person.name, Action.lead_owner)), else_=literal("Restricted"))
+        group = case((_visible_detail(user), func.coalesce(Person.name, Action.lead_owner)),
+                     else_=literal(RESTRICTED_TEXT))
     else:
         raise ValueError("completeness by 'agency' or 'owner'")
     done = func.sum(case((_submitted(latest), 1), else_=0))
@@ -129,13 +130,16 @@ def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, 
 
 
 def owing(session: Session, *, user: Actor, plan_id: int, round_id: int) -> list[dict]:
-    """The actions still owing an update in the round, with who should give it."""
+    """The actions still owing an update in the round, with who should give it. Every owing
+    action is listed; on a restricted one, its title, owner and e-mail reach only cleared users."""
     require(user, "round.view")
     latest = _latest_in_round(round_id)
-    visible = literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+    visible = _visible_detail(user)
     query = (select(Action.id, Action.ref, Action.restricted,
                     case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
-                    Action.lead_owner, Person.name.label("person"), Person.email.label("email"),
+                    case((visible, Action.lead_owner), else_=literal(RESTRICTED_TEXT)).label("lead_owner"),
+                    case((visible, Person.name), else_=literal(RESTRICTED_TEXT)).label("person"),
+                    case((visible, Person.email), else_=literal(RESTRICTED_TEXT)).label("email"),
                     Agency.name.label("agency"), latest.c.update_id)
              .join(latest, latest.c.action_id == Action.id, isouter=True)
              .join(Person, Person.id == Action.owner_person_id, isouter=True)
@@ -143,7 +147,8 @@ def owing(session: Session, *, user: Actor, plan_id: int, round_id: int) -> list
              .where(Action.plan_id == plan_id, owes_condition(), ~_submitted(latest))
              .order_by(Action.ref_sort))
     return [{"ref": r.ref, "title": r.title, "owner": r.person or r.lead_owner, "email": r.email or "",
-             "agency": r.agency or "", "returned": r.update_id is not None, "action_id": r.id}
+             "agency": r.agency or "", "returned": r.update_id is not None, "action_id": r.id,
+             "restricted": r.restricted}
             for r in session.exec(query).all()]
 
 
@@ -218,14 +223,19 @@ class Chaser:
 
 def chasers(session: Session, *, user: Actor, plan_id: int, app_url: str = "") -> tuple[list[Chaser], list[str]]:
     """The reminders to send: one per person who owes (owner or delegate), and the refs owed by
-    a role with no named person (which the secretariat must chase another way)."""
+    a role with no named person (which the secretariat must chase another way).
+
+    Who owns a restricted action is restricted detail: for a user not cleared, restricted
+    actions are left out of both (see withheld_chasers), so the preview never pairs a person
+    with one; a cleared member of the secretariat chases them."""
     require(user, "round.manage")
     current = current_round(session, plan_id=plan_id)
     if current is None:
         raise InvalidInput("There is no open round to chase.")
     plan = session.get(Plan, plan_id)
     assert plan is not None
-    owed = owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
+    owed = [row for row in owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
+            if user.cleared_for_restricted or not row["restricted"]]
     by_person: dict[str, tuple[str, list[str]]] = {}
     unnamed: list[str] = []
     for row in owed:
@@ -260,3 +270,15 @@ def owner_filter(user: Actor) -> ColumnElement[bool]:
     """Actions the user owns or is a delegate for."""
     return or_(Action.owner_person_id == user.person_id,
                exists().where(ActionDelegate.action_id == Action.id, ActionDelegate.person_id == user.person_id))
+
+
+def withheld_chasers(session: Session, *, user: Actor, plan_id: int) -> list[str]:
+    """The refs of restricted actions that owe an update in the open round and that `chasers`
+    left out for this user (not cleared); empty for a cleared user or with no open round.
+    Refs are not restricted: the page can say these are chased by a cleared colleague."""
+    require(user, "round.manage")
+    current = current_round(session, plan_id=plan_id)
+    if current is None or user.cleared_for_restricted:
+        return []
+    return [row["ref"] for row in owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
+            if row["restricted"]]

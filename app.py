@@ -1,14 +1,20 @@
 """Action Plan Tracker: the router. Sets up the database on first start, signs the user in,
-and offers only the pages their role may use; each page draws the frame (marking, plan)."""
+and offers only the pages their role may use (ui/navigation.py lists them). Each page checks
+again for itself and draws the frame (marking, plan)."""
+
+import logging
+import uuid
 
 import streamlit as st
 
 from plan.errors import PlanError
 from plan.permissions import allowed
 from plan.setup import ensure_ready
+from ui import navigation
+from ui.frame import sign_in_page
 from ui.session import signed_in_user
 
-st.set_page_config(page_title="Action Plan Tracker", layout="wide")
+st.set_page_config(page_title="Action Plan Tracker", layout="wide", initial_sidebar_state="auto")
 
 try:
     ensure_ready()  # first start: migrate and load seed_actions.yaml into an empty database
@@ -16,26 +22,31 @@ except PlanError as err:
     st.error(f"The plan could not be loaded: {err}")
     st.stop()
 
-# Sign-in and Overview share a path, so signing in lands on the Overview.
+
+def _sign_in_at(spec: navigation.PageSpec) -> st.Page:
+    """Until someone signs in, every page's URL shows the sign-in form (and comes back after)."""
+    if spec.url_path == "home":
+        return st.Page(navigation.SIGN_IN, title="Sign in", default=True, url_path="home")
+
+    def sign_in() -> None:
+        sign_in_page()
+
+    return st.Page(sign_in, title="Sign in", url_path=spec.url_path)
+
+
 user = signed_in_user()
 if user is None:
-    pages = [st.Page("pages/sign_in.py", title="Sign in", default=True, url_path="home")]
+    pages = [_sign_in_at(spec) for spec in navigation.PAGES]
+    page = st.navigation(pages, position="hidden")
 else:
-    pages = [
-        st.Page("pages/overview.py", title="Overview", default=True, url_path="home"),
-        st.Page("pages/actions.py", title="Actions"),
-        st.Page("pages/action_detail.py", title="Action detail"),
-    ]
-    if allowed(user, "action.update_own"):
-        pages.insert(1, st.Page("pages/my_actions.py", title="My actions"))
-    if allowed(user, "round.view"):
-        pages.append(st.Page("pages/update_round.py", title="Update round"))
-    if allowed(user, "due_date.decide"):
-        pages.append(st.Page("pages/due_dates.py", title="Due dates"))
-    if allowed(user, "audit.view"):
-        pages.append(st.Page("pages/audit_trail.py", title="Audit trail"))
-    if allowed(user, "user.manage"):
-        pages.append(st.Page("pages/users.py", title="Users"))
-    if allowed(user, "plan.settings"):
-        pages.append(st.Page("pages/plan_settings.py", title="Plan settings"))
-st.navigation(pages).run()
+    pages = [st.Page(spec.file, title=spec.title, url_path=spec.url_path, default=spec.url_path == "home")
+             for spec in navigation.PAGES if spec.operation is None or allowed(user, spec.operation)]
+    page = st.navigation(pages)
+
+try:
+    page.run()
+except Exception:  # noqa: BLE001  st.stop and st.rerun are not Exceptions: they pass through
+    reference = uuid.uuid4().hex[:8]
+    logging.getLogger("plan").exception("page failed (reference %s)", reference)
+    st.error("Something went wrong on this page, and nothing more was saved. Try again; if it happens again, "
+             f"tell the plan secretariat, quoting reference {reference}.")

@@ -77,7 +77,7 @@ if updatable:
 if allowed(user, "action.assign_owner"):
     with st.expander("Owner and delegates (secretariat)"):
         with session_scope() as session:
-            people = owners_and_delegates(session, plan_id=frame.id, ref=action["ref"])
+            people = owners_and_delegates(session, user=user, plan_id=frame.id, ref=action["ref"])
         st.caption(f"The plan names the owner as: {people['role'] or 'no role'}.")
         options = [""] + people["candidates"]
         chosen_owner = st.selectbox("Owner", options, index=options.index(people["owner"]),

@@ -6,7 +6,7 @@ commentary) reaches only users cleared for restricted items.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -28,10 +28,12 @@ from models import (
     StatusUpdate,
     Theme,
 )
-from plan.errors import NotFound
+from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
+from plan.text import clean
 from plan.vocab import FINISHED_STATUSES, RAG_LABELS, RAG_ORDER, DeliveryStatus, Rag
 
+MAX_SEARCH = 200  # characters: a search longer than this is a paste gone wrong (and too slow to run)
 RESTRICTED_TITLE = "Restricted action: detail shown only to cleared users"
 RESTRICTED_TEXT = "Restricted"
 
@@ -64,7 +66,18 @@ def _visible_detail(user: Actor) -> ColumnElement[bool]:
     return literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
 
 
+def _checked(filters: ActionFilter) -> ActionFilter:
+    """Search text without control characters, and no longer than a search can sensibly be."""
+    text, owner = clean(filters.text, multiline=False), clean(filters.owner, multiline=False)
+    for label, value in (("Search", text), ("Owner", owner)):
+        if len(value) > MAX_SEARCH:
+            raise InvalidInput(f"{label} is {len(value):,} characters; search with at most {MAX_SEARCH}: "
+                               "a few words from the title, or the action's ref.")
+    return replace(filters, text=text, owner=owner)
+
+
 def _where(user: Actor, plan_id: int, filters: ActionFilter, today: date) -> list[ColumnElement[bool]]:
+    filters = _checked(filters)
     conditions: list[ColumnElement[bool]] = [Action.plan_id == plan_id]
     if not filters.include_demo:
         conditions.append(Action.is_demo.is_(False))
@@ -118,7 +131,7 @@ def list_actions(session: Session, *, user: Actor, plan_id: int, filters: Action
     visible = _visible_detail(user)
     query = (
         select(
-            Action.ref, Action.restricted,
+            Action.id, Action.ref, Action.restricted,
             case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
             Theme.name.label("theme"),
             case((visible, func.coalesce(Person.name, Action.lead_owner)),
@@ -136,11 +149,28 @@ def list_actions(session: Session, *, user: Actor, plan_id: int, filters: Action
         .limit(limit).offset(offset)
     )
     rows = [dict(row._mapping) for row in session.exec(query).all()]
+    latest = _latest_updates(session, [row["id"] for row in rows])
     for row in rows:
         row["rag_label"] = RAG_LABELS[Rag(row["rag"])]
         row["status_label"] = DeliveryStatus(row["delivery_status"]).label
         row["overdue"] = bool(row["overdue"])
+        update = latest.get(row.pop("id"), {})
+        shown = user.cleared_for_restricted or not row["restricted"]
+        for key in ("commentary", "blockers", "support_asked"):
+            row[key] = (update.get(key) or "") if shown else (RESTRICTED_TEXT if update.get(key) else "")
     return rows, int(total)
+
+
+def _latest_updates(session: Session, action_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The latest update's texts for just these actions (one page of the list, not the plan)."""
+    if not action_ids:
+        return {}
+    newest = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("id"))
+              .where(StatusUpdate.action_id.in_(action_ids)).group_by(StatusUpdate.action_id).subquery())
+    query = select(StatusUpdate.action_id, StatusUpdate.commentary, StatusUpdate.blockers,
+                   StatusUpdate.support_asked).join(newest, newest.c.id == StatusUpdate.id)
+    return {row.action_id: {"commentary": row.commentary, "blockers": row.blockers,
+                            "support_asked": row.support_asked} for row in session.exec(query).all()}
 
 
 def rag_counts(session: Session, *, plan_id: int, by: str = "theme", today: date | None = None,

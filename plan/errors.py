@@ -27,3 +27,12 @@ class StaleVersion(PlanError):
 
 class BackupError(PlanError):
     pass
+
+
+class InvalidFields(InvalidInput):
+    """Several fields are wrong at once. Each is named (by the service's keyword), so a form shows
+    every message beside its field in one go; str() lists them all."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))

@@ -1,46 +1,80 @@
-"""The frame around every page: the plan being shown, the user, and the protective marking.
+"""The gate and the frame around every page: who is signed in (checked again on every run, by
+the page itself), the plan being shown, and the protective marking.
 
-Each page calls `page_start()` first. (Elements that app.py draws around `navigation.run()`
-are not shown on pages other than the default one in Streamlit 1.67, so the frame is drawn
-by the page itself.)
+Each page's first line is `frame = page_start()`. The gate does not trust that app.py's router
+ran: a page drawn any other way still shows nothing but the sign-in form to someone not signed
+in, and refuses a role the page is not for (ui/navigation.py says which). Elements that app.py
+draws around `navigation.run()` are not shown on non-default pages in Streamlit 1.67, so the
+frame is drawn here too.
 """
 
 from __future__ import annotations
 
 import html
+import sys
 
 import streamlit as st
 
 from plan.db import session_scope
 from plan.identity import Actor
+from plan.permissions import allowed
 from plan.plans import PlanFrame, list_plans, plan_frame
-from ui.session import end_session
+from ui import navigation, sign_in_form
+from ui.session import end, signed_in_user
+from ui.text import md
 
 
 def page_start() -> PlanFrame:
-    """Draw the marking banner and the sidebar (plan picker), and return the plan shown."""
+    """Check who may see the calling page (else show sign-in or a refusal and stop), draw the
+    marking banner and the sidebar, and return the plan shown."""
+    spec = navigation.spec_for(sys._getframe(1).f_code.co_filename)  # noqa: SLF001  the calling page
+    user = signed_in_user()
+    st.session_state.pop("actor", None)
+    frame = _plan_and_marking()
+    if user is None:
+        sign_in_form.render(frame)
+        st.stop()
+    if spec is None or (spec.operation and not allowed(user, spec.operation)):
+        st.error(f"Your role ({user.role.value}) cannot open this page. Choose another page from the menu.")
+        st.stop()
+    st.session_state["actor"] = user  # for this run only: resolved again on the next
+    if message := st.session_state.pop("flash", None):
+        st.success(message)
+    _sidebar(frame, user)
+    return frame
+
+
+def sign_in_page() -> None:
+    """The page shown in place of every page until someone signs in."""
+    user = signed_in_user()
+    frame = _plan_and_marking()
+    if user is not None:  # signed in meanwhile (another tab): the router shows the real page next run
+        st.rerun()
+    sign_in_form.render(frame)
+
+
+def _plan_and_marking() -> PlanFrame:
     with session_scope() as session:
         plans = list_plans(session)
     slugs = [slug for slug, _ in plans]
-    if st.session_state.get("plan_slug") not in slugs:
-        st.session_state["plan_slug"] = slugs[0]
+    wanted = st.query_params.get("plan") or st.session_state.get("plan_slug")
+    st.session_state["plan_slug"] = wanted if wanted in slugs else slugs[0]
     if len(slugs) > 1:
         names = dict(plans)
         st.sidebar.selectbox("Plan", slugs, format_func=names.get, key="plan_slug")
     frame = current_plan()
     marking_banner(frame.protective_marking)
-    if message := st.session_state.pop("flash", None):
-        st.success(message)
-    st.sidebar.markdown(f"**{frame.name}**  \n{frame.organisation}")
-    st.sidebar.caption(f"Protective marking: {frame.protective_marking}")
-    actor = st.session_state.get("actor")
-    if isinstance(actor, Actor):
-        st.sidebar.markdown(f"Signed in as **{actor.name}** ({actor.role.value})"
-                            + (", cleared for restricted items" if actor.cleared_for_restricted else ""))
-        if st.sidebar.button("Sign out", key="sign_out"):
-            end_session(actor)
-            st.rerun()
     return frame
+
+
+def _sidebar(frame: PlanFrame, actor: Actor) -> None:
+    st.sidebar.markdown(f"**{md(frame.name)}**  \n{md(frame.organisation)}")
+    st.sidebar.caption(f"Protective marking: {md(frame.protective_marking)}")
+    st.sidebar.markdown(f"Signed in as **{md(actor.name)}** ({actor.role.value})"
+                        + (", cleared for restricted items" if actor.cleared_for_restricted else ""))
+    if st.sidebar.button("Sign out", key="sign_out"):
+        end(actor)
+        st.rerun()
 
 
 def flash_and_rerun(message: str) -> None:
@@ -55,7 +89,7 @@ def current_plan() -> PlanFrame:
 
 
 def current_user() -> Actor:
-    """The signed-in user as app.py resolved them (pages are offered only after sign-in)."""
+    """The signed-in user as this run's gate resolved them (page_start() runs first)."""
     actor = st.session_state.get("actor")
     if not isinstance(actor, Actor):
         st.error("Please sign in.")

@@ -1,17 +1,24 @@
-"""Who is signed in to this browser session: local sign-in or single sign-on (OIDC), with an
-idle time-out. The role always comes from our database, never from the browser."""
+"""Who is signed in to this browser: a server-side session (plan/sessions.py) whose token the
+browser holds in an HttpOnly cookie, so a reload or a second tab stays signed in. Every page run
+resolves it again from the database: sign-out, a disabled account, a changed role or clearance,
+the idle time-out and the expiry all take effect on the next click. Single sign-on (OIDC) only
+vouches for an email; the role always comes from our database."""
 
 from __future__ import annotations
 
-import time
+from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from plan import settings
+from plan import sessions, settings
 from plan.db import session_scope
 from plan.identity import Actor
-from plan.signin import sign_in_with_organisation, sign_out
-from plan.users import actor_for_email
+from plan.signin import sign_in_with_organisation
+from ui import downloads
+
+TOKEN = "plan_token"  # session_state key: the token this Streamlit session signed in with
 
 
 def secret(section: str, key: str, default: object = None) -> object:
@@ -37,46 +44,90 @@ def sso_configured() -> bool:
         return False
 
 
+def _cookie_token() -> str:
+    try:
+        value = st.context.cookies.get(sessions.COOKIE, "")
+    except Exception:  # noqa: BLE001  no browser context (AppTest, a bare script)
+        return ""
+    return value if isinstance(value, str) else ""
+
+
 def signed_in_user() -> Actor | None:
-    """The Actor for this session, refreshed from the database on every run (a changed role or a
-    disabled account takes effect at once); None when nobody is signed in."""
-    actor = st.session_state.get("actor")
-    if actor is None and sso_configured() and st.user.get("is_logged_in", False):
+    """The Actor for this browser, fresh from the database on every run; None when nobody is
+    signed in (a reason for the sign-in page is left in session state)."""
+    page_token = str(st.session_state.get(TOKEN) or "")
+    token = page_token or _cookie_token()
+    if not token and sso_configured() and st.user.get("is_logged_in", False):
         with session_scope() as session:
             outcome = sign_in_with_organisation(session, email=str(st.user.get("email", "")))
         if outcome.actor is None:
             st.session_state["signin_message"] = outcome.message
             return None
-        actor = outcome.actor
-    if not isinstance(actor, Actor):
-        return None
-    limit = settings.idle_minutes(secret("app", "idle_minutes"))
-    last = st.session_state.get("last_active", time.time())
-    if time.time() - last > limit * 60:
-        end_session(actor, f"signed out after {limit} minutes without activity")
-        st.session_state["signin_message"] = f"You were signed out after {limit} minutes without activity."
+        begin(outcome.actor, method="oidc", next_path=current_path())
+        token = st.session_state[TOKEN]
+    if not token:
+        downloads.remember(None)
         return None
     with session_scope() as session:
-        fresh = actor_for_email(session, actor.email)
-    if fresh is None:
-        end_session(actor, "account disabled or removed")
-        st.session_state["signin_message"] = "Your account is no longer active. Ask the plan secretariat."
+        resolved = sessions.resolve(session, token=token, idle_minutes=settings.idle_minutes(
+            secret("app", "idle_minutes")))
+    if resolved.actor is None:
+        _forget_browser_state()
+        if resolved.reason:
+            st.session_state["signin_message"] = resolved.reason
+        if not page_token:  # the browser's cookie is dead: clear it, and say why after the reload
+            _send_browser_to("/api/session/end?" + urlencode({"ended": resolved.ended, "next": current_path()}))
         return None
-    st.session_state["actor"] = fresh
-    st.session_state["last_active"] = time.time()
-    return fresh
+    st.session_state[TOKEN] = token
+    downloads.remember(token)
+    return resolved.actor
 
 
-def start_session(actor: Actor) -> None:
-    st.session_state["actor"] = actor
-    st.session_state["last_active"] = time.time()
-    st.session_state.pop("signin_message", None)
+def current_path() -> str:
+    """Where this browser is: the page's path and its query string, to come back to after sign-in."""
+    ctx = get_script_run_ctx()
+    page = ""
+    if ctx is not None:
+        info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
+        page = str(info.get("url_pathname") or "")
+    query = urlencode({k: v for k, v in st.query_params.to_dict().items() if k != "signed_out"})
+    path = "/" + ("" if page in ("", "home") else page)
+    return path + (f"?{query}" if query else "")
 
 
-def end_session(actor: Actor, reason: str = "signed out") -> None:
+def _send_browser_to(url: str) -> None:
+    """Navigate the whole browser tab (what st.login and st.logout do to reach their routes)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = url
+    ctx.enqueue(message)
+
+
+def begin(actor: Actor, *, method: str = "local", next_path: str = "/") -> None:
+    """Sign `actor` in on this browser: a server-side session now, the cookie through /api/session."""
     with session_scope() as session:
-        sign_out(session, user=actor, reason=reason)
-    for key in ("actor", "last_active"):
-        st.session_state.pop(key, None)
+        started = sessions.start(session, actor=actor, method=method)
+    _forget_browser_state()
+    st.session_state[TOKEN] = started.token
+    downloads.remember(started.token)
+    _send_browser_to("/api/session?" + urlencode({"code": started.handover, "next": next_path}))
+
+
+def end(actor: Actor | None, reason: str = "signed out") -> None:
+    """Sign out: revoke the session, drop everything this browser session holds (prepared exports,
+    forms, filters), forget the cookie, and end the single sign-on session too."""
+    with session_scope() as session:
+        sessions.end(session, tokens=[st.session_state.get(TOKEN, ""), _cookie_token()], actor=actor, reason=reason)
+    _forget_browser_state()
     if sso_configured() and st.user.get("is_logged_in", False):
         st.logout()
+    else:
+        _send_browser_to("/api/session/end")
+
+
+def _forget_browser_state() -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    downloads.remember(None)

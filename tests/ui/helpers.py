@@ -4,6 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from plan import sessions
+from plan.db import session_scope
 from plan.identity import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,7 +15,7 @@ def open_app(page: str | None = None, *, user: Actor | None = None, **state: obj
     """The app as `user` sees it (None: not signed in)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if user is not None:
-        at.session_state["actor"] = user
+        signed_in(at, user)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
@@ -21,6 +23,15 @@ def open_app(page: str | None = None, *, user: Actor | None = None, **state: obj
     if page:
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def signed_in(at: AppTest, user: Actor) -> AppTest:
+    """Sign `user` in as the sign-in page does: a real server-side session, its token held by
+    this (AppTest) browser session."""
+    with session_scope() as session:
+        started = sessions.start(session, actor=user)
+    at.session_state["plan_token"] = started.token
     return at
 
 

@@ -1,0 +1,97 @@
+"""The web server around the app: `python -m streamlit run server.py` (scripts/run.sh does it).
+
+Streamlit's `st.App` serves app.py as usual and lets us add what a page cannot do for itself:
+- /api/session swaps the one-time code a sign-in made for an HttpOnly session cookie, so a
+  reload or a second tab stays signed in (plan/sessions.py); /api/session/end clears it.
+- downloads (exports) are served only to the signed-in browser session that made them; the
+  same file's URL asked for without that session's cookie gets 403.
+- the old "pages/ folder" mode is off from the first request, so /users on a fresh server runs
+  app.py's router (sign-in first), never pages/users.py on its own. Each page still checks who
+  is signed in itself (ui/gate.py): defence in depth.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from streamlit.runtime.pages_manager import PagesManager
+
+from plan import sessions
+from plan.db import session_scope
+from ui import downloads
+
+# Streamlit decides "pages/ folder mode" once per process, on the first session, and until the
+# first st.navigation call runs pages/<name>.py directly, without app.py's sign-in. Decide it now.
+PagesManager.uses_pages_directory = False
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path on this site: never another host (//evil, https://evil, \\evil)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or "\n" in value:
+        return "/"
+    return value
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+
+
+def _swap(code: str) -> str | None:
+    with session_scope() as session:
+        return sessions.take_handover(session, code=code)
+
+
+async def start_session(request: Request) -> Response:
+    token = await run_in_threadpool(_swap, request.query_params.get("code", ""))
+    response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
+    if token:
+        response.set_cookie(sessions.COOKIE, token, max_age=sessions.ABSOLUTE_HOURS * 3600, path="/",
+                            httponly=True, samesite="strict", secure=_secure(request))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def end_session(request: Request) -> Response:
+    """The page has already revoked the session in the database; this forgets the cookie and goes
+    back to where the browser was (the sign-in form shows there), saying why if the session ended
+    by itself (idle, expired, account disabled)."""
+    target = _safe_next(request.query_params.get("next"))
+    ended = request.query_params.get("ended", "")
+    if ended in sessions.ENDED and sessions.ENDED[ended]:
+        target += ("&" if "?" in target else "?") + urlencode({"signed_out": ended})
+    response = RedirectResponse(target, status_code=303)
+    response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+class DownloadGuard:
+    """Exports are OFFICIAL-SENSITIVE: /media/<file> of a download is served only with the cookie of
+    the signed-in session that made it."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] == "http" and scope["path"].startswith("/media/"):
+            request = Request(scope)
+            file_id = scope["path"].rsplit("/", 1)[-1].split(".", 1)[0]
+            cookie = request.cookies.get(sessions.COOKIE, "")
+            if downloads.is_download(file_id) and not await run_in_threadpool(downloads.may_fetch, file_id, cookie):
+                await PlainTextResponse("This file is not available. Sign in and export it again.",
+                                        status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+app = st.App(
+    "app.py",
+    routes=[Route("/api/session", start_session), Route("/api/session/end", end_session)],
+    middleware=[Middleware(DownloadGuard)],
+)

@@ -1,0 +1,85 @@
+"""One update per form, every broken rule at once, safe evidence links, clearance on every write."""
+
+from dataclasses import replace
+
+import pytest
+from sqlmodel import func, select
+
+from models import Action, StatusUpdate
+from plan.db import session_scope
+from plan.errors import InvalidFields, NotAllowed
+from plan.updates import record_update
+
+
+def _count(ref: str | None = None) -> int:
+    with session_scope() as session:
+        return int(session.exec(select(func.count()).select_from(StatusUpdate)).one())
+
+
+def test_the_same_form_sent_twice_is_saved_once(seeded, people) -> None:
+    owner = people["owner"]
+    with session_scope() as session:
+        version = session.exec(select(Action.version).where(Action.plan_id == seeded.id, Action.ref == "3.5")).one()
+    for _ in range(3):  # a double click, then a network retry
+        with session_scope() as session:
+            update = record_update(session, user=owner, plan_id=seeded.id, ref="3.5", rag="amber",
+                                   delivery_status="in_progress", commentary="Venue booked", expected_version=version,
+                                   submission_key="form-3.5-abc")
+            first_id = update.id
+    assert _count() == 1
+    with session_scope() as session:  # another form (a new key) is another update
+        record_update(session, user=owner, plan_id=seeded.id, ref="3.5", rag="amber", delivery_status="in_progress",
+                      commentary="Second week", submission_key="form-3.5-def")
+    assert _count() == 2 and first_id is not None
+
+
+def test_every_broken_rule_is_reported_at_once_by_field(seeded, people) -> None:
+    with pytest.raises(InvalidFields) as caught, session_scope() as session:
+        record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="blue",
+                      delivery_status="in_progress", commentary="", evidence_url="")
+    problems = caught.value.problems
+    assert set(problems) == {"commentary", "delivery_status"}
+    assert problems["commentary"].startswith("Commentary is required when the RAG is Blue")
+    assert problems["delivery_status"].startswith("Blue means complete")
+    with pytest.raises(InvalidFields) as caught, session_scope() as session:
+        record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="green",
+                      delivery_status="complete", commentary="Done", blockers="x" * 4001)
+    assert set(caught.value.problems) == {"blockers", "evidence_url"}
+    assert _count() == 0
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>1</script>", "file:///etc/passwd",
+                                  "http://intranet/report", "www.southend.gov.uk/report", "https://", "https://a b"])
+def test_evidence_links_are_https_web_addresses_only(seeded, people, link) -> None:
+    with pytest.raises(InvalidFields) as caught, session_scope() as session:
+        record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="blue",
+                      delivery_status="complete", commentary="Done", evidence_url=link)
+    assert caught.value.problems == {"evidence_url": (
+        "The evidence link must be a web address starting with https:// (for example "
+        "https://www.southend.gov.uk/report.pdf), with no spaces.")}
+    assert _count() == 0
+
+
+def test_control_characters_never_reach_the_database(seeded, people) -> None:
+    with session_scope() as session:
+        record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="amber",
+                      delivery_status="in_progress", commentary="Venue\x00 booked\x1b[31m", blockers="none\u200b")
+    with session_scope() as session:
+        row = session.exec(select(StatusUpdate)).one()
+    assert (row.commentary, row.blockers) == ("Venue booked[31m", "none")
+
+
+def test_clearance_is_checked_on_every_write(seeded, people, admin) -> None:
+    from plan.users import update_user
+
+    # the secretariat (cleared) may update restricted 4.6; with clearance removed, it may not
+    with session_scope() as session:
+        record_update(session, user=people["admin"], plan_id=seeded.id, ref="4.6", rag="amber",
+                      delivery_status="in_progress", commentary="Operation planned")
+    with session_scope() as session:
+        update_user(session, user=admin, email=people["admin"].email, cleared_for_restricted=False)
+    uncleared = replace(people["admin"], cleared_for_restricted=False)
+    with pytest.raises(NotAllowed, match="only if cleared for restricted items"), session_scope() as session:
+        record_update(session, user=uncleared, plan_id=seeded.id, ref="4.6", rag="red",
+                      delivery_status="in_progress", commentary="Should not land")
+    assert _count() == 1

@@ -1,0 +1,35 @@
+"""The app's pages, who may open each, and their URLs: one list, read by the router (app.py)
+and by every page's own gate (ui/frame.py), so the two can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # relative to the repository root
+    title: str
+    url_path: str
+    operation: str | None  # the permission it needs (plan/permissions.py); None: anyone signed in
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", "home", None),
+    PageSpec("pages/my_actions.py", "My actions", "my_actions", "action.update_own"),
+    PageSpec("pages/actions.py", "Actions", "actions", None),
+    PageSpec("pages/action_detail.py", "Action detail", "action_detail", None),
+    PageSpec("pages/update_round.py", "Update round", "update_round", "round.view"),
+    PageSpec("pages/due_dates.py", "Due dates", "due_dates", "due_date.decide"),
+    PageSpec("pages/audit_trail.py", "Audit trail", "audit_trail", "audit.view"),
+    PageSpec("pages/users.py", "Users", "users", "user.manage"),
+    PageSpec("pages/plan_settings.py", "Plan settings", "plan_settings", "plan.settings"),
+)
+SIGN_IN = "pages/sign_in.py"  # shown in place of every page until someone signs in
+
+
+def spec_for(path: str) -> PageSpec | None:
+    """The page whose file this is (a path from __file__ or a stack frame)."""
+    name = Path(path).name
+    return next((spec for spec in PAGES if Path(spec.file).name == name), None)

@@ -46,13 +46,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    counts = backup_service.backup(args.out)
-    print(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {args.out}.")
+    # Audited as the command line; the file is readable by its owner only (0600).
+    counts = backup_service.backup(args.out, actor=Actor.system("command line"))
+    print(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {args.out} "
+          "(readable by you only: it holds restricted detail).")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    counts = backup_service.restore(args.file)
+    # A bad file raises BackupError before anything is written; main() prints its message.
+    counts = backup_service.restore(args.file, actor=Actor.system("command line"))
     print(f"Restored {sum(counts.values())} rows into {_safe_url(database_url())}.")
     return 0
 

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m plan init
-exec .venv/bin/python -m streamlit run app.py --browser.gatherUsageStats=false "$@"
+exec .venv/bin/python -m streamlit run server.py --browser.gatherUsageStats=false "$@"

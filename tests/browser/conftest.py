@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,24 +41,23 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by `streamlit run` on a fresh SQLite database (first start loads the seed),
-    with the ACCOUNTS added by `python -m plan user add`. One app per test module: starting it
-    costs seconds, and each browser test has its own browser session."""
-    _need_browser()
-    tmp_path = tmp_path_factory.mktemp("app")
-    port = _free_port()
-    env = {**os.environ, "PLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'plan.db'}"}
+def make_accounts(env: dict[str, str]) -> None:
+    """The ACCOUNTS, added with `python -m plan user add` as the secretariat would; the owner owns 3.5."""
     for email, name, role, password in ACCOUNTS.values():
         subprocess.run([sys.executable, "-m", "plan", "user", "add", email, "--name", name, "--role", role,
                         "--agency", "Southend-on-Sea Borough Council"], input=password + "\n", text=True,
                        cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "plan", "assign", "3.5", ACCOUNTS["owner"][0]], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    log = (tmp_path / "streamlit.log").open("w")
+
+
+@contextmanager
+def serve(folder: Path, env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run server.py` on a free port, as scripts/run.sh starts it; yields its URL."""
+    port = _free_port()
+    log = (folder / f"streamlit-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -70,12 +70,40 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            pytest.fail("the app did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
+            pytest.fail("the app did not start: " + (folder / f"streamlit-{port}.log").read_text()[-2000:])
         yield url
     finally:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A fresh SQLite database with the seed plan (loaded by `plan init`) and the ACCOUNTS."""
+    _need_browser()
+    folder = tmp_path_factory.mktemp("app")
+    env = {**os.environ, "PLAN_DATABASE_URL": f"sqlite:///{folder / 'plan.db'}", "PLAN_TEST_FOLDER": str(folder)}
+    make_accounts(env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def app_url(app_env: dict[str, str]) -> Iterator[str]:
+    """The app served on the module's database. One app per test module: starting it costs
+    seconds, and each browser test has its own browser session."""
+    with serve(Path(app_env["PLAN_TEST_FOLDER"]), app_env) as url:
+        yield url
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

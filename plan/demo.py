@@ -4,12 +4,16 @@ Deterministic (random.Random(42)), so the same command gives the same history. T
 actions get their updates through the same service owners use; synthetic actions for scale
 are written in bulk, with each action's current RAG set from its own last update in the same
 transaction.
+
+History falls within the plan's life: up to four reporting periods, none before the plan's
+start date (nor before the action's own start), none in the future. A plan that has not
+started yet gets no history.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, select
@@ -17,7 +21,7 @@ from sqlmodel import Session, select
 from models import Action, ActionBoard, Agency, Board, Measure, MeasureValue, Plan, StatusUpdate, Theme
 from plan import audit
 from plan.identity import Actor
-from plan.periods import period_start, previous_periods
+from plan.periods import period_for, period_start, previous_periods
 from plan.permissions import require
 from plan.refs import sort_key
 from plan.updates import record_update
@@ -57,31 +61,60 @@ def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
     assert plan is not None
     now = today or datetime.now(UTC)
     rng = random.Random(42)
-    periods = previous_periods(now.date(), plan.reporting_cycle, PERIODS)
+    cycle = plan.reporting_cycle
     added = {"actions": 0, "updates": 0, "measure_values": 0}
 
     if actions:
-        added["actions"] = _add_synthetic_actions(session, plan_id, actions, rng)
-        added["updates"] += _bulk_history(session, plan_id, periods, rng, now)
+        added["actions"] = _add_synthetic_actions(session, plan_id, actions, rng, plan.start_date)
+        added["updates"] += _bulk_history(session, plan_id, cycle, plan.start_date, rng, now)
     have_history = select(StatusUpdate.action_id)
     quiet = session.exec(select(Action).where(Action.plan_id == plan_id, Action.is_demo.is_(False),
                                               Action.id.not_in(have_history))
                          .order_by(Action.ref_sort)).all()
     for action in quiet:
-        added["updates"] += _history_through_service(session, user, plan_id, action.ref, periods, rng, now)
-    added["measure_values"] = _measure_values(session, plan_id, periods, rng, now)
+        start = life_start(plan.start_date, action.start_date)
+        added["updates"] += _history_through_service(session, user, plan_id, action.ref,
+                                                     life_periods(cycle, start, now), start, rng, now)
+    added["measure_values"] = _measure_values(session, plan_id, life_periods(cycle, plan.start_date, now), rng, now)
     audit.record(session, actor=user, event="demo.add", plan_id=plan_id, entity="plan", entity_key=plan.slug,
                  after=added, detail="labelled demo data")
     return added
 
 
-def _walk(rng: random.Random, periods: list[str], now: datetime) -> list[tuple[str, datetime, Rag, DeliveryStatus]]:
-    """A plausible RAG path over the periods: mostly steady, sometimes slipping, some finishing."""
+def life_start(*starts: date | None) -> date | None:
+    """When history may begin: the latest of the plan's and the action's start dates."""
+    known = [s for s in starts if s is not None]
+    return max(known) if known else None
+
+
+def life_periods(cycle: str, start: date | None, now: datetime) -> list[str]:
+    """Up to PERIODS reporting periods ending with the current one, none before the period
+    that holds `start`; none at all when `start` has not come yet."""
+    periods = previous_periods(now.date(), cycle, PERIODS)
+    if start is None:
+        return periods
+    if _first_moment(start) > now - timedelta(hours=1):
+        return []
+    first = period_start(period_for(start, cycle))
+    return [p for p in periods if period_start(p) >= first]
+
+
+def _first_moment(start: date | None) -> datetime:
+    return datetime.combine(start or date.min, time(9), tzinfo=UTC)
+
+
+def _walk(rng: random.Random, periods: list[str], now: datetime,
+          start: date | None = None) -> list[tuple[str, datetime, Rag, DeliveryStatus]]:
+    """A plausible RAG path over the periods: mostly steady, sometimes slipping, some finishing.
+    Each update falls in its period, not before `start` and not after `now`."""
     rag = rng.choices([Rag.GREEN, Rag.AMBER, Rag.RED], weights=[6, 3, 1])[0]
     steps = []
     for index, period in enumerate(periods):
-        start = datetime.combine(period_start(period), time(9), tzinfo=UTC)
-        at = min(start + timedelta(days=rng.randint(5, 60), minutes=rng.randint(0, 600)), now - timedelta(hours=1))
+        begin = datetime.combine(period_start(period), time(9), tzinfo=UTC)
+        at = min(begin + timedelta(days=rng.randint(5, 60), minutes=rng.randint(0, 600)), now - timedelta(hours=1))
+        if index + 1 < len(periods):  # a month is shorter than 60 days: stay inside the period
+            at = min(at, datetime.combine(period_start(periods[index + 1]), time(0), tzinfo=UTC) - timedelta(hours=1))
+        at = max(at, _first_moment(start))
         if index:
             rag = rng.choices([rag, Rag.GREEN, Rag.AMBER, Rag.RED], weights=[6, 2, 2, 1])[0]
         status = DeliveryStatus.IN_PROGRESS
@@ -102,8 +135,10 @@ def _texts(rng: random.Random, rag: Rag, status: DeliveryStatus) -> dict[str, st
 
 
 def _history_through_service(session: Session, user: Actor, plan_id: int, ref: str, periods: list[str],
-                             rng: random.Random, now: datetime) -> int:
-    steps = _walk(rng, periods, now)
+                             start: date | None, rng: random.Random, now: datetime) -> int:
+    if not periods:
+        return 0
+    steps = _walk(rng, periods, now, start)
     for period, at, rag, status in steps:
         record_update(session, user=user, plan_id=plan_id, ref=ref,
                       rag=rag.value, delivery_status=status.value, at=at, period=period, is_demo=True,
@@ -111,17 +146,19 @@ def _history_through_service(session: Session, user: Actor, plan_id: int, ref: s
     return len(steps)
 
 
-def _add_synthetic_actions(session: Session, plan_id: int, count: int, rng: random.Random) -> int:
+def _add_synthetic_actions(session: Session, plan_id: int, count: int, rng: random.Random,
+                           plan_start: date | None) -> int:
     themes = session.exec(select(Theme.id).where(Theme.plan_id == plan_id).order_by(Theme.position)).all()
     agencies = session.exec(select(Agency.id).order_by(Agency.id)).all()
     boards = session.exec(select(Board.id).where(Board.plan_id == plan_id)).all()
     existing = session.exec(select(func.count()).select_from(Action)
                             .where(Action.plan_id == plan_id, Action.is_demo.is_(True))).one()
     today = datetime.now(UTC).date()
+    start = max(plan_start or date.min, today - timedelta(days=200))  # no action starts before its plan
     rows = []
     for n in range(existing + 1, existing + count + 1):
         ref = f"DEMO-{n:05d}"
-        due = today + timedelta(days=rng.randint(-120, 365))
+        due = max(today + timedelta(days=rng.randint(-120, 365)), start + timedelta(days=30))
         rows.append({
             "plan_id": plan_id, "ref": ref, "ref_sort": sort_key(ref), "is_demo": True,
             "title": f"{DEMO_LABEL} Synthetic action {n} for scale testing",
@@ -129,7 +166,7 @@ def _add_synthetic_actions(session: Session, plan_id: int, count: int, rng: rand
             "theme_id": rng.choice(themes), "objective_id": None,
             "lead_owner": f"Demo owner {rng.randint(1, 400)}", "owner_person_id": None,
             "lead_agency_id": rng.choice(agencies) if agencies else None,
-            "start_date": today - timedelta(days=200), "baseline_due_date": due, "current_due_date": due,
+            "start_date": start, "baseline_due_date": due, "current_due_date": due,
             "delivery_status": DeliveryStatus.NOT_STARTED.value, "rag": Rag.NOT_ASSESSED.value,
             "restricted": rng.random() < 0.03, "version": 1,
             "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC),
@@ -145,13 +182,19 @@ def _add_synthetic_actions(session: Session, plan_id: int, count: int, rng: rand
     return count
 
 
-def _bulk_history(session: Session, plan_id: int, periods: list[str], rng: random.Random, now: datetime) -> int:
+def _bulk_history(session: Session, plan_id: int, cycle: str, plan_start: date | None, rng: random.Random,
+                  now: datetime) -> int:
     """History for synthetic actions without any: appended, then each action moved to its last."""
-    targets = session.exec(select(Action.id).where(Action.plan_id == plan_id, Action.is_demo.is_(True),
-                                                   Action.id.not_in(select(StatusUpdate.action_id)))).all()
+    targets = session.exec(select(Action.id, Action.start_date)
+                           .where(Action.plan_id == plan_id, Action.is_demo.is_(True),
+                                  Action.id.not_in(select(StatusUpdate.action_id)))).all()
     updates, finals = [], []
-    for action_id in targets:
-        steps = _walk(rng, periods, now)
+    for action_id, action_start in targets:
+        start = life_start(plan_start, action_start)
+        periods = life_periods(cycle, start, now)
+        if not periods:
+            continue
+        steps = _walk(rng, periods, now, start)
         for period, at, rag, status in steps:
             updates.append({"action_id": action_id, "rag": rag.value, "delivery_status": status.value,
                             "author_name": "Demo owner", "period": period, "created_at": at, "is_demo": True,

@@ -1,6 +1,6 @@
 """Demo data is labelled and repeatable; a backup restores whole into either database."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import func, select
@@ -10,8 +10,9 @@ from plan import backup
 from plan.actions import rag_counts
 from plan.cli import main as cli
 from plan.db import reset_engines, session_scope
-from plan.demo import DEMO_LABEL, add_demo
+from plan.demo import DEMO_LABEL, add_demo, life_periods, life_start
 from plan.errors import BackupError, NotAllowed
+from plan.periods import period_for
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -25,11 +26,13 @@ def _counts() -> dict[str, int]:
 def test_demo_history_is_labelled_and_moves_current_rag(seeded, admin) -> None:
     with session_scope() as session:
         added = add_demo(session, user=admin, plan_id=seeded.id, today=NOW)
-    assert added == {"actions": 0, "updates": 100, "measure_values": 56}
+    # The plan starts on 3 July 2026: history in Q3 and Q4 only (2 periods x 20 actions that start in
+    # Q3, 1 period x 5 that start on 1 October), and measure figures for those two quarters.
+    assert added == {"actions": 0, "updates": 45, "measure_values": 28}
     with session_scope() as session:
         updates = session.execute(select(models.StatusUpdate)).scalars().all()
         assert all(u.is_demo and u.commentary.startswith(DEMO_LABEL) for u in updates)
-        assert {u.period for u in updates} == {"2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"}
+        assert {u.period for u in updates} == {"2026-Q3", "2026-Q4"}
         # each action's current RAG is its latest update's
         for action in session.execute(select(models.Action)).scalars():
             latest = max((u for u in updates if u.action_id == action.id), key=lambda u: (u.created_at, u.id))
@@ -57,12 +60,49 @@ def test_demo_is_deterministic(seeded, admin) -> None:
 
 def test_demo_synthetic_actions_for_scale(seeded, capsys) -> None:
     assert cli(["demo", "--actions", "300"]) == 0
+    now = datetime.now(UTC)
     assert "300 synthetic actions" in capsys.readouterr().out
     counts = _counts()
     assert counts["action"] == 325
-    assert counts["status_update"] == 1300  # four periods for each action
     with session_scope() as session:
+        plan = session.get(models.Plan, seeded.id)
+        starts = session.execute(select(models.Action.start_date)).scalars().all()
+        latest = session.execute(select(func.max(models.StatusUpdate.created_at))).scalar_one()
         assert sum(r["count"] for r in rag_counts(session, plan_id=seeded.id)) == 325
+    # one update per period of each action's life so far (up to four), none in the future
+    assert counts["status_update"] == sum(
+        len(life_periods(plan.reporting_cycle, life_start(plan.start_date, start), now)) for start in starts)
+    assert latest <= now
+
+
+def test_demo_history_falls_within_the_plans_life(seeded, admin) -> None:
+    """The plan starts on 3 July 2026: no demo update before that (nor before its action starts,
+    nor after today), each in the period it is labelled with; no figures before the plan either."""
+    plan_start = datetime.combine(date(2026, 7, 3), time(), tzinfo=UTC)
+    with session_scope() as session:
+        add_demo(session, user=admin, plan_id=seeded.id, actions=40, today=NOW)
+    with session_scope() as session:
+        rows = session.execute(select(models.StatusUpdate.created_at, models.StatusUpdate.period,
+                                      models.Action.start_date, models.Action.is_demo)
+                               .join(models.Action, models.Action.id == models.StatusUpdate.action_id)).all()
+        figures = session.execute(select(models.MeasureValue.period)).scalars().all()
+        synthetic_starts = session.execute(select(models.Action.start_date)
+                                           .where(models.Action.is_demo.is_(True))).scalars().all()
+    assert len(rows) == 45 + 40 * 2 and {is_demo for *_, is_demo in rows} == {False, True}
+    first = min(at for at, *_ in rows)
+    assert first >= plan_start, f"a demo update is dated {first:%d %b %Y}, before the plan started"
+    for at, period, action_start, _ in rows:
+        assert at.date() >= action_start and at <= NOW
+        assert period_for(at.date(), "quarterly") == period
+    assert set(figures) == {"2026-Q3", "2026-Q4"}
+    assert min(synthetic_starts) >= plan_start.date()
+
+
+def test_a_plan_that_has_not_started_gets_no_demo_history(seeded, admin) -> None:
+    with session_scope() as session:
+        added = add_demo(session, user=admin, plan_id=seeded.id, actions=5,
+                         today=datetime(2026, 6, 1, 12, tzinfo=UTC))
+    assert added == {"actions": 5, "updates": 0, "measure_values": 0}
 
 
 def test_only_the_secretariat_adds_demo_data(seeded, reader) -> None:

@@ -9,9 +9,11 @@ from plan import audit
 from plan.db import session_scope
 from plan.errors import PlanError
 from ui.frame import current_user, page_start
+from ui.text import md
 
-EVENT_KINDS = {"All events": "", "Action changes": "action.", "Users and roles": "user.", "Sign-ins": "signin.",
-               "Plan and settings": "plan.", "Measure figures": "measure.", "Exports": "audit.export"}
+EVENT_KINDS = {"All events": "", "Action changes": "action.", "Update rounds": "round.", "Due dates": "due_date.",
+               "Users and roles": "user.", "Sign-ins": "signin.", "Plan and settings": "plan.",
+               "Measure figures": "measure.", "Exports": "audit.export"}
 
 frame = page_start()
 user = current_user()
@@ -32,15 +34,17 @@ try:
     with session_scope() as session:
         rows, total = audit.list_events(session, user=user, filters=filters, limit=500)
 except PlanError as err:
-    st.error(str(err))
+    st.error(md(err))
     st.stop()
 
 st.markdown(f"**{total} events** match" + (" (the newest 500 are shown)." if total > 500 else "."))
 if rows:
     st.dataframe(pd.DataFrame([{
-        "When (UTC)": r["at"].strftime("%d %b %Y %H:%M:%S"), "Who": r["actor"], "Event": r["event"],
+        "When (UTC)": r["at"].strftime("%d %b %Y %H:%M:%S"), "Who": r["actor"], "Event": r["what"],
         "About": r["entity_key"], "Before": r["before"], "After": r["after"], "Detail": r["detail"],
-    } for r in rows]), hide_index=True, width="stretch")
+        "Code": r["event"],
+    } for r in rows]), hide_index=True, width="stretch",
+        column_config={"Code": st.column_config.TextColumn(help="The event's code, as the Excel export gives it")})
 
 if st.button("Prepare Excel export", key="audit_export"):
     try:
@@ -48,9 +52,9 @@ if st.button("Prepare Excel export", key="audit_export"):
             st.session_state["audit_workbook"] = audit.export_events(
                 session, user=user, marking=frame.protective_marking, filters=filters)
     except PlanError as err:
-        st.error(str(err))
+        st.error(md(err))
 if workbook := st.session_state.get("audit_workbook"):
     st.download_button("Download audit trail (Excel)", workbook, file_name="audit-trail.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="audit_download")
-    st.caption(f"The workbook is marked {frame.protective_marking} on every page.")
+    st.caption(f"The workbook is marked {md(frame.protective_marking)} on every page.")

@@ -7,6 +7,7 @@ from plan import due_dates
 from plan.db import session_scope
 from plan.errors import PlanError
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.text import md
 
 frame = page_start()
 user = current_user()
@@ -23,28 +24,45 @@ first.metric("Actions whose due date moved", slip["actions_moved"])
 second.metric("Approved revisions", slip["revisions"])
 third.metric("Days slipped from baseline", slip["days_slipped"])
 
+
+def day(value) -> str:  # noqa: ANN001
+    return f"{value:%d %b %Y}" if value else "not set"
+
+
+def decide(request: dict, approve: bool, note: str) -> None:
+    try:
+        with session_scope() as session:
+            due_dates.decide(session, user=user, plan_id=frame.id, request_id=request["id"], approve=approve,
+                             note=note)
+    except PlanError as err:
+        st.error(md(err))
+    else:
+        flash_and_rerun(f"{'Approved' if approve else 'Declined'} the request for {request['ref']}.")
+
+
 st.subheader(f"Waiting for a decision ({len(pending)})")
 if not pending:
     st.caption("No requests are waiting.")
 for request in pending:
+    ref, was, wanted, baseline = request["ref"], request["from"], request["to"], request["baseline"]
     with st.container(border=True):
-        moved = (request["to"] - request["from"]).days if request["from"] else 0
-        st.markdown(f"**{request['ref']} {request['title']}**  \nFrom {request['from']:%d %b %Y} to "
-                    f"**{request['to']:%d %b %Y}** ({moved:+d} days; baseline {request['baseline']:%d %b %Y}). "
-                    f"Asked by {request['by']} on {request['at']:%d %b %Y}.")
-        st.markdown(f"Reason: {request['reason']}")
-        note = st.text_input("Note to the owner (needed to decline)", key=f"note_{request['id']}")
+        # What people typed (title, reason, who asked) is escaped or plain text, never Markdown.
+        st.markdown(f"**{md(ref)} {md(request['title'])}**")
+        moved = f" ({(wanted - was).days:+d} days)" if was else ""
+        st.text(f"Asks to move the due date from {day(was)} to {day(wanted)}{moved}; baseline {day(baseline)}. "
+                f"Asked by {request['by']} on {day(request['at'])}.")
+        st.text(f"Reason: {request['reason']}")
         approve, decline = st.columns(2)
-        for column, label, verdict in ((approve, "Approve", True), (decline, "Decline", False)):
-            if column.button(label, key=f"{label.lower()}_{request['id']}"):
-                try:
-                    with session_scope() as session:
-                        due_dates.decide(session, user=user, plan_id=frame.id, request_id=request["id"],
-                                         approve=verdict, note=note)
-                except PlanError as err:
-                    st.error(str(err))
-                else:
-                    flash_and_rerun(f"{label}d the request for {request['ref']}.")
+        with approve:
+            st.caption(f"Approve: {md(ref)} becomes due on {day(wanted)}. The baseline stays {day(baseline)}, "
+                       "so the slip is counted against it.")
+            if st.button(f"Approve {ref}", key=f"approve_{request['id']}", type="primary"):
+                decide(request, True, "")
+        with decline:
+            st.caption(f"Decline: {md(ref)} stays due on {day(was)}. Your reason is kept with the decision.")
+            reason = st.text_input(f"Reason for declining {ref} (required)", key=f"note_{request['id']}")
+            if st.button(f"Decline {ref}", key=f"decline_{request['id']}", type="secondary"):
+                decide(request, False, reason)
 
 if decided:
     st.subheader("Decided")

@@ -1,6 +1,7 @@
 """Update round (secretariat; chairs read): open a round, see who owes, chase, send back, close."""
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -8,10 +9,15 @@ import streamlit as st
 from plan import mail, rounds
 from plan.db import session_scope
 from plan.errors import PlanError
-from plan.periods import period_for
 from plan.permissions import allowed
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.session import secret, secret_section
+from ui.text import md
+
+NO_MAIL = ("E-mail is not set up for this app yet, so reminders cannot be sent from here. Ask your administrator "
+           "to connect the app to the council's mail (SMTP) server: they will need the server's name and port, "
+           "the address reminders should come from, and the account name and password if the server asks for "
+           "them. Until then, chase these people another way.")
 
 frame = page_start()
 user = current_user()
@@ -21,6 +27,7 @@ st.title("Update round")
 with session_scope() as session:
     current = rounds.current_round(session, plan_id=frame.id)
     last = rounds.latest_round(session, plan_id=frame.id)
+    suggested = rounds.suggested_period(session, plan_id=frame.id, cycle=frame.reporting_cycle)
 
 if current is None:
     if last is not None:
@@ -30,8 +37,8 @@ if current is None:
         st.info("No round is open.")
         st.stop()
     with st.form("open_round"):
-        period = st.text_input("Reporting period", value=period_for(date.today(), frame.reporting_cycle),
-                               key="round_period")
+        period = st.text_input("Reporting period", value=suggested, key="round_period",
+                               help="Offered: the period after the last round's. Write it like 2026-Q3.")
         deadline = st.date_input("Deadline for updates", value=date.today() + timedelta(days=14),
                                  format="DD/MM/YYYY", key="round_deadline")
         if st.form_submit_button("Open the round", type="primary"):
@@ -40,20 +47,20 @@ if current is None:
                     opened = rounds.open_round(session, user=user, plan_id=frame.id, period=period,
                                                deadline=deadline)
             except PlanError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
                 flash_and_rerun(f"The round for {opened.period} is open until {opened.deadline:%d %b %Y}.")
     st.stop()
 
 st.markdown(f"The round for **{current.period}** is open; updates are due by **{current.deadline:%A %d %B %Y}**.")
 with session_scope() as session:
+    totals = rounds.round_totals(session, user=user, plan_id=frame.id, round_id=current.id)
     by_agency = rounds.completeness(session, user=user, plan_id=frame.id, round_id=current.id, by="agency")
     by_owner = rounds.completeness(session, user=user, plan_id=frame.id, round_id=current.id, by="owner")
     owed = rounds.owing(session, user=user, plan_id=frame.id, round_id=current.id)
-total = sum(r["owed"] for r in by_agency)
-done = sum(r["submitted"] for r in by_agency)
-st.metric("Updates in", f"{done} of {total}", help="Open actions (not complete, closed or deferred) owe an update.")
-st.progress(done / total if total else 1.0)
+st.metric("Updates in", f"{totals['submitted']} of {totals['owed']}",
+          help="Each open action (not complete, closed or deferred) owes one update.")
+st.progress(totals["submitted"] / totals["owed"] if totals["owed"] else 1.0)
 
 agency_tab, owner_tab, owing_tab = st.tabs(["By agency", "By owner", f"Still owed ({len(owed)})"])
 columns = {"group": None, "owed": "Owed", "submitted": "In", "outstanding": "Outstanding", "percent": "% in"}
@@ -70,63 +77,103 @@ if not manage:
     st.stop()
 
 st.subheader("Chase owners who owe")
+st.caption("Reminders go to the people named on each action (its owner and delegates).")
 if st.button("Preview reminders", key="chase_preview"):
     try:
         with session_scope() as session:
             messages, unnamed = rounds.chasers(session, user=user, plan_id=frame.id,
                                                app_url=str(secret("app", "url", "")))
+            withheld = rounds.withheld_chasers(session, user=user, plan_id=frame.id)
+        by_ref = {r["ref"]: r for r in owed}
         st.session_state["chase_messages"] = messages
-        st.session_state["chase_unnamed"] = unnamed
+        st.session_state["chase_unnamed"] = [
+            {"Ref": ref, "Title": by_ref[ref]["title"] if ref in by_ref else "",
+             "Owner the plan names": by_ref[ref]["owner"] if ref in by_ref else "",
+             "Name an owner": f"/action_detail?ref={quote(ref)}"} for ref in unnamed]
+        st.session_state["chase_withheld"] = withheld
     except PlanError as err:
-        st.error(str(err))
+        st.error(md(err))
 messages = st.session_state.get("chase_messages")
 if messages is not None:
-    if unnamed := st.session_state.get("chase_unnamed"):
-        st.warning(f"No named person to e-mail for: {', '.join(unnamed)}. Assign owners, or chase by other means.")
+    if unnamed_rows := st.session_state.get("chase_unnamed"):
+        count = len(unnamed_rows)
+        st.warning(f"**{count} {'action owes' if count == 1 else 'actions owe'} an update with no person named**, "
+                   f"so no reminder can reach {'it' if count == 1 else 'them'}. Name an owner on each action's page, "
+                   "or assign several at once on the Users page; until then, chase them another way.")
+        st.dataframe(pd.DataFrame(unnamed_rows), hide_index=True, width="stretch",
+                     column_config={"Name an owner": st.column_config.LinkColumn(display_text="Open the action")})
+        if allowed(user, "user.manage"):
+            st.page_link("pages/users.py", label="Assign owners to several actions at once (Users page)")
+    if withheld := st.session_state.get("chase_withheld"):
+        st.info(f"{len(withheld)} restricted action{'s' if len(withheld) != 1 else ''} "
+                f"({', '.join(withheld)}) also owe an update: a colleague cleared for restricted items chases them.")
     st.markdown(f"**{len(messages)} reminder{'s' if len(messages) != 1 else ''}** would be sent.")
     for message in messages:
-        with st.expander(f"To {message.name} <{message.email}>: {len(message.refs)} actions"):
+        with st.expander(f"To {md(message.name)} ({md(message.email)}): {len(message.refs)} "
+                         f"action{'s' if len(message.refs) != 1 else ''}"):
             st.text(f"Subject: {message.subject}\n\n{message.body}")
-    if messages and st.button("Send these reminders", key="chase_send", type="primary"):
-        try:
-            settings = mail.SmtpSettings.from_mapping(secret_section("smtp"))
-        except PlanError as err:
-            st.error(str(err))
-        else:
-            sent, failed = mail.send(settings, [(m.email, m.subject, m.body) for m in messages])
-            with session_scope() as session:
-                rounds.record_chase(session, user=user, plan_id=frame.id,
-                                    sent=[m for m in messages if m.email in sent], failed=failed)
-            st.session_state.pop("chase_messages", None)
-            if failed:
-                st.error("Not sent: " + "; ".join(failed))
-            flash_and_rerun(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}."
-                            + (f" {len(failed)} failed." if failed else ""))
+    try:
+        settings = mail.SmtpSettings.from_mapping(secret_section("smtp"))
+    except (PlanError, ValueError, TypeError):
+        settings = None
+        if messages:
+            st.warning(NO_MAIL)
+    if messages and st.button("Send these reminders", key="chase_send", type="primary", disabled=settings is None):
+        assert settings is not None
+        sent, failed = mail.send(settings, [(m.email, m.subject, m.body) for m in messages])
+        with session_scope() as session:
+            rounds.record_chase(session, user=user, plan_id=frame.id,
+                                sent=[m for m in messages if m.email in sent], failed=failed)
+        st.session_state.pop("chase_messages", None)
+        st.session_state["chase_failed"] = failed
+        flash_and_rerun(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}."
+                        + (f" {len(failed)} could not be sent: see below." if failed else ""))
+if failed := st.session_state.pop("chase_failed", None):
+    st.error("Not sent: " + "; ".join(md(f) for f in failed))
 
 st.subheader("Send an update back")
-with st.form("return_update"):
-    ref = st.text_input("Action ref", key="return_ref")
-    note = st.text_area("What the owner should add or change", key="return_note")
-    confirmed = st.checkbox("I have checked: none of this is personal data", key="return_confirm")
-    if st.form_submit_button("Send back to the owner"):
-        try:
-            with session_scope() as session:
-                rounds.return_update(session, user=user, plan_id=frame.id, ref=ref.strip(), note=note,
-                                     personal_data_confirmed=confirmed)
-        except PlanError as err:
-            st.error(str(err))
-        else:
-            flash_and_rerun(f"The update on {ref.strip()} was sent back to its owner.")
+with session_scope() as session:
+    returnable = rounds.returnable(session, user=user, plan_id=frame.id, round_id=current.id)
+if not returnable:
+    st.caption("No update has come in during this round yet, so there is none to send back.")
+else:
+    labels = {r["ref"]: f"{r['ref']} – {r['title']}" for r in returnable}
+    with st.form("return_update"):
+        ref = st.selectbox("Action updated in this round (type to search)", list(labels), index=None,
+                           format_func=lambda r: labels.get(r, r), placeholder="Choose an action", key="return_ref")
+        note = st.text_area("What the owner should add or change", key="return_note")
+        confirmed = st.checkbox("I have checked: none of this is personal data", key="return_confirm")
+        if st.form_submit_button("Send back to the owner"):
+            try:
+                if ref is None:
+                    raise PlanError("Choose the action whose update goes back to its owner.")
+                with session_scope() as session:
+                    rounds.return_update(session, user=user, plan_id=frame.id, ref=ref, note=note,
+                                         personal_data_confirmed=confirmed)
+            except PlanError as err:
+                st.error(md(err))
+            else:
+                flash_and_rerun(f"The update on {ref} was sent back to its owner.")
 
 st.subheader("Close the round")
 st.caption("Closing freezes every action as it stands now: what was submitted by then is what the meeting sees.")
-if st.checkbox(f"I want to close the {current.period} round", key="close_confirm"):
+outstanding, due = totals["outstanding"], totals["owed"]
+if outstanding:
+    st.warning(f"**{outstanding} of {due} updates are still owed.** If you close the round now, the actions that "
+               f"still owe go to the meeting as they stand, with no update for {current.period}.",
+               icon=":material/warning:")
+    confirm_label = f"I want to close the {current.period} round with {outstanding} of {due} updates still owed"
+else:
+    st.success(f"All {due} updates are in.")
+    confirm_label = f"I want to close the {current.period} round"
+if st.checkbox(confirm_label, key="close_confirm"):
     if st.button("Close the round", key="close_round", type="primary"):
         try:
-            with session_scope() as session:
-                counts = rounds.close_round(session, user=user, plan_id=frame.id)
+            with session_scope() as session:  # one transaction: the message counts what was frozen
+                final = rounds.round_totals(session, user=user, plan_id=frame.id, round_id=current.id)
+                rounds.close_round(session, user=user, plan_id=frame.id)
         except PlanError as err:
-            st.error(str(err))
+            st.error(md(err))
         else:
-            flash_and_rerun(f"The {current.period} round is closed: {counts['updated']} of {counts['actions']} "
-                            "actions were updated in it.")
+            flash_and_rerun(f"The {current.period} round is closed: {final['submitted']} of {final['owed']} updates "
+                            f"were in, {final['outstanding']} still owed.")

@@ -7,11 +7,13 @@ from plan.db import session_scope
 from plan.errors import PlanError
 from plan.permissions import ROLE_DESCRIPTIONS
 from plan.plans import filter_choices
-from plan.users import add_user, list_users, set_password, update_user
+from plan.users import add_user, assign_owner_many, assignable_actions, list_users, set_password, update_user
 from plan.vocab import Role
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.text import md
 
 ROLES = [r.value for r in Role]
+ADD_KEYS = ("new_name", "new_email", "new_agency", "new_role", "new_cleared", "new_password")
 
 frame = page_start()
 user = current_user()
@@ -20,10 +22,17 @@ with st.expander("What each role can do"):
     for role, description in ROLE_DESCRIPTIONS.items():
         st.markdown(f"**{role.value}**: {description}")
 
+# After a successful add (or assignment) the form starts empty; after a refusal it keeps what was typed.
+for key in ADD_KEYS if st.session_state.pop("user_added", False) else ():
+    st.session_state.pop(key, None)
+if st.session_state.pop("actions_assigned", False):
+    st.session_state.pop("assign_refs", None)
+
 try:
     with session_scope() as session:
         people = list_users(session, user=user)
         agencies = filter_choices(session, plan_id=frame.id).agencies
+        actions = assignable_actions(session, user=user, plan_id=frame.id)
 except PlanError as err:
     st.error(str(err))
     st.stop()
@@ -36,7 +45,7 @@ st.dataframe(pd.DataFrame([{
     "Last sign-in": p["last_signin_at"].strftime("%d %b %Y %H:%M") if p["last_signin_at"] else "Never",
 } for p in people]), hide_index=True, width="stretch")
 
-add, change = st.tabs(["Add a user", "Change a user"])
+add, change, assign = st.tabs(["Add a user", "Change a user", "Assign actions"])
 with add, st.form("add_user", clear_on_submit=False):
     name = st.text_input("Name", key="new_name")
     email = st.text_input("Email", key="new_email")
@@ -51,9 +60,10 @@ with add, st.form("add_user", clear_on_submit=False):
                 person = add_user(session, user=user, email=email, name=name, role=role, agency=agency or None,
                                   cleared_for_restricted=cleared, password=password or None)
         except PlanError as err:
-            st.error(str(err))
+            st.error(md(err))
         else:
-            flash_and_rerun(f"Added {person.name} as {person.role}.")
+            st.session_state["user_added"] = True
+            flash_and_rerun(f"Added {md(person.name)} as {person.role}.")
 
 with change:
     emails = [p["email"] for p in people]
@@ -73,6 +83,30 @@ with change:
                     if new_password:
                         set_password(session, user=user, email=chosen, password=new_password)
             except PlanError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
-                flash_and_rerun(f"Saved {chosen}.")
+                flash_and_rerun(f"Saved {md(chosen)}.")
+
+with assign:
+    st.caption("Name one person as the owner of several actions at once. Each chosen action's current owner is "
+               "replaced. Only people with the owner or admin role can own actions, and only people cleared for "
+               "restricted items can own restricted ones. If any action cannot be theirs, none is assigned.")
+    owners = {p["email"]: p["name"] for p in people if p["active"] and p["role"] in (Role.OWNER, Role.ADMIN)}
+    labels = {a["ref"]: f"{a['ref']} – {a['title']}" for a in actions}
+    with st.form("assign_actions"):
+        owner_email = st.selectbox("Person", list(owners), index=None, placeholder="Choose a person",
+                                   format_func=lambda e: f"{owners.get(e, e)} ({e})", key="assign_person")
+        refs = st.multiselect("Actions they will own (type a ref or words from the title)", list(labels),
+                              format_func=lambda r: labels.get(r, r), key="assign_refs")
+        if st.form_submit_button("Assign these actions"):
+            try:
+                if owner_email is None:
+                    raise PlanError("Choose the person who will own the actions.")
+                with session_scope() as session:
+                    done = assign_owner_many(session, user=user, plan_id=frame.id, refs=refs, email=owner_email)
+            except PlanError as err:
+                st.error(md(err))
+            else:
+                st.session_state["actions_assigned"] = True
+                flash_and_rerun(f"{md(owners[owner_email])} is now the owner of "
+                                f"{len(done)} action{'s' if len(done) != 1 else ''}: {', '.join(done)}.")

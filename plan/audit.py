@@ -19,6 +19,43 @@ from plan.excel import table_workbook
 from plan.identity import Actor
 from plan.permissions import require
 
+# What each recorded event means, in the words the Audit trail shows (the code stays beside it).
+# A unit test checks that every event code the services record is here.
+EVENT_WORDS: dict[str, str] = {
+    "action.update": "Action updated",
+    "action.assign_owner": "Owner assigned",
+    "action.delegate_add": "Delegate named",
+    "action.delegate_remove": "Delegate removed",
+    "audit.export": "Audit trail exported",
+    "backup.create": "Backup made",
+    "backup.restore": "Database restored from a backup",
+    "demo.add": "Demo data added",
+    "due_date.request": "New due date asked for",
+    "due_date.approved": "New due date approved",
+    "due_date.declined": "New due date declined",
+    "measure.value": "Measure figure submitted",
+    "plan.load": "Plan loaded",
+    "plan.settings": "Plan settings changed",
+    "round.open": "Update round opened",
+    "round.chase": "Reminders sent",
+    "round.return_update": "Update sent back to its owner",
+    "round.close": "Update round closed",
+    "signin.success": "Signed in",
+    "signin.failure": "Sign-in failed",
+    "signin.locked": "Sign-in refused: too many failures",
+    "signin.no_account": "Sign-in refused: no account",
+    "signin.end": "Signed out",
+    "user.create": "User added",
+    "user.update": "User changed",
+    "user.role_change": "Role or clearance changed",
+    "user.password_set": "Password set",
+}
+
+
+def event_words(code: str) -> str:
+    """The event in plain words; an unknown code (none should be) is shown as it is."""
+    return EVENT_WORDS.get(code, code)
+
 
 def _json(values: dict[str, Any] | None) -> str:
     if not values:
@@ -79,7 +116,8 @@ def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = 
                         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)).all()
     hidden = "Restricted: shown only to cleared users"
     return [
-        {"at": r.at, "actor": r.actor, "event": r.event, "entity": r.entity, "entity_key": r.entity_key,
+        {"at": r.at, "actor": r.actor, "event": r.event, "what": event_words(r.event), "entity": r.entity,
+         "entity_key": r.entity_key,
          **({"before": r.before, "after": r.after, "detail": r.detail}
             if user.cleared_for_restricted or not r.restricted
             else {"before": hidden, "after": hidden, "detail": hidden})}
@@ -95,9 +133,9 @@ def export_events(session: Session, *, user: Actor, marking: str, filters: Audit
     described = _describe(filters or AuditFilter())
     workbook = table_workbook(
         title="Audit trail", marking=marking, subtitle=f"{total} events. {described}",
-        columns=["When (UTC)", "Who", "Event", "About", "Key", "Before", "After", "Detail"],
-        rows=[[r["at"], r["actor"], r["event"], r["entity"], r["entity_key"], r["before"], r["after"], r["detail"]]
-              for r in rows],
+        columns=["When (UTC)", "Who", "Event code", "About", "Key", "Before", "After", "Detail", "What happened"],
+        rows=[[r["at"], r["actor"], r["event"], r["entity"], r["entity_key"], r["before"], r["after"], r["detail"],
+               r["what"]] for r in rows],
     )
     record(session, actor=user, event="audit.export", entity="audit_event",
            detail=f"exported {total} events to Excel. {described}")

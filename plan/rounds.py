@@ -282,3 +282,58 @@ def withheld_chasers(session: Session, *, user: Actor, plan_id: int) -> list[str
         return []
     return [row["ref"] for row in owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
             if row["restricted"]]
+
+
+def round_totals(session: Session, *, user: Actor, plan_id: int, round_id: int) -> dict[str, int]:
+    """Across the plan: updates owed in the round (one per open action), how many are in, how many
+    are still owed. The round page's count and the closing message both come from here, so they
+    always say the same thing."""
+    rows = completeness(session, user=user, plan_id=plan_id, round_id=round_id, by="agency")
+    owed, submitted = sum(r["owed"] for r in rows), sum(r["submitted"] for r in rows)
+    return {"owed": owed, "submitted": submitted, "outstanding": owed - submitted}
+
+
+def returnable(session: Session, *, user: Actor, plan_id: int, round_id: int) -> list[dict[str, Any]]:
+    """The actions whose update in the round can be sent back (it is in and not already sent back),
+    in ref order; a restricted title reaches only cleared users."""
+    require(user, "round.manage")
+    latest = _latest_in_round(round_id)
+    query = (select(Action.ref, case((_visible_detail(user), Action.title), else_=literal(RESTRICTED_TITLE))
+                    .label("title"))
+             .join(latest, latest.c.action_id == Action.id)
+             .where(Action.plan_id == plan_id, _submitted(latest)).order_by(Action.ref_sort, Action.id))
+    return [{"ref": r.ref, "title": r.title} for r in session.exec(query).all()]
+
+
+def next_period(label: str) -> str:
+    """The reporting period after `label`, in the same form (2026-Q4 -> 2027-Q1, 2026-12 -> 2027-01)."""
+    year_text, _, rest = label.strip().upper().partition("-")
+    year = int(year_text)
+    if not rest:
+        return f"{year + 1}"
+    if rest[0] in "QB":
+        last = 4 if rest[0] == "Q" else 6
+        number = int(rest[1:])
+        return f"{year}-{rest[0]}{number + 1}" if number < last else f"{year + 1}-{rest[0]}1"
+    month = int(rest)
+    return f"{year}-{month + 1:02d}" if month < 12 else f"{year + 1}-01"
+
+
+def suggested_period(session: Session, *, plan_id: int, cycle: str, today: date | None = None) -> str:
+    """The period to offer for the next round: today's, unless a round has already reached it;
+    then the one after the latest round's period (and after any round already held)."""
+    from plan.periods import period_for, period_start  # kept with this addition (the imports above are shared)
+
+    candidate = period_for(today or date.today(), cycle)
+    held = set(session.exec(select(UpdateRound.period).where(UpdateRound.plan_id == plan_id)).all())
+    last = latest_round(session, plan_id=plan_id)
+    try:
+        if last is not None and period_start(candidate) <= period_start(last.period):
+            candidate = next_period(last.period)
+        for _ in range(100):  # past any later round already held
+            if candidate not in held:
+                break
+            candidate = next_period(candidate)
+    except ValueError:  # a period label in a form we do not know: offer today's
+        return period_for(today or date.today(), cycle)
+    return candidate

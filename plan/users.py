@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from models import Action, ActionDelegate, Agency, Person
 from plan import audit
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
 from plan.passwords import check_strength, hash_password
@@ -105,6 +106,10 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
         person.name = " ".join(name.split())
     if person.id == user.person_id and (person.role != Role.ADMIN or not person.active):
         raise InvalidInput("You cannot remove your own admin role or account; ask another admin.")
+    if before["active"] and not person.active:
+        from plan import sessions  # here, not at the top: plan.sessions imports this module
+
+        sessions.revoke_all(session, person_id=person.id, reason="account disabled")
     old, new = audit.changes(before, _snapshot(person, session))
     if new:
         event = "user.role_change" if "role" in new or "cleared_for_restricted" in new else "user.update"
@@ -181,8 +186,10 @@ def set_delegate(session: Session, *, user: Actor, plan_id: int, ref: str, email
                  entity="action", entity_key=ref, after={"delegate": person.email}, restricted=action.restricted)
 
 
-def owners_and_delegates(session: Session, *, plan_id: int, ref: str) -> dict[str, Any]:
-    """Who owns an action and who may update it for them, with the people who could be named."""
+def owners_and_delegates(session: Session, *, user: Actor, plan_id: int, ref: str) -> dict[str, Any]:
+    """Who owns an action and who may update it for them, with the people who could be named.
+    For the secretariat, who names them (it lists accounts). Raises NotAllowed, NotFound."""
+    require(user, "action.assign_owner")
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
@@ -194,3 +201,53 @@ def owners_and_delegates(session: Session, *, plan_id: int, ref: str) -> dict[st
                               .order_by(Person.email)).all()
     return {"owner": owner.email if owner else "", "role": action.lead_owner, "delegates": list(delegates),
             "candidates": list(candidates)}
+
+
+def assignable_actions(session: Session, *, user: Actor, plan_id: int) -> list[dict[str, Any]]:
+    """The plan's actions in ref order, with who owns each now, to choose from when naming owners.
+    Secretariat only; a restricted action's title and owner reach only cleared users."""
+    require(user, "action.assign_owner")
+    rows = session.exec(select(Action.ref, Action.title, Action.restricted, Action.lead_owner, Person.name)
+                        .join(Person, Person.id == Action.owner_person_id, isouter=True)
+                        .where(Action.plan_id == plan_id).order_by(Action.ref_sort, Action.id)).all()
+    return [{"ref": ref, "title": RESTRICTED_TITLE if hidden else title, "restricted": restricted,
+             "owner": RESTRICTED_TEXT if hidden else (person or lead_owner or "")}
+            for ref, title, restricted, lead_owner, person in rows
+            for hidden in [restricted and not user.cleared_for_restricted]]
+
+
+def assign_owner_many(session: Session, *, user: Actor, plan_id: int, refs: list[str], email: str) -> list[str]:
+    """Name one person as the owner of several actions at once. Every ref is checked first
+    (it exists; the person may own it) and then all are written, or none: a refusal lists every
+    problem. One audit event per action whose owner changes. Returns the refs now theirs.
+    Secretariat only. Raises NotAllowed, NotFound, InvalidInput."""
+    require(user, "action.assign_owner")
+    wanted = list(dict.fromkeys(r.strip() for r in refs if r and r.strip()))
+    if not wanted:
+        raise InvalidInput("Choose at least one action.")
+    person = _person(session, email)
+    if not person.active:
+        raise InvalidInput(f"{person.name}'s account is disabled; enable it first, or choose someone else.")
+    if person.role not in (Role.OWNER, Role.ADMIN):
+        raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
+    found = {a.ref: a for a in session.exec(select(Action).where(Action.plan_id == plan_id,
+                                                                 Action.ref.in_(wanted))).all()}
+    problems = [f"There is no action '{ref}' in this plan." for ref in wanted if ref not in found]
+    for ref in wanted:
+        if ref in found:
+            try:
+                _check_can_own(person, found[ref])
+            except InvalidInput as err:
+                problems.append(str(err))
+    if problems:
+        raise InvalidInput("Nobody was assigned. " + " ".join(problems))
+    for ref in wanted:
+        action = found[ref]
+        if action.owner_person_id == person.id:
+            continue
+        before = session.get(Person, action.owner_person_id).email if action.owner_person_id else ""
+        action.owner_person_id = person.id
+        audit.record(session, actor=user, event="action.assign_owner", plan_id=plan_id, entity="action",
+                     entity_key=ref, before={"owner": before}, after={"owner": person.email},
+                     restricted=action.restricted)
+    return wanted

@@ -2,10 +2,9 @@
 
 import html
 
-import pandas as pd
 import streamlit as st
 
-from plan.actions import action_detail
+from plan.actions import action_choices, action_detail
 from plan.charts import measure_line, rag_timeline
 from plan.db import session_scope
 from plan.errors import NotFound, PlanError
@@ -13,20 +12,28 @@ from plan.permissions import allowed
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui.frame import current_user, flash_and_rerun, page_start
-from ui.rag import badge, legend, style_rag_column
+from ui.rag import badge, legend
+from ui.text import md
 from ui.update_form import update_form
 
 frame = page_start()
 user = current_user()
 
-# A link can name the action (?ref=2.4); the Actions page hands it over in session state.
-if "ref" in st.query_params and "action_ref" not in st.session_state:
-    st.session_state["action_ref"] = st.query_params["ref"]
-ref = st.text_input("Action ref", key="action_ref", placeholder="e.g. 2.4").strip()
+with session_scope() as session:
+    choices = dict(action_choices(session, user=user, plan_id=frame.id))
+wanted = st.query_params.get("ref", "")
+if wanted in choices and st.session_state.get("_shown_ref") != wanted:
+    st.session_state["action_ref"] = wanted  # arrived by a link, a list or the back button
+if st.session_state.get("action_ref") not in choices:
+    st.session_state["action_ref"] = None
+ref = st.selectbox("Action", list(choices), key="action_ref", placeholder="Type a ref or words from the title",
+                   format_func=lambda r: f"{r} – {choices[r]}")
+if wanted and wanted not in choices:
+    st.error(f"There is no action '{wanted}' in this plan. Choose one from the list.")
 if not ref:
-    st.info("Enter an action's ref, or open one from the Actions page.")
+    st.info("Choose an action above, or open one from the Actions or My actions page.")
     st.stop()
-st.query_params["ref"] = ref
+st.query_params["ref"] = st.session_state["_shown_ref"] = ref
 
 try:
     with session_scope() as session:
@@ -35,8 +42,9 @@ except NotFound as err:
     st.error(f"{err} Check the ref on the Actions page.")
     st.stop()
 
-st.title(f"{action['ref']} {action['title']}")
-st.markdown(f"{badge(action['rag'])} &nbsp; **{action['status_label']}** &nbsp; · &nbsp; {html.escape(action['theme'])}"
+st.title(f"{md(action['ref'])} {md(action['title'])}")
+st.markdown(f"{badge(action['rag'])} &nbsp; **{html.escape(action['status_label'])}** &nbsp; · &nbsp; "
+            f"{html.escape(action['theme'])}"
             + (" &nbsp; · &nbsp; **Restricted**" if action["restricted"] else "")
             + (" &nbsp; · &nbsp; Demo data" if action["is_demo"] else ""),
             unsafe_allow_html=True)
@@ -47,12 +55,12 @@ if not action["detail_visible"]:
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**Owner:** {action['owner'] or 'Not yet assigned'}")
-    st.markdown(f"**Lead agency:** {action['lead_agency'] or 'None given'}")
-    st.markdown(f"**Partners:** {', '.join(action['partners']) or 'None'}")
-    st.markdown(f"**Reports to:** {'; '.join(action['boards']) or 'No board'}")
+    st.markdown(f"**Owner:** {md(action['owner'] or 'Not yet assigned')}")
+    st.markdown(f"**Lead agency:** {md(action['lead_agency'] or 'None given')}")
+    st.markdown(f"**Partners:** {md(', '.join(action['partners']) or 'None')}")
+    st.markdown(f"**Reports to:** {md('; '.join(action['boards']) or 'No board')}")
     if action["objective"]:
-        st.markdown(f"**Objective:** {action['objective']}")
+        st.markdown(f"**Objective:** {md(action['objective'])}")
 with right:
     def day(value):
         return value.strftime("%d %b %Y") if value else "Not set"
@@ -64,7 +72,7 @@ with right:
         st.markdown(f"**Slipped:** moved {action['slipped_times']} time"
                     f"{'s' if action['slipped_times'] != 1 else ''}, {action['slipped_days']:+d} days from baseline")
 if action["description"]:
-    st.markdown(action["description"])
+    st.text(action["description"])
 if action["source_text"]:
     st.caption("From the plan: " + action["source_text"])
 
@@ -105,8 +113,9 @@ for measure in action["measures"]:
     with st.container(border=True):
         target = f"target {measure['target']:g}" if measure["target"] is not None else "no target set"
         baseline = f"baseline {measure['baseline']:g}" if measure["baseline"] is not None else "baseline to be set"
-        st.markdown(f"**{measure['ref']} {measure['name']}** ({measure['unit']}; {baseline}; {target}; "
-                    f"good is {measure['direction']}; {measure['frequency']}; from {measure['source'] or 'not given'})")
+        st.markdown(f"**{md(measure['ref'])} {md(measure['name'])}** ({md(measure['unit'])}; {baseline}; {target}; "
+                    f"good is {md(measure['direction'])}; {md(measure['frequency'])}; "
+                    f"from {md(measure['source'] or 'not given')})")
         if measure["values"]:
             st.plotly_chart(measure_line(measure), width="stretch", key=f"measure_{measure['ref']}")
         else:
@@ -118,9 +127,15 @@ if not updates:
     st.caption("No updates yet: this action is not yet assessed.")
 else:
     st.plotly_chart(rag_timeline(updates), width="stretch", key="rag_timeline")
-    history = pd.DataFrame([{
-        "When": u["at"].strftime("%d %b %Y %H:%M"), "Period": u["period"], "RAG": u["rag_label"],
-        "Status": u["status_label"], "Commentary": u["commentary"], "Blockers": u["blockers"],
-        "Support asked": u["support_asked"], "By": u["author"] + (" (demo)" if u["is_demo"] else ""),
-    } for u in updates])
-    st.dataframe(style_rag_column(history), hide_index=True, width="stretch")
+    st.caption(f"{len(updates)} update{'s' if len(updates) != 1 else ''}, newest first.")
+    for u in updates:
+        with st.container(border=True):
+            st.markdown(f"{badge(u['rag'])} &nbsp; **{html.escape(u['status_label'])}** &nbsp; · &nbsp; "
+                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; {html.escape(u['period'] or '')} &nbsp; · &nbsp; "
+                        f"by {html.escape(u['author'])}" + (" (demo)" if u["is_demo"] else ""),
+                        unsafe_allow_html=True)
+            for label, key in (("Commentary", "commentary"), ("Blockers", "blockers"),
+                               ("Support asked", "support_asked")):
+                if u[key]:
+                    st.caption(label)
+                    st.text(u[key])

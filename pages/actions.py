@@ -1,14 +1,17 @@
-"""Actions: the plan's actions, filtered, a page at a time, RAG shown as word and colour."""
+"""Actions: the plan's actions for review, filtered (the filters live in the URL), RAG first, the
+owner's latest commentary, blockers and support asked on screen; a row opens its action."""
 
 import math
 
 import pandas as pd
 import streamlit as st
 
-from plan.actions import ActionFilter, list_actions
+from plan.actions import MAX_SEARCH, ActionFilter, list_actions
 from plan.db import session_scope
+from plan.errors import PlanError
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, RAG_ORDER
+from ui import url_state
 from ui.frame import current_user, page_start
 from ui.rag import legend, style_rag_column
 
@@ -20,30 +23,52 @@ st.title("Actions")
 
 with session_scope() as session:
     choices = filter_choices(session, plan_id=frame.id)
+rag_values = [r.value for r in RAG_ORDER]
 
-with st.container(border=True):
+url_state.seed("filter_text", "q", default="")
+url_state.seed("filter_themes", "theme", choices=choices.themes, multi=True)
+url_state.seed("filter_rags", "rag", choices=rag_values, multi=True)
+url_state.seed("filter_agencies", "agency", choices=choices.agencies, multi=True)
+url_state.seed("filter_boards", "board", choices=choices.boards, multi=True)
+url_state.seed("filter_owner", "owner", choices=[""] + choices.owners, default="")
+url_state.seed("filter_overdue", "overdue", convert=lambda v: v == "1", default=False)
+url_state.seed("actions_page", "page", convert=int, default=1)
+
+text = st.text_input("Search ref, title or description", key="filter_text", max_chars=MAX_SEARCH,
+                     placeholder="e.g. 2.4, or words from the title")
+active = sum(bool(st.session_state.get(k)) for k in ("filter_themes", "filter_rags", "filter_agencies",
+                                                       "filter_boards", "filter_owner", "filter_overdue"))
+with st.expander(f"Filters ({active} on)" if active else "Filters", expanded=bool(active)):
     first, second, third = st.columns(3)
     themes = first.multiselect("Theme", choices.themes, key="filter_themes")
-    rags = first.multiselect("RAG", [r.value for r in RAG_ORDER], format_func=lambda r: RAG_LABELS[r],
-                             key="filter_rags")
+    rags = first.multiselect("RAG", rag_values, format_func=lambda r: RAG_LABELS[r], key="filter_rags")
     agencies = second.multiselect("Agency (lead or partner)", choices.agencies, key="filter_agencies")
     boards = second.multiselect("Reports to board", choices.boards,
                                 format_func=lambda c: f"{c}: {choices.board_names[c]}", key="filter_boards")
     owner = third.selectbox("Owner", [""] + choices.owners, format_func=lambda o: o or "Any owner",
                             key="filter_owner")
-    text = third.text_input("Search ref, title or description", key="filter_text")
     overdue_only = third.checkbox("Overdue only", key="filter_overdue")
 
 filters = ActionFilter(themes=themes, owner=owner, agencies=agencies, boards=boards, rags=rags,
                        overdue_only=overdue_only, text=text)
-page = int(st.session_state.get("actions_page", 1))
-with session_scope() as session:
-    rows, total = list_actions(session, user=user, plan_id=frame.id, filters=filters,
-                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+page = int(st.session_state.get("actions_page") or 1)
+try:
+    with session_scope() as session:
+        rows, total = list_actions(session, user=user, plan_id=frame.id, filters=filters,
+                                   limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+except PlanError as err:
+    st.error(str(err))
+    st.stop()
 pages = max(1, math.ceil(total / PAGE_SIZE))
 if page > pages:  # filters narrowed the list: go back to its first page
-    st.session_state["actions_page"] = 1
-    st.rerun()
+    st.session_state["actions_page"] = page = 1
+    with session_scope() as session:
+        rows, total = list_actions(session, user=user, plan_id=frame.id, filters=filters, limit=PAGE_SIZE)
+
+url_state.publish({"q": ("filter_text", text), "theme": ("filter_themes", themes), "rag": ("filter_rags", rags),
+                   "agency": ("filter_agencies", agencies), "board": ("filter_boards", boards),
+                   "owner": ("filter_owner", owner), "overdue": ("filter_overdue", overdue_only),
+                   "page": ("actions_page", page if page > 1 else None)})
 
 st.markdown(f"**{total} actions** match." if total != 1 else "**1 action** matches.")
 legend(frame.rag_definitions)
@@ -51,21 +76,28 @@ if not rows:
     st.info("No actions match these filters. Clear a filter to see more.")
     st.stop()
 
+st.caption("Select a row to open its action. Long text shows in full when you point at it, and on the action's page.")
 table = pd.DataFrame([{
-    "Ref": r["ref"], "Title": r["title"], "Theme": r["theme"], "Owner": r["owner"],
-    "Lead agency": r["lead_agency"] or "", "Due": r["current_due_date"], "Status": r["status_label"],
-    "RAG": r["rag_label"], "Overdue": "Overdue" if r["overdue"] else "",
+    "RAG": r["rag_label"], "Ref": r["ref"], "Title": r["title"], "Owner": r["owner"],
+    "Due": r["current_due_date"], "Overdue": "Overdue" if r["overdue"] else "", "Status": r["status_label"],
+    "Latest commentary": r["commentary"], "Blockers": r["blockers"], "Support asked": r["support_asked"],
+    "Theme": r["theme"], "Lead agency": r["lead_agency"] or "",
     "Last update": r["last_update_at"].strftime("%d %b %Y") if r["last_update_at"] else "None yet",
 } for r in rows])
-st.dataframe(style_rag_column(table), hide_index=True, width="stretch",
-             column_config={"Due": st.column_config.DateColumn("Due", format="DD MMM YYYY")})
+chosen = st.dataframe(
+    style_rag_column(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+    key="actions_table", row_height=60,
+    column_config={
+        "RAG": st.column_config.TextColumn("RAG", width="small", pinned=True),
+        "Ref": st.column_config.TextColumn("Ref", width="small", pinned=True),
+        "Title": st.column_config.TextColumn("Title", width="large"),
+        "Due": st.column_config.DateColumn("Due", format="DD MMM YYYY", width="small"),
+        "Latest commentary": st.column_config.TextColumn("Latest commentary", width="large"),
+        "Blockers": st.column_config.TextColumn("Blockers", width="medium"),
+        "Support asked": st.column_config.TextColumn("Support asked", width="medium"),
+    })
 if pages > 1:
     st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="actions_page")
-
-left, right = st.columns([3, 1])
-chosen = left.selectbox("Open an action", [r["ref"] for r in rows],
-                        format_func=lambda ref: f"{ref}: {next(r['title'] for r in rows if r['ref'] == ref)}",
-                        key="open_ref")
-if right.button("Open action", key="open_action"):
-    st.session_state["action_ref"] = chosen
-    st.switch_page("pages/action_detail.py")
+selected = chosen.selection.rows if chosen else []
+if selected:
+    st.switch_page("pages/action_detail.py", query_params={"ref": str(table.iloc[selected[0]]["Ref"])})

@@ -7,6 +7,7 @@ from plan.db import session_scope
 from plan.my_actions import my_actions
 from plan.rounds import current_round
 from plan.vocab import RAG_LABELS, RAG_ORDER, DeliveryStatus
+from ui import url_state
 from ui.frame import current_user, page_start
 from ui.rag import legend, style_rag_column
 from ui.update_form import bulk_editor, due_date_request_form, update_form
@@ -29,7 +30,7 @@ if not rows:
 legend(frame.rag_definitions)
 
 table = pd.DataFrame([{
-    "Ref": r["ref"], "Title": r["title"], "RAG": r["rag_label"], "Status": r["status_label"],
+    "RAG": r["rag_label"], "Ref": r["ref"], "Title": r["title"], "Status": r["status_label"],
     "Needs": "; ".join(part for part in (
         "Sent back: " + r["returned_note"] if r["returned_note"] else "",
         "Update due this round" if r["owes"] else "", "Overdue" if r["overdue"] else "") if part) or "",
@@ -42,8 +43,10 @@ st.dataframe(style_rag_column(table), hide_index=True, width="stretch",
 
 single, many, dates = st.tabs(["Update an action", "Update several at once", "Ask for a new due date"])
 with single:
-    ref = st.selectbox("Action", [r["ref"] for r in rows], key="update_ref",
-                       format_func=lambda x: f"{x}: {next(r['title'] for r in rows if r['ref'] == x)}")
+    titles = {r["ref"]: r["title"] for r in rows}
+    url_state.seed("update_ref", "ref", choices=list(titles), default=rows[0]["ref"])
+    ref = st.selectbox("Action", list(titles), key="update_ref", format_func=lambda x: f"{x} – {titles[x]}")
+    url_state.publish({"ref": ("update_ref", ref)})
     update_form(frame, user, next(r for r in rows if r["ref"] == ref))
 with many:
     bulk_editor(frame, user, rows)

@@ -299,3 +299,12 @@ def _measures(session: Session, action_id: int | None) -> list[dict[str, Any]]:
         })
     return result
 
+
+
+def action_choices(session: Session, *, user: Actor, plan_id: int) -> list[tuple[str, str]]:
+    """Every action as (ref, title), in plan order, for a pick list; restricted titles masked."""
+    visible = _visible_detail(user)
+    query = (select(Action.ref, case((visible, Action.title), else_=literal(RESTRICTED_TITLE)))
+             .join(Theme, Theme.id == Action.theme_id).where(Action.plan_id == plan_id)
+             .order_by(Theme.position, Action.ref_sort, Action.id))
+    return [(ref, title) for ref, title in session.exec(query).all()]

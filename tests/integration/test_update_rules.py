@@ -83,3 +83,16 @@ def test_clearance_is_checked_on_every_write(seeded, people, admin) -> None:
         record_update(session, user=uncleared, plan_id=seeded.id, ref="4.6", rag="red",
                       delivery_status="in_progress", commentary="Should not land")
     assert _count() == 1
+
+
+def test_a_search_too_long_is_refused_with_a_clear_message(seeded, people) -> None:
+    from plan.actions import ActionFilter, list_actions
+    from plan.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="Search is 100,000 characters; search with at most 200"), \
+            session_scope() as session:
+        list_actions(session, user=people["viewer"], plan_id=seeded.id, filters=ActionFilter(text="%_" * 50_000))
+    with session_scope() as session:  # NUL and escape codes in a search are dropped, not sent to the database
+        rows, total = list_actions(session, user=people["viewer"], plan_id=seeded.id,
+                                   filters=ActionFilter(text="A&E\x00\x1b"))
+    assert [r["ref"] for r in rows] == ["3.5"]

@@ -1,5 +1,6 @@
 """AppTest helpers: start from app.py as a browser would, signed in, then switch page."""
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -37,3 +38,17 @@ def signed_in(at: AppTest, user: Actor) -> AppTest:
 
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def form_key(at: AppTest, field: str, ref: str) -> str:
+    """The key of a field of the update form now open for `ref` (each opened form has its own)."""
+    prefix = f"{field}_{ref}_"
+    token = at.session_state[f"form_token_{ref}"]
+    keys = [f"{field}_{ref}_{token}"]
+    assert len(keys) == 1, (prefix, keys)
+    return keys[0]
+
+
+def unescaped(markdown: str) -> str:
+    """What a reader sees of Markdown whose user text was escaped (ui/text.md)."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from plan.db import session_scope
 from plan.updates import record_update
-from tests.ui.helpers import markdown_text, open_app
+from tests.ui.helpers import ROOT, markdown_text, open_app, signed_in, unescaped
 
 PAGES = ["pages/overview.py", "pages/actions.py", "pages/action_detail.py"]
 
@@ -68,30 +69,37 @@ def test_open_an_action_shows_its_detail_and_history(seeded_sqlite, people_sqlit
                       delivery_status="in_progress", commentary="No data-sharing agreement yet",
                       at=datetime(2026, 10, 1, tzinfo=UTC))
     at = open_app("pages/actions.py", user=people_sqlite["chair"])
-    at.selectbox(key="open_ref").set_value("3.5")
-    at.button(key="open_action").click().run()
-    assert at.title[0].value.startswith("3.5 Share A&E data")
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["RAG", "Ref", "Title"]  # RAG first, for the chair's review
+    row = table.index[table["Ref"] == "3.5"][0]
+    assert table.loc[row, "Latest commentary"] == "No data-sharing agreement yet"
+    at.session_state["actions_table"] = {"selection": {"rows": [int(row)], "columns": [], "cells": []}}
+    at.run()  # selecting a row opens its action
+    assert unescaped(at.title[0].value).startswith("3.5 Share A&E data")
+    assert at.query_params["ref"] in ("3.5", ["3.5"])
     text = markdown_text(at)
     assert "**Lead agency:** Southend University Hospital NHS Foundation Trust" in text
     assert ">Red</span>" in text
-    history = at.dataframe[-1].value
-    assert list(history["Commentary"]) == ["No data-sharing agreement yet"]
-    assert list(history["RAG"]) == ["Red"]
+    assert "No data-sharing agreement yet" in [t.value for t in at.text]  # whole, not cut mid-sentence
 
 
 def test_detail_of_an_unknown_ref_says_what_to_do(people_sqlite) -> None:
-    at = open_app("pages/action_detail.py", user=people_sqlite["viewer"], action_ref="9.99")
-    assert "There is no action '9.99' in this plan. Check the ref on the Actions page." in at.error[0].value
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    signed_in(at, people_sqlite["viewer"])
+    at.run()
+    at.query_params["ref"] = "9.99"
+    at.switch_page("pages/action_detail.py").run()
+    assert "There is no action '9.99' in this plan. Choose one from the list." in at.error[0].value
 
 
 def test_restricted_detail_is_withheld_from_an_uncleared_reader(people_sqlite) -> None:
     at = open_app("pages/action_detail.py", user=people_sqlite["chair"], action_ref="4.6")
-    assert at.title[0].value == "4.6 Restricted action: detail shown only to cleared users"
+    assert unescaped(at.title[0].value) == "4.6 Restricted action: detail shown only to cleared users"
     assert "shown only to users cleared for restricted items" in at.warning[0].value
     assert "Joint cross-border" not in markdown_text(at)
 
 
 def test_restricted_detail_is_shown_to_a_cleared_user(people_sqlite) -> None:
     at = open_app("pages/action_detail.py", user=people_sqlite["admin"], action_ref="4.6")
-    assert at.title[0].value.startswith("4.6 Joint cross-border disruption")
+    assert unescaped(at.title[0].value).startswith("4.6 Joint cross-border disruption")
     assert not at.warning

@@ -9,10 +9,11 @@ from plan.db import session_scope
 from plan.vocab import RAG_LABELS, Rag
 from ui.frame import page_start
 from ui.rag import badge, legend
+from ui.text import md
 
 frame = page_start()
-st.title(frame.name)
-st.caption(frame.organisation)
+st.title(md(frame.name))
+st.caption(md(frame.organisation))
 
 with session_scope() as session:
     by_theme = rag_table(rag_counts(session, plan_id=frame.id, by="theme"))
@@ -25,11 +26,11 @@ legend(frame.rag_definitions)
 for column, (theme, description) in zip(st.columns(len(frame.themes) or 1), frame.themes, strict=False):
     tile = tiles.get(theme, {"total": 0, "overdue": 0, "by_rag": {}})
     with column, st.container(border=True):
-        st.metric(theme, f"{tile['total']} actions")
+        st.metric(md(theme), f"{tile['total']} actions")
         for rag, number in tile["by_rag"].items():
             if number:
                 st.markdown(f"{badge(rag)} **{number}**", unsafe_allow_html=True)
-        st.caption(f"{tile['overdue']} overdue. {description}")
+        st.caption(f"{tile['overdue']} overdue. {md(description)}")
 
 grouping = st.radio("Show RAG by", ["Theme", "Board", "Lead agency"], horizontal=True)
 by = {"Theme": "theme", "Board": "board", "Lead agency": "agency"}[grouping]

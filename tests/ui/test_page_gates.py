@@ -1,0 +1,44 @@
+"""Every page checks who is signed in itself, whatever ran it (defence in depth: a page run on its
+own, without app.py's router, as Streamlit's old pages/ mode did on a fresh server)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from plan.db import session_scope
+from plan.users import update_user
+from tests.ui.helpers import ROOT, signed_in
+from ui.navigation import PAGES
+
+
+def _run_alone(page: str, user=None) -> AppTest:  # noqa: ANN001
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    if user is not None:
+        signed_in(at, user)
+    return at.run()
+
+
+@pytest.mark.parametrize("page", [spec.file for spec in PAGES])
+def test_a_page_run_on_its_own_shows_only_sign_in_to_someone_not_signed_in(people_sqlite, page) -> None:
+    at = _run_alone(page)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric and not at.dataframe and not at.selectbox and not at.expander
+    assert "sign in to see it" in at.caption[0].value
+
+
+@pytest.mark.parametrize("spec", [s for s in PAGES if s.operation], ids=lambda s: s.file)
+def test_a_page_refuses_a_role_it_is_not_for(people_sqlite, spec) -> None:
+    at = _run_alone(spec.file, people_sqlite["viewer"])
+    assert at.error[0].value == "Your role (viewer) cannot open this page. Choose another page from the menu."
+    assert not at.dataframe and not at.metric and not at.form
+
+
+def test_a_disabled_account_sees_nothing_even_on_a_page_run_on_its_own(people_sqlite) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "actions.py"), default_timeout=60)
+    signed_in(at, people_sqlite["chair"])
+    at.run()
+    assert at.dataframe
+    with session_scope() as session:
+        update_user(session, user=people_sqlite["admin"], email=people_sqlite["chair"].email, active=False)
+    at.run()
+    assert not at.dataframe and [b.label for b in at.button] == ["Sign in"]
+    assert "Your account is no longer active" in at.warning[0].value

@@ -29,11 +29,11 @@ def day(value) -> str:  # noqa: ANN001
     return f"{value:%d %b %Y}" if value else "not set"
 
 
-def decide(request: dict, approve: bool, note: str) -> None:
+def decide(request: dict, approve: bool, note: str, confirmed: bool = False) -> None:
     try:
         with session_scope() as session:
             due_dates.decide(session, user=user, plan_id=frame.id, request_id=request["id"], approve=approve,
-                             note=note)
+                             note=note, personal_data_confirmed=confirmed)
     except PlanError as err:
         st.error(md(err))
     else:
@@ -61,8 +61,10 @@ for request in pending:
         with decline:
             st.caption(f"Decline: {md(ref)} stays due on {day(was)}. Your reason is kept with the decision.")
             reason = st.text_input(f"Reason for declining {ref} (required)", key=f"note_{request['id']}")
+            confirmed = st.checkbox("I have checked: the reason holds no personal data",
+                                    key=f"note_confirm_{request['id']}")
             if st.button(f"Decline {ref}", key=f"decline_{request['id']}", type="secondary"):
-                decide(request, False, reason)
+                decide(request, False, reason, confirmed)
 
 if decided:
     st.subheader("Decided")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from plan.db import session_scope
+from plan.due_dates import my_requests
 from plan.my_actions import my_actions
 from plan.rounds import current_round
 from plan.vocab import RAG_LABELS, RAG_ORDER, DeliveryStatus
@@ -52,6 +53,17 @@ with many:
     bulk_editor(frame, user, rows)
 with dates:
     due_date_request_form(frame, user, rows)
+    with session_scope() as session:
+        asked = my_requests(session, user=user, plan_id=frame.id)
+    if asked:
+        st.subheader("Your requests")
+        st.dataframe(pd.DataFrame([{
+            "Ref": r["ref"], "Title": r["title"], "From": r["from"], "To": r["to"],
+            "Asked": r["at"].strftime("%d %b %Y"), "Decision": r["decision"].capitalize(),
+            "Decided by": r["decided_by"], "Note from the decider": r["note"]} for r in asked]),
+            hide_index=True, width="stretch",
+            column_config={"From": st.column_config.DateColumn("From", format="DD MMM YYYY"),
+                           "To": st.column_config.DateColumn("To", format="DD MMM YYYY")})
 
 st.caption("Ratings: " + ", ".join(RAG_LABELS[r] for r in RAG_ORDER) + ". Statuses: "
            + ", ".join(s.label for s in DeliveryStatus) + ".")

@@ -60,7 +60,8 @@ def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, n
     return row
 
 
-def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, approve: bool, note: str = "") -> None:
+def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, approve: bool, note: str = "",
+           personal_data_confirmed: bool = False) -> None:
     """Approve (the current due date moves; the baseline stays) or decline a pending request."""
     require(user, "due_date.decide")
     row = session.get(DueDateRequest, request_id)
@@ -72,7 +73,8 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
         raise InvalidInput(f"This request was already {row.decision}"
                            + ("." if hidden else f" by {row.decided_by}."))
     note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_REASON,
-                        missing="" if approve else "Say why the request is declined: the owner will read it.")
+                        missing="" if approve else "Say why the request is declined: the owner will read it.",
+                        confirmed=personal_data_confirmed)
     row.decision = "approved" if approve else "declined"
     row.decided_by, row.decided_at, row.decision_note = user.name, datetime.now(UTC), note
     before = action.current_due_date
@@ -137,3 +139,21 @@ def _days_between(session: Session, start: Any, end: Any) -> Any:
     if session.get_bind().dialect.name == "sqlite":
         return func.julianday(end) - func.julianday(start)
     return end - start
+
+
+def my_requests(session: Session, *, user: Actor, plan_id: int) -> list[dict[str, Any]]:
+    """The requests this person made, newest first, with the decision and its note: an owner
+    sees what was decided on their own requests (and why a request was declined)."""
+    if user.person_id is None:
+        return []
+    query = (select(DueDateRequest, Action.ref, Action.title, Action.restricted)
+             .join(Action, Action.id == DueDateRequest.action_id)
+             .where(Action.plan_id == plan_id, DueDateRequest.requested_by_person_id == user.person_id)
+             .order_by(DueDateRequest.requested_at.desc(), DueDateRequest.id.desc()))
+    rows = []
+    for req, ref, title, restricted in session.exec(query).all():
+        hidden = restricted and not user.cleared_for_restricted
+        rows.append({"ref": ref, "title": RESTRICTED_TITLE if hidden else title, "from": req.from_date,
+                     "to": req.requested_date, "at": req.requested_at, "decision": req.decision,
+                     "decided_by": _masked(req.decided_by, hidden), "note": _masked(req.decision_note, hidden)})
+    return rows

@@ -104,3 +104,19 @@ def test_filters_live_in_the_url_and_come_back(people_sqlite) -> None:
     fresh.switch_page("pages/actions.py").run()
     assert fresh.multiselect(key="filter_themes").value == ["Protect"]
     assert list(fresh.dataframe[0].value["Ref"]) == ["3.5"]
+
+
+def test_an_owner_sees_the_decision_on_their_due_date_request(seeded_sqlite, people_sqlite) -> None:
+    from plan.due_dates import decide, request_revision, requests
+
+    with session_scope() as session:
+        request_revision(session, user=people_sqlite["owner"], plan_id=seeded_sqlite.id, ref="3.5",
+                         new_date="31/12/2027", reason="The trust's data team moved to a new system")
+    with session_scope() as session:
+        pending = requests(session, user=people_sqlite["chair"], plan_id=seeded_sqlite.id)
+        decide(session, user=people_sqlite["chair"], plan_id=seeded_sqlite.id, request_id=pending[0]["id"],
+               approve=False, note="Keep the date: the chair will raise it with the trust")
+    at = open_app("pages/my_actions.py", user=people_sqlite["owner"])
+    mine = at.dataframe[-1].value
+    assert list(mine["Decision"]) == ["Declined"]
+    assert list(mine["Note from the decider"]) == ["Keep the date: the chair will raise it with the trust"]

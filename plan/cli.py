@@ -60,6 +60,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grant_app_role(args: argparse.Namespace) -> int:
+    """Run as the owner of the tables (PLAN_DATABASE_URL of the owner), after `init`."""
+    from plan.db import get_engine
+    from plan.db_roles import grant_app_role
+
+    granted = grant_app_role(get_engine(), args.role)
+    limited = ", ".join(f"{table} ({' '.join(p)})" for table, p in granted.items() if "UPDATE" not in p)
+    print(f"Granted {args.role} the app's access to {len(granted)} tables in {_safe_url(database_url())}; "
+          f"no UPDATE or DELETE on {limited}. Run the app with PLAN_DATABASE_URL naming {args.role}.")
+    return 0
+
+
 def _read_password(args: argparse.Namespace) -> str | None:
     """From a prompt (typed twice) or standard input; never from a flag, so it stays out of
     shell history and process lists."""
@@ -145,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore a backup into an empty database")
     p.add_argument("file", help="backup file made by `backup`")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("grant-app-role", help="PostgreSQL: grant a role that does not own the tables what the "
+                       "app needs (audit trail: read and append only)")
+    p.add_argument("role", help="an existing PostgreSQL role, not the owner of the tables")
+    p.set_defaults(func=cmd_grant_app_role)
 
     user = sub.add_parser("user", help="accounts: add, update, password, list").add_subparsers(
         dest="user_command", required=True)

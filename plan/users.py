@@ -11,19 +11,20 @@ from sqlmodel import Session, select
 from models import Action, ActionDelegate, Agency, Person
 from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
-from plan.errors import InvalidInput, NotFound
+from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.passwords import check_strength, hash_password
 from plan.permissions import require
+from plan.text import clean
 from plan.vocab import Role, parse_choice
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalise_email(email: str) -> str:
-    text = email.strip().lower()
+    text = clean(email, multiline=False).strip().lower()
     if not EMAIL.match(text) or len(text) > 320:
-        raise InvalidInput(f"'{email}' is not an email address; write it like name@agency.gov.uk.")
+        raise InvalidInput(f"'{text[:100]}' is not an email address; write it like name@agency.gov.uk.")
     return text
 
 
@@ -66,14 +67,14 @@ def add_user(session: Session, *, user: Actor, email: str, name: str, role: str,
     organisation's single sign-on. Raises NotAllowed, InvalidInput."""
     require(user, "user.manage")
     email = normalise_email(email)
-    name = " ".join(name.split())
+    name = " ".join(clean(name, multiline=False).split())
     if not name or len(name) > 200:
         raise InvalidInput("Give the person's name (up to 200 characters).")
     chosen = Role(parse_choice(Role, role, "Role"))
     if session.exec(select(Person).where(Person.email == email)).first() is not None:
         raise InvalidInput(f"There is already an account for {email}.")
     if password is not None:
-        check_strength(password)
+        check_strength(password, email=email, name=name)
     person = Person(name=name, email=email, role=chosen.value, agency_id=_agency_id(session, agency),
                     cleared_for_restricted=cleared_for_restricted,
                     password_hash=hash_password(password) if password is not None else "")
@@ -122,8 +123,12 @@ def set_password(session: Session, *, user: Actor, email: str, password: str) ->
     person = _person(session, email)
     if person.id != user.person_id:
         require(user, "user.manage")
-    check_strength(password)
+    check_strength(password, email=person.email, name=person.name)
     person.password_hash = hash_password(password)
+    if person.id != user.person_id:  # a reset by the secretariat ends the sessions made with the old one
+        from plan import sessions  # here, not at the top: plan.sessions imports this module
+
+        sessions.revoke_all(session, person_id=person.id, reason="password reset")
     audit.record(session, actor=user, event="user.password_set", entity="person", entity_key=person.email,
                  detail="password changed (not recorded)")
 
@@ -142,6 +147,13 @@ def _person(session: Session, email: str) -> Person:
     return person
 
 
+def _require_clearance(user: Actor, action: Action) -> None:
+    """Who owns a restricted action is restricted detail: only someone cleared sees or changes it."""
+    if action.restricted and not user.cleared_for_restricted:
+        raise NotAllowed(f"Action {action.ref} is restricted: only someone cleared for restricted items can see or "
+                         "change who owns it.")
+
+
 def _check_can_own(person: Person, action: Action) -> None:
     if person.role not in (Role.OWNER, Role.ADMIN):
         raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
@@ -156,6 +168,7 @@ def assign_owner(session: Session, *, user: Actor, plan_id: int, ref: str, email
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
+    _require_clearance(user, action)
     person = _person(session, email) if email else None
     if person is not None:
         _check_can_own(person, action)
@@ -172,6 +185,7 @@ def set_delegate(session: Session, *, user: Actor, plan_id: int, ref: str, email
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
+    _require_clearance(user, action)
     person = _person(session, email)
     if named:
         _check_can_own(person, action)
@@ -193,6 +207,7 @@ def owners_and_delegates(session: Session, *, user: Actor, plan_id: int, ref: st
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
+    _require_clearance(user, action)
     owner = session.get(Person, action.owner_person_id) if action.owner_person_id else None
     delegates = session.exec(select(Person.email).join(ActionDelegate, ActionDelegate.person_id == Person.id)
                              .where(ActionDelegate.action_id == action.id).order_by(Person.email)).all()
@@ -236,8 +251,9 @@ def assign_owner_many(session: Session, *, user: Actor, plan_id: int, refs: list
     for ref in wanted:
         if ref in found:
             try:
+                _require_clearance(user, found[ref])
                 _check_can_own(person, found[ref])
-            except InvalidInput as err:
+            except (InvalidInput, NotAllowed) as err:
                 problems.append(str(err))
     if problems:
         raise InvalidInput("Nobody was assigned. " + " ".join(problems))

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from models import Action, StatusUpdate
 from plan.db import session_scope
-from plan.errors import InvalidFields, NotAllowed
+from plan.errors import InvalidFields, InvalidInput, NotAllowed
 from plan.updates import record_update
 
 
@@ -96,3 +96,41 @@ def test_a_search_too_long_is_refused_with_a_clear_message(seeded, people) -> No
         rows, total = list_actions(session, user=people["viewer"], plan_id=seeded.id,
                                    filters=ActionFilter(text="A&E\x00\x1b"))
     assert [r["ref"] for r in rows] == ["3.5"]
+
+
+def test_who_owns_a_restricted_action_is_seen_and_changed_only_by_the_cleared(seeded, people) -> None:
+    from plan.users import assign_owner, assign_owner_many, owners_and_delegates, set_delegate
+
+    uncleared = replace(people["admin"], cleared_for_restricted=False)
+    for call in (lambda s: owners_and_delegates(s, user=uncleared, plan_id=seeded.id, ref="4.6"),
+                 lambda s: assign_owner(s, user=uncleared, plan_id=seeded.id, ref="4.6", email=people["admin"].email),
+                 lambda s: set_delegate(s, user=uncleared, plan_id=seeded.id, ref="4.6", email=people["admin"].email)):
+        with pytest.raises(NotAllowed, match="only someone cleared for restricted items"), session_scope() as session:
+            call(session)
+    with pytest.raises(InvalidInput, match="Action 4.6 is restricted"), session_scope() as session:
+        assign_owner_many(session, user=uncleared, plan_id=seeded.id, refs=["3.5", "4.6"], email=people["admin"].email)
+    with session_scope() as session:  # the cleared secretariat still can
+        assert owners_and_delegates(session, user=people["admin"], plan_id=seeded.id, ref="4.6")["owner"] == ""
+
+
+def test_a_password_with_the_persons_own_email_or_name_is_refused(seeded, people, admin) -> None:
+    from plan.users import add_user, set_password
+
+    with pytest.raises(InvalidInput), session_scope() as session:
+        add_user(session, user=admin, email="pat.partner@essex.police.uk", name="Pat Partner", role="viewer",
+                 password="pat.partner@essex.police.uk 2026")
+    with pytest.raises(InvalidInput), session_scope() as session:
+        set_password(session, user=admin, email=people["owner"].email, password="Olu Owner owner@nhs.net")
+
+
+def test_a_password_reset_by_the_secretariat_ends_the_persons_sessions(seeded, people, admin) -> None:
+    from plan import sessions
+    from plan.users import set_password
+
+    with session_scope() as session:
+        started = sessions.start(session, actor=people["owner"])
+    with session_scope() as session:
+        set_password(session, user=people["admin"], email=people["owner"].email,
+                     password="seven gulls over the mudflats")
+    with session_scope() as session:
+        assert sessions.resolve(session, token=started.token, idle_minutes=30).actor is None

@@ -25,6 +25,11 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "due_date.request": (frozenset({Role.ADMIN, Role.OWNER}), "ask for a new due date"),
     "due_date.decide": (frozenset({Role.ADMIN, Role.CHAIR}), "decide due-date requests"),
     "delegate.manage": (frozenset({Role.ADMIN}), "name delegates for actions"),
+    "meeting.manage": (frozenset({Role.ADMIN}), "create meetings, edit their agenda or close them"),
+    "meeting.record": (frozenset({Role.ADMIN, Role.CHAIR}),
+                       "record challenges, agreed RAGs, decisions or follow-ups at a meeting"),
+    "meeting.view": (frozenset({Role.ADMIN, Role.CHAIR}), "see meetings and the decisions log"),
+    "follow_up.complete": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER}), "mark follow-ups done"),
 }
 
 ROLE_DESCRIPTIONS = {

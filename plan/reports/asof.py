@@ -1,0 +1,308 @@
+"""The plan as at a date, computed from the history in SQL.
+
+An action's RAG and delivery status on day D are those of its latest status update made on or
+before the end of D (UTC), by created_at then id; "not_assessed" / "not_started" if none. Its due
+date on D is the date of the latest due-date request approved on or before D, else its baseline.
+An action exists on D if it was added on or before D or has an update on or before D. Every
+query here is one SQL statement over the whole plan (window functions, no loop over actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, false, func, literal, or_, true
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from models import (
+    Action,
+    ActionBoard,
+    ActionPartner,
+    Agency,
+    Board,
+    DueDateRequest,
+    Person,
+    Plan,
+    RoundSnapshot,
+    StatusUpdate,
+    Theme,
+    UpdateReturn,
+    UpdateRound,
+)
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
+from plan.dates import parse_date
+from plan.errors import InvalidInput, NotFound
+from plan.identity import Actor
+from plan.reports.rules import FINISHED, NOT_OWING
+from plan.vocab import RAG_ORDER
+
+RAGS = [r.value for r in RAG_ORDER]  # red, amber, green, blue, not_assessed
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What the dashboard is filtered by; empty means no filter on that field. Agencies match the
+    lead or a partner agency (as on the Actions page); boards keep the actions reporting to them."""
+
+    themes: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    boards: list[str] = field(default_factory=list)
+    include_demo: bool = True
+
+    def to_params(self, as_of: date | None = None) -> dict[str, Any]:
+        """For st.query_params: lists stay lists; only what is set."""
+        params: dict[str, Any] = {}
+        for key, values in (("theme", self.themes), ("agency", self.agencies), ("board", self.boards)):
+            if values:
+                params[key] = list(values)
+        if not self.include_demo:
+            params["demo"] = "0"
+        if as_of:
+            params["as_of"] = as_of.isoformat()
+        return params
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> tuple[ReportFilter, date | None]:
+        """The filter and the as-at date from st.query_params (or any mapping of str or lists).
+        A bad date raises InvalidInput; unknown keys are ignored."""
+        def values(key: str) -> list[str]:
+            getter = getattr(params, "get_all", None)
+            raw = getter(key) if getter else params.get(key, [])
+            raw = [raw] if isinstance(raw, str) else list(raw or [])
+            return [v for v in (str(x).strip() for x in raw) if v]
+
+        as_of_text = (values("as_of") or [""])[0]
+        as_of = parse_date(as_of_text, "As at") if as_of_text else None
+        return cls(themes=values("theme"), agencies=values("agency"), boards=values("board"),
+                   include_demo=(values("demo") or ["1"])[0] not in ("0", "false", "no")), as_of
+
+
+def day_of(as_of: date | str | None) -> date:
+    if as_of is None or as_of == "":
+        return date.today()
+    return parse_date(as_of, "As at")
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after `day` (UTC): "on or before D" is "before end_of(D)"."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def plan_row(session: Session, plan_id: int) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("There is no such plan.")
+    return plan
+
+
+def latest_updates(plan_id: int, end: datetime) -> Any:
+    """Per action of the plan, its latest update made before `end` (a subquery)."""
+    ranked = (select(StatusUpdate.id.label("update_id"), StatusUpdate.action_id, StatusUpdate.rag,
+                     StatusUpdate.delivery_status, StatusUpdate.created_at,
+                     func.row_number().over(partition_by=StatusUpdate.action_id,
+                                            order_by=(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
+                     .label("n"))
+              .where(StatusUpdate.created_at < end,
+                     StatusUpdate.action_id.in_(select(Action.id).where(Action.plan_id == plan_id)))
+              .subquery())
+    return (select(ranked.c.update_id, ranked.c.action_id, ranked.c.rag, ranked.c.delivery_status,
+                   ranked.c.created_at).where(ranked.c.n == 1).subquery())
+
+
+def due_dates_at(plan_id: int, day: date) -> Any:
+    """Per action with an approved move decided on or before `day`: the date it moved to, and
+    how many times it had moved (a subquery)."""
+    ranked = (select(DueDateRequest.action_id, DueDateRequest.requested_date,
+                     func.row_number().over(partition_by=DueDateRequest.action_id,
+                                            order_by=(DueDateRequest.decided_at.desc(), DueDateRequest.id.desc()))
+                     .label("n"),
+                     func.count().over(partition_by=DueDateRequest.action_id).label("moves"))
+              .where(DueDateRequest.decision == "approved", DueDateRequest.decided_at < end_of(day),
+                     DueDateRequest.action_id.in_(select(Action.id).where(Action.plan_id == plan_id)))
+              .subquery())
+    return (select(ranked.c.action_id, ranked.c.requested_date.label("due"), ranked.c.moves)
+            .where(ranked.c.n == 1).subquery())
+
+
+@dataclass(frozen=True)
+class RoundAt:
+    """The round that applies on a day: open then, or else the latest closed before it."""
+
+    id: int
+    period: str
+    open: bool
+
+
+def round_at(session: Session, plan_id: int, day: date) -> RoundAt | None:
+    end = end_of(day)
+    row = session.exec(select(UpdateRound).where(UpdateRound.plan_id == plan_id, UpdateRound.opened_at < end)
+                       .order_by(UpdateRound.opened_at.desc(), UpdateRound.id.desc())).first()
+    if row is None or row.id is None:
+        return None
+    return RoundAt(id=row.id, period=row.period, open=row.closed_at is None or row.closed_at >= end)
+
+
+def round_flags(plan_id: int, rnd: RoundAt | None, end: datetime) -> Any:
+    """Per action, whether it was updated in the round (1/0) (a subquery), or None without a round.
+    An open round: an update made in it before `end` and not sent back. A closed round: what its
+    snapshot froze (updated_in_round)."""
+    if rnd is None:
+        return None
+    if rnd.open:
+        done = exists().where(StatusUpdate.action_id == Action.id, StatusUpdate.round_id == rnd.id,
+                              StatusUpdate.created_at < end,
+                              ~exists().where(UpdateReturn.status_update_id == StatusUpdate.id))
+        return (select(Action.id.label("action_id"), case((done, 1), else_=0).label("updated"))
+                .where(Action.plan_id == plan_id).subquery())
+    return (select(RoundSnapshot.action_id, case((RoundSnapshot.updated_in_round, 1), else_=0).label("updated"))
+            .where(RoundSnapshot.round_id == rnd.id).subquery())
+
+
+@dataclass
+class State:
+    """The columns of the plan as at a day, and the FROM/WHERE that give them (to select from)."""
+
+    day: date
+    end: datetime
+    rnd: RoundAt | None
+    rag: Any
+    status: Any
+    due: Any
+    moves: Any
+    update_id: Any
+    last_update_at: Any
+    overdue: Any
+    updated_in_round: Any
+    missed_round: Any  # owes an update in the round that applies and has none
+    existed: Any  # the action existed on the day
+    created_at: Any
+    joins: list[tuple[Any, Any]]
+    where: list[ColumnElement[bool]]
+
+    def select(self, *columns: Any) -> Any:
+        query = select(*columns).select_from(Action)
+        for target, on in self.joins:
+            query = query.join(target, on, isouter=True)
+        return query.where(*self.where)
+
+    def stale(self, days: int) -> ColumnElement[bool]:
+        """Owes updates and has had none for more than `days` days (or none since it was added
+        more than `days` days ago): the same test as plan.reports.rules.stale_reason."""
+        cut = start_of(self.day - timedelta(days=days))
+        return and_(self.status.not_in(NOT_OWING),
+                    or_(self.last_update_at < cut, and_(self.last_update_at.is_(None), self.created_at < cut)))
+
+
+def select_pair(before: State, after: State, *columns: Any) -> Any:
+    """Select over the plan as at two days at once (the actions that exist at the later one)."""
+    query = select(*columns).select_from(Action)
+    for target, on in before.joins + after.joins:
+        query = query.join(target, on, isouter=True)
+    return query.where(*after.where)
+
+
+def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | None = None) -> State:
+    """The plan as at `day`, as SQL columns over Action (see the module's docstring)."""
+    filters = filters or ReportFilter()
+    end = end_of(day)
+    latest = latest_updates(plan_id, end)
+    due = due_dates_at(plan_id, day)
+    rnd = round_at(session, plan_id, day)
+    flags = round_flags(plan_id, rnd, end)
+    joins: list[tuple[Any, Any]] = [(latest, latest.c.action_id == Action.id), (due, due.c.action_id == Action.id)]
+    if flags is not None:
+        joins.append((flags, flags.c.action_id == Action.id))
+    rag = func.coalesce(latest.c.rag, literal("not_assessed"))
+    status = func.coalesce(latest.c.delivery_status, literal("not_started"))
+    due_on = func.coalesce(due.c.due, Action.baseline_due_date)
+    overdue = and_(due_on.is_not(None), due_on < day, status.not_in(FINISHED))
+    if flags is None:
+        updated, missed = literal(None), false()
+    else:
+        updated = case((status.in_(NOT_OWING), literal(None)), (flags.c.updated == 1, true()),
+                       (flags.c.updated == 0, false()), else_=literal(None))
+        missed = and_(flags.c.updated == 0, status.not_in(NOT_OWING))
+    existed = or_(Action.created_at < end, latest.c.update_id.is_not(None))
+    where = [Action.plan_id == plan_id, existed, *filter_conditions(plan_id, filters)]
+    return State(day=day, end=end, rnd=rnd, rag=rag, status=status, due=due_on,
+                 moves=func.coalesce(due.c.moves, 0), update_id=latest.c.update_id,
+                 last_update_at=latest.c.created_at, overdue=overdue, updated_in_round=updated,
+                 missed_round=missed, existed=existed, created_at=Action.created_at, joins=joins, where=where)
+
+
+def filter_conditions(plan_id: int, filters: ReportFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if not filters.include_demo:
+        conditions.append(Action.is_demo.is_(False))
+    if filters.themes:
+        conditions.append(Action.theme_id.in_(
+            select(Theme.id).where(Theme.plan_id == plan_id, Theme.name.in_(filters.themes))))
+    if filters.agencies:
+        agency_ids = select(Agency.id).where(Agency.name.in_(filters.agencies))
+        conditions.append(or_(
+            Action.lead_agency_id.in_(agency_ids),
+            exists().where(ActionPartner.action_id == Action.id, ActionPartner.agency_id.in_(agency_ids))))
+    if filters.boards:
+        conditions.append(exists().where(
+            ActionBoard.action_id == Action.id,
+            ActionBoard.board_id.in_(select(Board.id).where(Board.plan_id == plan_id,
+                                                            Board.code.in_(filters.boards)))))
+    return conditions
+
+
+def counts_columns(s: State) -> list[Any]:
+    """One count per RAG, the total and overdue: SQL aggregates over the state."""
+    return ([func.sum(case((s.rag == rag, 1), else_=0)).label(rag) for rag in RAGS]
+            + [func.count(Action.id).label("total"), func.sum(case((s.overdue, 1), else_=0)).label("overdue")])
+
+
+def counts_of(row: Any) -> dict[str, int]:
+    mapping = row._mapping
+    return {key: int(mapping[key] or 0) for key in [*RAGS, "total"]}
+
+
+def empty_counts() -> dict[str, int]:
+    return dict.fromkeys([*RAGS, "total"], 0)
+
+
+def visible(user: Actor) -> ColumnElement[bool]:
+    return literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+
+
+def detail_columns(user: Actor) -> list[Any]:
+    """ref, title and owner, masked in SQL for a user not cleared."""
+    shown = visible(user)
+    return [Action.id.label("action_id"), Action.ref, Action.restricted,
+            case((shown, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+            case((shown, func.coalesce(Person.name, Action.lead_owner)), else_=literal(RESTRICTED_TEXT)).label("owner")]
+
+
+def texts_of(session: Session, user: Actor, rows: list[dict[str, Any]]) -> None:
+    """Add the commentary, blockers and support asked of each row's update (masked when restricted)."""
+    ids = [r["update_id"] for r in rows if r.get("update_id")]
+    found: dict[int, Any] = {}
+    for chunk in range(0, len(ids), 900):
+        for u in session.exec(select(StatusUpdate.id, StatusUpdate.commentary, StatusUpdate.blockers,
+                                     StatusUpdate.support_asked)
+                              .where(StatusUpdate.id.in_(ids[chunk:chunk + 900]))).all():
+            found[u.id] = u
+    for row in rows:
+        update = found.get(row.get("update_id") or -1)
+        shown = user.cleared_for_restricted or not row["restricted"]
+        for key in ("commentary", "blockers", "support_asked"):
+            text = getattr(update, key, "") if update else ""
+            row[key] = text if shown else (RESTRICTED_TEXT if text else "")
+
+
+def check_range(since: date, until: date) -> None:
+    if since > until:
+        raise InvalidInput(f"The first date ({since:%d %b %Y}) is after the second ({until:%d %b %Y}): "
+                           "give the earlier date first.")

@@ -1,0 +1,90 @@
+"""What changed between two dates (since the last meeting, or any two): RAG transitions and their
+flows, newly Red, completed, new and retired actions, due dates moved, updates not made."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, literal, or_
+from sqlmodel import Session, select
+
+from models import Action, DueDateRequest, Person
+from plan.actions import RESTRICTED_TITLE
+from plan.identity import Actor
+from plan.reports.asof import (
+    ReportFilter,
+    check_range,
+    day_of,
+    detail_columns,
+    end_of,
+    filter_conditions,
+    plan_row,
+    select_pair,
+    state,
+    visible,
+)
+from plan.reports.dashboard import direction_of_travel
+from plan.reports.rules import NOT_OWING, label
+
+
+def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, until: date | str | None = None,
+            filters: ReportFilter | None = None) -> dict[str, Any]:
+    """Between the end of `since` and the end of `until` (default today). Each list holds
+    {ref, title, restricted, ...} rows in plan order; titles are masked for users not cleared."""
+    plan_row(session, plan_id)
+    first, last = day_of(since), day_of(until)
+    check_range(first, last)
+    travel = direction_of_travel(session, user=user, plan_id=plan_id, since=first, as_of=last, filters=filters)
+    a = state(session, plan_id=plan_id, day=first, filters=filters)
+    b = state(session, plan_id=plan_id, day=last, filters=filters)
+    before_rag = case((a.existed, a.rag), else_=literal("not_assessed"))
+    before_status = case((a.existed, a.status), else_=literal("not_started"))
+
+    def listed(*conditions: Any, extra: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        query = (select_pair(a, b, *detail_columns(user), before_rag.label("from_rag"), b.rag.label("to_rag"),
+                             before_status.label("from_status"), b.status.label("to_status"),
+                             b.last_update_at.label("last_update_at"), *extra)
+                 .join(Person, Person.id == Action.owner_person_id, isouter=True)
+                 .where(*conditions).order_by(Action.ref_sort, Action.id))
+        rows = []
+        for r in session.exec(query).all():
+            row = dict(r._mapping)
+            row.pop("action_id")
+            row["restricted"] = bool(row["restricted"])
+            row["from_label"], row["to_label"] = label(row["from_rag"]), label(row["to_rag"])
+            rows.append(row)
+        return rows
+
+    moves_query = (select(Action.ref, Action.restricted,
+                          case((visible(user), Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+                          DueDateRequest.from_date, DueDateRequest.requested_date, DueDateRequest.decided_at)
+                   .join(DueDateRequest, DueDateRequest.action_id == Action.id)
+                   .where(Action.plan_id == plan_id, DueDateRequest.decision == "approved",
+                          DueDateRequest.decided_at >= end_of(first), DueDateRequest.decided_at < end_of(last),
+                          *filter_conditions(plan_id, filters or ReportFilter()))
+                   .order_by(DueDateRequest.decided_at, DueDateRequest.id))
+    moved = [{"ref": r.ref, "title": r.title, "restricted": bool(r.restricted), "from": r.from_date,
+              "to": r.requested_date, "decided_on": r.decided_at.date() if r.decided_at else None}
+             for r in session.exec(moves_query).all()]
+    return {
+        "since": first, "until": last,
+        "transitions": travel["actions"], "flows": travel["flows"], "counts": travel["counts"],
+        "newly_red": listed(b.rag == "red", before_rag != "red"),
+        "completed": listed(b.status == "complete", before_status != "complete"),
+        "new_actions": listed(~a.existed),
+        "retired": listed(b.status.in_(("closed", "deferred")), before_status.not_in(("closed", "deferred"))),
+        "due_dates_moved": moved,
+        "updates_not_made": listed(a.existed, b.status.not_in(NOT_OWING),
+                                   or_(b.last_update_at.is_(None), b.last_update_at < a.end)),
+    }
+
+
+def rag_changes(session: Session, *, user: Actor, plan_id: int, since: date | str,
+                until: date | str | None = None) -> list[dict[str, Any]]:
+    """[{ref, from_rag, to_rag}] for every action whose RAG at the end of `until` differs from its
+    RAG at the end of `since` (an action added in between counts from not_assessed)."""
+    travel = direction_of_travel(session, user=user, plan_id=plan_id, since=since, as_of=until)
+    return [{"ref": r["ref"], "from_rag": r["from_rag"], "to_rag": r["to_rag"]} for r in travel["actions"]]
+
+

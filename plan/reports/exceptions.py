@@ -1,0 +1,86 @@
+"""What needs the group's attention, each row saying why, and the suggested RAG for every action."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, exists, literal
+from sqlmodel import Session, select
+
+from models import Action, DueDateRequest, Meeting, StatusUpdate, Theme
+from plan.identity import Actor
+from plan.reports.asof import ReportFilter, check_range, day_of, end_of, plan_row, state
+from plan.reports.rows import add_suggestion, evidence_for, finish, select_rows, shape
+from plan.reports.rules import SEVERITY, Suggestion, Thresholds, exception_reasons
+from plan.reports.settings import suggestion_settings
+
+
+def last_meeting_day(session: Session, *, plan_id: int, day: date) -> date | None:
+    """The date of the last closed meeting held on or before `day` (what "since the last meeting" means)."""
+    return session.exec(select(Meeting.held_on).where(Meeting.plan_id == plan_id, Meeting.closed_at.is_not(None),
+                                                      Meeting.held_on <= day)
+                        .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
+
+
+def _evidence(session: Session, plan_id: int, day: date, thresholds: Thresholds,
+              evidence: Mapping[int, tuple[str, str]] | None) -> Mapping[int, tuple[str, str]]:
+    if evidence is not None:
+        return evidence if thresholds.use_measure_evidence else {}
+    return evidence_for(session, plan_id=plan_id, day=day, thresholds=thresholds)
+
+
+def suggestions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
+                filters: ReportFilter | None = None, evidence: Mapping[int, tuple[str, str]] | None = None
+                ) -> dict[int, Suggestion]:
+    """The suggested RAG of every action as at the day, by action id. `evidence`: the measures'
+    {action_id: (evidence RAG, reason sentence)}; None takes it from plan.measures (today only)."""
+    plan_row(session, plan_id)
+    day = day_of(as_of)
+    thresholds = suggestion_settings(session, plan_id=plan_id)
+    found = _evidence(session, plan_id, day, thresholds, evidence)
+    s = state(session, plan_id=plan_id, day=day, filters=filters)
+    return {row["action_id"]: add_suggestion(row, thresholds, found)
+            for row in (shape(r, s) for r in session.exec(select_rows(s, user)).all())}
+
+
+def exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
+               since: date | str | None = None, filters: ReportFilter | None = None,
+               evidence: Mapping[int, tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    """Every action that needs the group's attention as at the day, worst first (Red, then Amber,
+    then the rest; the most overdue first), each with "codes" and "reasons" (sentences), the
+    owner's latest commentary, blockers and support asked (masked when restricted), the suggested
+    RAG and the agreed RAG. `since` (default: the last closed meeting) is what "worse since" and
+    "due date moved since" compare with."""
+    plan_row(session, plan_id)
+    day = day_of(as_of)
+    thresholds = suggestion_settings(session, plan_id=plan_id)
+    found = _evidence(session, plan_id, day, thresholds, evidence)
+    first = day_of(since) if since not in (None, "") else last_meeting_day(session, plan_id=plan_id, day=day)
+    s = state(session, plan_id=plan_id, day=day, filters=filters)
+    support = exists().where(StatusUpdate.id == s.update_id, StatusUpdate.support_asked != "")
+    extra: list[Any] = [case((support, literal(True)), else_=literal(False)).label("has_support")]
+    before = None
+    if first is not None:
+        check_range(first, day)
+        before = state(session, plan_id=plan_id, day=first, filters=filters)
+        moved = exists().where(DueDateRequest.action_id == Action.id, DueDateRequest.decision == "approved",
+                               and_(DueDateRequest.decided_at >= end_of(first), DueDateRequest.decided_at < s.end))
+        extra += [case((before.existed, before.rag), else_=literal(None)).label("since_rag"),
+                  case((moved, literal(True)), else_=literal(False)).label("moved_since")]
+    query = select_rows(s, user, *extra, before=before).order_by(Theme.position, Action.ref_sort, Action.id)
+    kept = []
+    for result in session.exec(query).all():
+        row = shape(result, s)
+        suggestion = add_suggestion(row, thresholds, found)
+        reasons = exception_reasons({**row, "support_asked": "yes" if row.pop("has_support") else ""},
+                                    thresholds=thresholds, since_rag=row.pop("since_rag", None),
+                                    moved_since=bool(row.pop("moved_since", False)), suggested=suggestion,
+                                    due=row["due"])
+        if reasons:
+            row["codes"] = [code for code, _ in reasons]
+            row["reasons"] = [sentence for _, sentence in reasons]
+            kept.append(row)
+    kept.sort(key=lambda r: (SEVERITY.get(r["rag"], 2), -r["days_overdue"]))  # stable: plan order within
+    return finish(session, user, kept, s, thresholds, found)

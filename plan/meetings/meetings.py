@@ -240,20 +240,23 @@ def seen_day(session: Session, round_id: int | None, today: date | None = None) 
 
 
 def seen_rows(session: Session, meeting: Meeting, action_ids: list[int] | None = None, *,
-              whole_plan: bool = False) -> dict[int, dict[str, Any]]:
+              whole_plan: bool = False, live: bool = False) -> dict[int, dict[str, Any]]:
     """What the group sees of each action in the meeting's scope (or of `action_ids`), unmasked:
     the plan as at the reviewed round's close, with what the round froze put over it where it
     froze the action (RAG, status, due date and the update shown), and the suggested RAG.
-    whole_plan: ignore the board's remit (an action put on the agenda by hand)."""
+    whole_plan: ignore the board's remit (an action put on the agenda by hand); live: the plan as
+    it stands today, not as at the round (an action the round did not know)."""
+    if action_ids is not None and not action_ids:
+        return {}
     system = Actor.system("meeting record")
-    day = seen_day(session, meeting.round_id)
+    day = date.today() if live else seen_day(session, meeting.round_id)
     board = session.get(Board, meeting.board_id) if meeting.board_id and not whole_plan else None
     s = state(session, plan_id=meeting.plan_id, day=day, filters=ReportFilter(boards=[board.code]) if board else None)
     query = select_rows(s, system)
     if action_ids is not None:
         query = query.where(Action.id.in_(action_ids))
     rows = {r["action_id"]: r for r in (shape(x, s) for x in session.exec(query).all())}
-    if meeting.round_id is not None:
+    if meeting.round_id is not None and not live:
         frozen = select(RoundSnapshot).where(RoundSnapshot.round_id == meeting.round_id)
         if action_ids is not None:
             frozen = frozen.where(RoundSnapshot.action_id.in_(action_ids))
@@ -290,9 +293,11 @@ def close_meeting(session: Session, *, user: Actor, plan_id: int, meeting_id: in
     for chunk in range(0, len(rows), 2000):
         session.execute(insert(MeetingSnapshot), rows[chunk:chunk + 2000])
     items = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)).all()
-    missing = [i for i in items if i.action_id not in seen]
-    if missing:  # an action added by hand outside the board's remit: freeze it too
-        extra = seen_rows(session, meeting, [i.action_id for i in missing], whole_plan=True)
+    missing = [i.action_id for i in items if i.action_id not in seen]
+    if missing:  # outside the board's remit, or unknown to the round: freeze it as it stands
+        extra = seen_rows(session, meeting, missing, whole_plan=True)
+        extra.update(seen_rows(session, meeting, [a for a in missing if a not in extra], whole_plan=True, live=True))
+    if missing and extra:
         session.execute(insert(MeetingSnapshot), [
             {"meeting_id": meeting_id, "action_id": a, "status_update_id": r.get("update_id"), "ref": r["ref"],
              "title": r["title"], "theme": r["theme"], "owner": r["owner"] or "", "restricted": r["restricted"],
@@ -370,6 +375,7 @@ def agenda(session: Session, *, user: Actor, meeting: Meeting, item_ids: list[in
             row["due"] = row.pop("current_due_date")
     else:
         seen = seen_rows(session, meeting, ids, whole_plan=True)
+        seen.update(seen_rows(session, meeting, [a for a in ids if a not in seen], whole_plan=True, live=True))
     items = []
     for item, ref, restricted, _ in found:
         s = seen.get(item.action_id, {})

@@ -37,10 +37,12 @@ from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.dates import parse_date
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
+from plan.periods import period_for, period_start
 from plan.reports.rules import FINISHED, NOT_OWING
 from plan.vocab import RAG_ORDER
 
 RAGS = [r.value for r in RAG_ORDER]  # red, amber, green, blue, not_assessed
+MAX_PERIODS = 40  # the trend's reach back
 
 
 @dataclass(frozen=True)
@@ -306,3 +308,16 @@ def check_range(since: date, until: date) -> None:
     if since > until:
         raise InvalidInput(f"The first date ({since:%d %b %Y}) is after the second ({until:%d %b %Y}): "
                            "give the earlier date first.")
+
+
+def period_ends(start: date, day: date, cycle: str) -> list[tuple[str, date]]:
+    """(period, the day the trend reads it at) for each reporting period from the one holding
+    `start` to the one holding `day`; the last is read at `day` itself."""
+    from plan.rounds import next_period  # rounds reads the plan's tables; imported when used
+
+    label_, ends = period_for(start, cycle), []
+    while period_start(label_) <= day:
+        following = next_period(label_)
+        ends.append((label_, min(period_start(following) - timedelta(days=1), day)))
+        label_ = following
+    return ends[-MAX_PERIODS:]

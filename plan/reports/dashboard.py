@@ -4,7 +4,7 @@ Every figure is one SQL aggregate over the plan as at a day (plan.reports.asof).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal
@@ -24,7 +24,6 @@ from models import (
 )
 from plan.errors import InvalidInput
 from plan.identity import Actor
-from plan.periods import period_for, period_start
 from plan.reports.asof import (
     RAGS,
     ReportFilter,
@@ -35,6 +34,7 @@ from plan.reports.asof import (
     detail_columns,
     empty_counts,
     filter_conditions,
+    period_ends,
     plan_row,
     select_pair,
     state,
@@ -42,11 +42,9 @@ from plan.reports.asof import (
 from plan.reports.rows import evidence_for, finish, select_rows, shape
 from plan.reports.rules import direction, label
 from plan.reports.settings import suggestion_settings
-from plan.rounds import next_period
 
 GROUPINGS = ("theme", "agency", "board")
 FLAGS = ("overdue", "stale", "not_updated_this_round", "complete", "due_by_now", "due_not_complete")
-MAX_PERIODS = 40
 
 
 def summary(session: Session, *, user: Actor, plan_id: int, by: str = "theme", as_of: date | str | None = None,
@@ -101,17 +99,6 @@ def summary_by_theme(session: Session, *, user: Actor, plan_id: int, as_of: date
 def _totals(session: Session, plan_id: int, day: date, filters: ReportFilter | None) -> dict[str, int]:
     s = state(session, plan_id=plan_id, day=day, filters=filters)
     return counts_of(session.exec(s.select(*counts_columns(s))).one())
-
-
-def period_ends(start: date, day: date, cycle: str) -> list[tuple[str, date]]:
-    """(period, the day the trend reads it at) for each reporting period from the one holding
-    `start` to the one holding `day`; the last is read at `day` itself."""
-    label_, ends = period_for(start, cycle), []
-    while period_start(label_) <= day:
-        following = next_period(label_)
-        ends.append((label_, min(period_start(following) - timedelta(days=1), day)))
-        label_ = following
-    return ends[-MAX_PERIODS:]
 
 
 def rag_trend(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,

@@ -131,7 +131,7 @@ def create_meeting(session: Session, *, user: Actor, plan_id: int, held_on: date
     session.add_all([MeetingAttendee(meeting_id=meeting.id, name=n, position=i) for i, n in enumerate(names)])
     not_drawn = 0
     if draw_agenda:
-        from plan.reports.exceptions import exceptions  # the reports read meetings too
+        from plan.reports.attention import exceptions  # the reports read meetings too
 
         today = today or date.today()
         # Reasons are stored as words for everyone: worked out as a user not cleared sees them.

@@ -13,9 +13,9 @@ from plan.db import session_scope
 from plan.identity import Actor
 from plan.plans import plan_frame
 from plan.reports.asof import RAGS
-from plan.reports.changes import rag_changes
+from plan.reports.attention import exceptions
+from plan.reports.between import rag_changes
 from plan.reports.dashboard import summary_by_theme
-from plan.reports.exceptions import exceptions
 from plan.reports.rules import label
 
 ACTOR = "command line"

@@ -1,21 +1,46 @@
-"""Rows in, plotly Figure out. RAG colours always come with the word and a pattern."""
+"""Rows in, plotly Figure out. RAG colours always come with the word, and bars with a pattern."""
 
 from __future__ import annotations
 
+import html
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
 
-from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_ORDER, Rag
+from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_ORDER, RAG_TEXT_COLOURS, Rag
 
-# A pattern per rating, so print-outs in grey and colour-blind readers can still tell them apart.
+# A pattern per rating, so print-outs in grey and colour-blind readers can still tell them apart. It is
+# drawn in the rating's text colour (white or black, whichever its word is written in), so it shows.
 RAG_PATTERNS = {Rag.RED: "x", Rag.AMBER: "/", Rag.GREEN: "", Rag.BLUE: ".", Rag.NOT_ASSESSED: "-"}
+
+# Every word in a chart (titles, ticks, counts, legend) in this colour: 16:1 on white. Streamlit's chart
+# theme would draw them in a faded grey.
+CHART_TEXT = "#1F1F1F"
+
+# rag_bar's layout in pixels: one text line above each group's bar, the bar, then a gap.
+_LINE = 18
+_BAR = 24
+_GAP = 16
+_WRAP = 44  # characters on a line: a phone (390 px wide) fits about this many
+_TOP = 10
+_TITLE = 36
+_BOTTOM = 96  # x-axis ticks and title, then the legend (two rows on a phone)
 
 
 def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
-    """A stacked horizontal bar per group (theme, agency or board), one segment per RAG.
-    `table` is plan.actions.rag_table's shape."""
-    groups = [row["group"] for row in table]
+    """A stacked horizontal bar per group (theme, agency or board), one patterned segment per RAG.
+
+    The counts are written above each bar in the page's text colour ("Red 1 · Amber 5 · ..."), never
+    inside a segment, where a pattern or a fill would make them hard to read; the legend gives each
+    colour and pattern its word. `table` is plan.actions.rag_table's shape."""
+    blocks = []  # (y of the text's top, y of the bar's centre, the text), y growing down the figure in pixels
+    y = 0.0
+    for row in table:
+        lines = _group_lines(row)
+        blocks.append((y, y + _LINE * len(lines) + _BAR / 2, lines))
+        y += _LINE * len(lines) + _BAR + _GAP
+    groups = [html.escape(str(row["group"])) for row in table]
     figure = go.Figure()
     for rag in RAG_ORDER:
         values = [row["by_rag"][rag.value] for row in table]
@@ -23,14 +48,49 @@ def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
             continue
         label = RAG_LABELS[rag]
         figure.add_bar(
-            name=label, y=groups, x=values, orientation="h",
-            marker={"color": RAG_COLOURS[rag], "pattern": {"shape": RAG_PATTERNS[rag]}},
-            text=[f"{label}: {v}" if v else "" for v in values], textposition="inside",
-            hovertemplate=f"%{{y}}: %{{x}} {label}<extra></extra>",
+            name=label, y=[centre for _, centre, _ in blocks], x=values, orientation="h", width=_BAR,
+            marker={"color": RAG_COLOURS[rag], "line": {"color": "#404040", "width": 1},
+                    "pattern": {"shape": RAG_PATTERNS[rag], "fillmode": "replace", "bgcolor": RAG_COLOURS[rag],
+                                "fgcolor": RAG_TEXT_COLOURS[rag], "fgopacity": 0.6, "size": 8, "solidity": 0.25}},
+            customdata=groups, hovertemplate=f"%{{customdata}}: %{{x}} {label}<extra></extra>",
         )
-    figure.update_layout(barmode="stack", title=title or None, height=120 + 50 * len(groups),
-                         yaxis={"autorange": "reversed"}, xaxis={"title": "Actions"},
-                         legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    for top, _, lines in blocks:
+        figure.add_annotation(text="<br>".join(lines), x=0, xref="paper", xanchor="left", y=top, yref="y",
+                              yanchor="top", align="left", showarrow=False, font={"size": 13})
+    top = _TOP + (_TITLE if title else 0)
+    figure.update_layout(
+        barmode="stack", height=int(top + max(y, _LINE) + _BOTTOM),
+        title={"text": title, "x": 0, "xref": "paper", "y": 1, "yref": "container", "yanchor": "top",
+               "pad": {"t": 8}} if title else None,
+        yaxis={"range": [max(y, _LINE), 0], "visible": False},
+        xaxis={"title": {"text": "Actions"}, "rangemode": "tozero", "tickformat": "d"},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom",
+                "traceorder": "normal"},
+        # fixed margins, so the pixels above are the pixels drawn and each line of text sits over its own bar
+        margin={"l": 10, "r": 10, "t": top, "b": _BOTTOM, "autoexpand": False},
+    )
+    return _still(figure)
+
+
+def _group_lines(row: dict[str, Any]) -> list[str]:
+    """The group's name and total, then its count per rating, wrapped for a phone's width."""
+    total = sum(row["by_rag"].values())
+    name = textwrap.wrap(f"{row['group']} ({total} action{'s' if total != 1 else ''})", _WRAP)
+    # plotly reads tags in text: the group's name is the plan's words, so escape it
+    name = [f"<b>{html.escape(line)}</b>" for line in name]
+    counts = [f"{RAG_LABELS[rag]} {row['by_rag'][rag.value]}" for rag in RAG_ORDER if row["by_rag"].get(rag.value)]
+    return name + textwrap.wrap(" · ".join(counts), _WRAP)
+
+
+def _still(figure: go.Figure) -> go.Figure:
+    """Words in CHART_TEXT; no zoom, pan or toolbar, so on a phone a swipe over a chart scrolls the page
+    and no toolbar covers the chart's title."""
+    figure.update_layout(
+        font_color=CHART_TEXT, title_font_color=CHART_TEXT, legend_font_color=CHART_TEXT, dragmode=False,
+        modebar_remove=["zoom", "pan", "select", "lasso", "zoomin", "zoomout", "autoscale", "resetscale", "toimage"],
+    )
+    for axes in (figure.update_xaxes, figure.update_yaxes):
+        axes(fixedrange=True, tickfont_color=CHART_TEXT, title_font_color=CHART_TEXT)
     return figure
 
 
@@ -50,7 +110,7 @@ def rag_timeline(updates: list[dict[str, Any]]) -> go.Figure:
     figure.update_layout(height=260, showlegend=False, margin={"l": 10, "r": 10, "t": 20, "b": 10},
                          yaxis={"tickvals": [1, 2, 3, 4], "ticktext": ["Red", "Amber", "Green", "Blue"],
                                 "range": [0.5, 4.7]})
-    return figure
+    return _still(figure)
 
 
 def measure_line(measure: dict[str, Any]) -> go.Figure:
@@ -63,4 +123,4 @@ def measure_line(measure: dict[str, Any]) -> go.Figure:
         figure.add_hline(y=measure["target"], line_dash="dash", annotation_text=f"Target {measure['target']:g}")
     figure.update_layout(height=220, margin={"l": 10, "r": 10, "t": 20, "b": 10},
                          yaxis={"title": measure["unit"]}, showlegend=False)
-    return figure
+    return _still(figure)

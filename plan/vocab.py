@@ -27,19 +27,23 @@ RAG_LABELS = {
     Rag.NOT_ASSESSED: "Not yet assessed",
 }
 
-# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies. The word
-# is always shown beside the colour: RAG is never colour alone.
+# Red reads red and Amber reads amber at a glance, and all five stay apart under protanopia,
+# deuteranopia and tritanopia: they differ in lightness as well as hue (dark red, light amber,
+# mid teal-green, blue, pale grey; the smallest CIEDE2000 difference between two of them under a
+# simulated colour-vision deficiency is 20). The word is always shown beside the colour: RAG is
+# never colour alone. Each text colour is at least 4.5:1 on its colour (WCAG AA), checked by
+# tests/unit/test_rag_colours.py.
 RAG_COLOURS = {
-    Rag.RED: "#D55E00",
-    Rag.AMBER: "#E69F00",
-    Rag.GREEN: "#009E73",
-    Rag.BLUE: "#0072B2",
-    Rag.NOT_ASSESSED: "#999999",
+    Rag.RED: "#B0101E",  # white text 7.2:1
+    Rag.AMBER: "#FFB000",  # black text 11.5:1
+    Rag.GREEN: "#0F9977",  # black text 5.8:1
+    Rag.BLUE: "#1D4ED8",  # white text 6.7:1
+    Rag.NOT_ASSESSED: "#D9D9D9",  # black text 14.9:1
 }
 RAG_TEXT_COLOURS = {
     Rag.RED: "#FFFFFF",
     Rag.AMBER: "#000000",
-    Rag.GREEN: "#FFFFFF",
+    Rag.GREEN: "#000000",
     Rag.BLUE: "#FFFFFF",
     Rag.NOT_ASSESSED: "#000000",
 }

@@ -17,7 +17,6 @@ from models import (
     Meeting,
     MeetingAttendee,
     MeetingSnapshot,
-    RoundSnapshot,
     Theme,
     UpdateRound,
 )
@@ -136,7 +135,9 @@ def create_meeting(session: Session, *, user: Actor, plan_id: int, held_on: date
         today = today or date.today()
         # Reasons are stored as words for everyone: worked out as a user not cleared sees them.
         reader = Actor(None, user.name, user.email, user.role, cleared_for_restricted=False)
-        found = exceptions(session, user=reader, plan_id=plan_id, as_of=min(day, today),
+        # What the group will see: the reviewed round as it froze it, else the plan on the day.
+        as_of = seen_day(session, meeting.round_id) if meeting.round_id else min(day, today)
+        found = exceptions(session, user=reader, plan_id=plan_id, as_of=as_of, round_id=meeting.round_id,
                            filters=ReportFilter(boards=[the_board.code]) if the_board else None)
         not_drawn = max(0, len(found) - max_items)
         session.add_all([AgendaItem(meeting_id=meeting.id, action_id=row["action_id"], position=i,
@@ -251,24 +252,12 @@ def seen_rows(session: Session, meeting: Meeting, action_ids: list[int] | None =
     system = Actor.system("meeting record")
     day = date.today() if live else seen_day(session, meeting.round_id)
     board = session.get(Board, meeting.board_id) if meeting.board_id and not whole_plan else None
-    s = state(session, plan_id=meeting.plan_id, day=day, filters=ReportFilter(boards=[board.code]) if board else None)
+    s = state(session, plan_id=meeting.plan_id, day=day, filters=ReportFilter(boards=[board.code]) if board else None,
+              round_id=None if live else meeting.round_id)
     query = select_rows(s, system)
     if action_ids is not None:
         query = query.where(Action.id.in_(action_ids))
     rows = {r["action_id"]: r for r in (shape(x, s) for x in session.exec(query).all())}
-    if meeting.round_id is not None and not live:
-        frozen = select(RoundSnapshot).where(RoundSnapshot.round_id == meeting.round_id)
-        if action_ids is not None:
-            frozen = frozen.where(RoundSnapshot.action_id.in_(action_ids))
-        for snap in session.exec(frozen).all():
-            row = rows.get(snap.action_id)
-            if row is None:
-                continue
-            due = snap.current_due_date
-            overdue = due is not None and due < day and snap.delivery_status not in ("complete", "closed")
-            row.update({"rag": snap.rag, "delivery_status": snap.delivery_status, "due": due,
-                        "update_id": snap.status_update_id, "days_overdue": (day - due).days if overdue and due else 0,
-                        "updated_this_round": snap.updated_in_round})
     listed = list(rows.values())
     texts_of(session, system, listed)
     thresholds = suggestion_settings(session, plan_id=meeting.plan_id)
@@ -421,7 +410,7 @@ def _summary(session: Session, user: Actor, meeting: Meeting) -> dict[str, dict[
 
     board = session.get(Board, meeting.board_id) if meeting.board_id else None
     live = summary_by_theme(session, user=user, plan_id=meeting.plan_id, as_of=seen_day(session, meeting.round_id),
-                            filters=ReportFilter(boards=[board.code]) if board else None)
+                            filters=ReportFilter(boards=[board.code]) if board else None, round_id=meeting.round_id)
     return live["by_theme"]
 
 

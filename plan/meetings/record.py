@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from models import Action, AgendaItem, Board, FollowUp, Meeting, Person
+from models import Action, AgendaItem, Board, FollowUp, Meeting, MeetingSnapshot, Person
 from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.dates import parse_date
@@ -202,9 +202,13 @@ def complete_follow_up(session: Session, *, user: Actor, plan_id: int, follow_up
 def follow_up_rows(session: Session, *, user: Actor, conditions: list[Any], open_only: bool = True,
                    today: date | None = None) -> list[dict[str, Any]]:
     today = today or date.today()
-    query = (select(FollowUp, Meeting.held_on, Action.ref, Action.title, Action.restricted, Person.email)
+    # The action's title as the meeting saw it once the meeting closed; as it is while open.
+    title = func.coalesce(MeetingSnapshot.title, Action.title)
+    query = (select(FollowUp, Meeting.held_on, Action.ref, title.label("title"), Action.restricted, Person.email)
              .join(Meeting, Meeting.id == FollowUp.meeting_id)
              .join(Action, Action.id == FollowUp.action_id, isouter=True)
+             .join(MeetingSnapshot, and_(MeetingSnapshot.meeting_id == FollowUp.meeting_id,
+                                         MeetingSnapshot.action_id == FollowUp.action_id), isouter=True)
              .join(Person, Person.id == FollowUp.owner_person_id, isouter=True)
              .where(*conditions).order_by(FollowUp.due_date, FollowUp.id))
     if open_only:
@@ -236,9 +240,12 @@ def my_follow_ups(session: Session, *, user: Actor, plan_id: int, open_only: boo
 
 
 def _log(session: Session, user: Actor, conditions: list[Any]) -> list[dict[str, Any]]:
-    query = (select(AgendaItem, Meeting, Action.ref, Action.title, Action.restricted, Board.code)
+    title = func.coalesce(MeetingSnapshot.title, Action.title)
+    query = (select(AgendaItem, Meeting, Action.ref, title.label("title"), Action.restricted, Board.code)
              .join(Meeting, Meeting.id == AgendaItem.meeting_id)
              .join(Action, Action.id == AgendaItem.action_id)
+             .join(MeetingSnapshot, and_(MeetingSnapshot.meeting_id == AgendaItem.meeting_id,
+                                         MeetingSnapshot.action_id == AgendaItem.action_id), isouter=True)
              .join(Board, Board.id == Meeting.board_id, isouter=True)
              .where(AgendaItem.recorded_at.is_not(None), *conditions)
              .order_by(Meeting.held_on.desc(), Meeting.id.desc(), AgendaItem.position, AgendaItem.id))

@@ -211,13 +211,29 @@ def select_pair(before: State, after: State, *columns: Any) -> Any:
     return query.where(*after.where)
 
 
-def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | None = None) -> State:
-    """The plan as at `day`, as SQL columns over Action (see the module's docstring)."""
+def frozen_round(session: Session, plan_id: int, round_id: int) -> UpdateRound:
+    rnd = session.get(UpdateRound, round_id)
+    if rnd is None or rnd.plan_id != plan_id:
+        raise NotFound("There is no such update round in this plan.")
+    if rnd.closed_at is None:
+        raise InvalidInput(f"The {rnd.period} round is still open: nothing is frozen until it closes.")
+    return rnd
+
+
+def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | None = None,
+          round_id: int | None = None) -> State:
+    """The plan as at `day`, as SQL columns over Action (see the module's docstring). With a
+    closed round's id: each action the round froze as the round froze it (RAG, status, due date,
+    the update shown, updated in the round); the others as at `day`."""
     filters = filters or ReportFilter()
     end = end_of(day)
     latest = latest_updates(plan_id, end)
     due = due_dates_at(plan_id, day)
-    rnd = round_at(session, plan_id, day)
+    if round_id is not None:
+        closed = frozen_round(session, plan_id, round_id)
+        rnd: RoundAt | None = RoundAt(id=round_id, period=closed.period, open=False)
+    else:
+        rnd = round_at(session, plan_id, day)
     flags = round_flags(plan_id, rnd, end)
     joins: list[tuple[Any, Any]] = [(latest, latest.c.action_id == Action.id), (due, due.c.action_id == Action.id)]
     if flags is not None:
@@ -225,6 +241,18 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
     rag = func.coalesce(latest.c.rag, literal("not_assessed"))
     status = func.coalesce(latest.c.delivery_status, literal("not_started"))
     due_on = func.coalesce(due.c.due, Action.baseline_due_date)
+    update_id = latest.c.update_id
+    existed = or_(Action.created_at < end, latest.c.update_id.is_not(None))
+    if round_id is not None:
+        snap = (select(RoundSnapshot.action_id, RoundSnapshot.rag, RoundSnapshot.delivery_status,
+                       RoundSnapshot.current_due_date, RoundSnapshot.status_update_id)
+                .where(RoundSnapshot.round_id == round_id).subquery())
+        joins.append((snap, snap.c.action_id == Action.id))
+        frozen = snap.c.action_id.is_not(None)
+        rag, status = case((frozen, snap.c.rag), else_=rag), case((frozen, snap.c.delivery_status), else_=status)
+        due_on = case((frozen, snap.c.current_due_date), else_=due_on)
+        update_id = case((frozen, snap.c.status_update_id), else_=update_id)
+        existed = or_(existed, frozen)
     overdue = and_(due_on.is_not(None), due_on < day, status.not_in(FINISHED))
     if flags is None:
         updated, missed = literal(None), false()
@@ -232,10 +260,9 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
         updated = case((status.in_(NOT_OWING), literal(None)), (flags.c.updated == 1, true()),
                        (flags.c.updated == 0, false()), else_=literal(None))
         missed = and_(flags.c.updated == 0, status.not_in(NOT_OWING))
-    existed = or_(Action.created_at < end, latest.c.update_id.is_not(None))
     where = [Action.plan_id == plan_id, existed, *filter_conditions(plan_id, filters)]
     return State(day=day, end=end, rnd=rnd, rag=rag, status=status, due=due_on,
-                 moves=func.coalesce(due.c.moves, 0), update_id=latest.c.update_id,
+                 moves=func.coalesce(due.c.moves, 0), update_id=update_id,
                  last_update_at=latest.c.created_at, overdue=overdue, updated_in_round=updated,
                  missed_round=missed, existed=existed, created_at=Action.created_at, joins=joins, where=where)
 

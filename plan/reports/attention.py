@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import Action, DueDateRequest, Meeting, StatusUpdate, Theme
 from plan.identity import Actor
-from plan.reports.asof import ReportFilter, check_range, day_of, end_of, plan_row, state
+from plan.reports.asof import ReportFilter, check_range, day_of, end_of, frozen_round, plan_row, state
 from plan.reports.rows import add_suggestion, evidence_for, finish, select_rows, shape
 from plan.reports.rules import SEVERITY, Suggestion, Thresholds, exception_reasons
 from plan.reports.settings import suggestion_settings
@@ -47,18 +47,24 @@ def suggestions(session: Session, *, user: Actor, plan_id: int, as_of: date | st
 
 def exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
                since: date | str | None = None, filters: ReportFilter | None = None,
-               evidence: Mapping[int, tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+               evidence: Mapping[int, tuple[str, str]] | None = None, round_id: int | None = None
+               ) -> list[dict[str, Any]]:
     """Every action that needs the group's attention as at the day, worst first (Red, then Amber,
     then the rest; the most overdue first), each with "codes" and "reasons" (sentences), the
     owner's latest commentary, blockers and support asked (masked when restricted), the suggested
     RAG and the agreed RAG. `since` (default: the last closed meeting) is what "worse since" and
-    "due date moved since" compare with."""
+    "due date moved since" compare with. round_id: a closed round; the actions it froze are read
+    as it froze them (what a meeting reviewing it sees), as at its closing day unless as_of says."""
     plan_row(session, plan_id)
+    if round_id is not None and as_of in (None, ""):
+        closed = frozen_round(session, plan_id, round_id).closed_at
+        assert closed is not None
+        as_of = closed.date()
     day = day_of(as_of)
     thresholds = suggestion_settings(session, plan_id=plan_id)
     found = _evidence(session, plan_id, day, thresholds, evidence)
     first = day_of(since) if since not in (None, "") else last_meeting_day(session, plan_id=plan_id, day=day)
-    s = state(session, plan_id=plan_id, day=day, filters=filters)
+    s = state(session, plan_id=plan_id, day=day, filters=filters, round_id=round_id)
     support = exists().where(StatusUpdate.id == s.update_id, StatusUpdate.support_asked != "")
     extra: list[Any] = [case((support, literal(True)), else_=literal(False)).label("has_support")]
     before = None

@@ -48,11 +48,12 @@ FLAGS = ("overdue", "stale", "not_updated_this_round", "complete", "due_by_now",
 
 
 def summary(session: Session, *, user: Actor, plan_id: int, by: str = "theme", as_of: date | str | None = None,
-            filters: ReportFilter | None = None) -> list[dict[str, Any]]:
+            filters: ReportFilter | None = None, round_id: int | None = None) -> list[dict[str, Any]]:
     """RAG counts per theme, lead agency or board as at the day (every action that existed,
-    restricted included). By board an action counts under each board it reports to."""
+    restricted included). By board an action counts under each board it reports to. round_id: a
+    closed round, whose frozen actions count as it froze them."""
     plan_row(session, plan_id)
-    s = state(session, plan_id=plan_id, day=day_of(as_of), filters=filters)
+    s = state(session, plan_id=plan_id, day=day_of(as_of), filters=filters, round_id=round_id)
     if by == "theme":
         group, position = Theme.name, Theme.position
         query = s.select(group.label("group"), position.label("position"), *counts_columns(s)).join(
@@ -84,10 +85,10 @@ def summary(session: Session, *, user: Actor, plan_id: int, by: str = "theme", a
 
 
 def summary_by_theme(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
-                     filters: ReportFilter | None = None) -> dict[str, Any]:
+                     filters: ReportFilter | None = None, round_id: int | None = None) -> dict[str, Any]:
     """{"as_of", "by_theme": {theme: counts}, "total": counts} (the CLI's `report summary`)."""
     day = day_of(as_of)
-    rows = summary(session, user=user, plan_id=plan_id, by="theme", as_of=day, filters=filters)
+    rows = summary(session, user=user, plan_id=plan_id, by="theme", as_of=day, filters=filters, round_id=round_id)
     total = empty_counts()
     for row in rows:
         for key in total:

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web.server.starlette.starlette_server_config import TOKENS_COOKIE_NAME, USER_COOKIE_NAME
 
 from plan import sessions
 from plan.db import session_scope
@@ -67,6 +68,12 @@ async def end_session(request: Request) -> Response:
         target += ("&" if "?" in target else "?") + urlencode({"signed_out": ended})
     response = RedirectResponse(target, status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
+    # Streamlit's single sign-on identity cookie (30 days) ends with our session: otherwise the next
+    # page would start a new session from it without anyone signing in (after the idle time-out,
+    # the expiry, or a sign-out in another tab). A new st.login is needed.
+    for name in request.cookies:
+        if name.startswith((USER_COOKIE_NAME, TOKENS_COOKIE_NAME)):
+            response.delete_cookie(name, path="/")
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -19,7 +19,7 @@ from plan.db import session_scope
 from plan.identity import Actor
 from plan.permissions import allowed
 from plan.plans import PlanFrame, list_plans, plan_frame
-from ui import navigation, sign_in_form
+from ui import navigation, sign_in_form, style
 from ui.session import end, signed_in_user
 from ui.text import md
 
@@ -27,6 +27,7 @@ from ui.text import md
 def page_start() -> PlanFrame:
     """Check who may see the calling page (else show sign-in or a refusal and stop), draw the
     marking banner and the sidebar, and return the plan shown."""
+    style.apply()
     spec = navigation.spec_for(sys._getframe(1).f_code.co_filename)  # noqa: SLF001  the calling page
     user = signed_in_user()
     st.session_state.pop("actor", None)
@@ -46,6 +47,7 @@ def page_start() -> PlanFrame:
 
 def sign_in_page() -> None:
     """The page shown in place of every page until someone signs in."""
+    style.apply()
     user = signed_in_user()
     frame = _plan_and_marking()
     if user is not None:  # signed in meanwhile (another tab): the router shows the real page next run
@@ -74,7 +76,8 @@ def _sidebar(frame: PlanFrame, actor: Actor) -> None:
                         + (", cleared for restricted items" if actor.cleared_for_restricted else ""))
     if st.sidebar.button("Sign out", key="sign_out"):
         end(actor)
-        st.rerun()
+        st.info("You are signed out.")
+        st.stop()  # not st.rerun(): a rerun still holds the old cookie and would send the browser elsewhere
 
 
 def flash_and_rerun(message: str) -> None:

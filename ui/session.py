@@ -58,6 +58,10 @@ def signed_in_user() -> Actor | None:
     page_token = str(st.session_state.get(TOKEN) or "")
     token = page_token or _cookie_token()
     if not token and sso_configured() and st.user.get("is_logged_in", False):
+        if st.user.get("email_verified") is False:  # the provider says it has not checked the address
+            st.session_state["signin_message"] = ("Your organisation has not verified your e-mail address, so it "
+                                                  "cannot sign you in here. Ask your IT service desk.")
+            return None
         with session_scope() as session:
             outcome = sign_in_with_organisation(session, email=str(st.user.get("email", "")))
         if outcome.actor is None:
@@ -109,7 +113,6 @@ def begin(actor: Actor, *, method: str = "local", next_path: str = "/") -> None:
     """Sign `actor` in on this browser: a server-side session now, the cookie through /api/session."""
     with session_scope() as session:
         started = sessions.start(session, actor=actor, method=method)
-    _forget_browser_state()
     st.session_state[TOKEN] = started.token
     downloads.remember(started.token)
     _send_browser_to("/api/session?" + urlencode({"code": started.handover, "next": next_path}))

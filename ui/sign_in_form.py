@@ -48,8 +48,7 @@ def render(frame: PlanFrame) -> None:
         if outcome.actor is None:
             st.error(outcome.message)
         else:
-            begin(outcome.actor, next_path=next_path)
-            st.rerun()
+            _signed_in(outcome.actor, next_path)
     st.caption("You stay signed in on this browser until you sign out or stop using it for a while.")
 
 
@@ -74,6 +73,13 @@ def _first_admin(next_path: str) -> None:
     except PlanError as err:
         st.error(str(err))
         return
+    _signed_in(actor, next_path, f"Account created for {actor.email}. ")
+
+
+def _signed_in(actor: Actor, next_path: str, prefix: str = "") -> None:
+    """Start the session and send the browser for its cookie; the page it lands on is the plan.
+    (No rerun here: a rerun that changes page can drop the browser's redirect.)"""
     begin(actor, next_path=next_path)
-    st.session_state["flash"] = f"Account created for {actor.email}. You are signed in."
-    st.rerun()
+    st.success(f"{prefix}You are signed in as {actor.name}. Opening the plan…")
+    st.link_button("Continue", next_path)
+    st.stop()

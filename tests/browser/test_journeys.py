@@ -84,7 +84,8 @@ def test_an_owner_updates_their_action_in_under_a_minute(page, app_url) -> None:
     expect(page.get_by_test_id("stMetric").filter(has_text="Protect")).to_be_visible()
     expect(main).to_contain_text("Amber")
     page.get_by_role("link", name="Action detail").click()
-    page.get_by_label("Action ref").fill("3.5")
-    page.get_by_label("Action ref").press("Enter")
+    page.get_by_label("Action", exact=True).click()  # a searchable pick of "ref – title"
+    page.keyboard.type("3.5")
+    page.get_by_role("option", name="3.5 – Share A&E data").click()
     expect(main).to_contain_text("First A&E return received; second due in January")
     print(f"owner journey: signed in and saved an update in {elapsed:.1f} s")

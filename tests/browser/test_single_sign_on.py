@@ -167,10 +167,6 @@ def test_a_known_organisation_account_gets_its_role_from_our_database(page, app_
         _plan(plan_env, "user", "update", KNOWN.lower(), "--role", "chair")
 
 
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=(
-    "app bug, racy: after end(), ui/frame.py reruns; the rerun sees the revoked cookie and sends the browser "
-    "to /api/session/end, overtaking st.logout's /auth/logout, so Streamlit's identity cookie survives, the "
-    "provider is never told, and the next page signs the user straight back in. Fix: st.stop(), not st.rerun()"))
 def test_sign_out_ends_the_organisation_session(page, app_url, provider) -> None:
     sign_in_with_organisation(page, app_url, KNOWN)
     sidebar = page.get_by_test_id("stSidebar")
@@ -182,10 +178,6 @@ def test_sign_out_ends_the_organisation_session(page, app_url, provider) -> None
     expect_sign_in_page(page)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "app bug: when our session ends (idle, 12-hour expiry, signed out elsewhere) Streamlit's 30-day identity "
-    "cookie starts a new one at once, with no sign-in. Fix: server.py's /api/session/end also deletes the "
-    "_streamlit_user* cookies"))
 def test_after_the_idle_time_out_an_organisation_account_must_sign_in_again(page, app_url, database) -> None:
     sign_in_with_organisation(page, app_url, KNOWN)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Signed in as Chris Chair", timeout=REDIRECTS)

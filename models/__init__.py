@@ -14,7 +14,7 @@ SQLModel.metadata.naming_convention = {
 
 from models.action import Action, ActionBoard, ActionPartner  # noqa: E402
 from models.audit import AuditEvent, SignInAttempt, SignInSession  # noqa: E402
-from models.measure import Measure, MeasureValue  # noqa: E402
+from models.measure import Measure, MeasureAction, MeasureValue  # noqa: E402
 from models.people import Agency, Person  # noqa: E402
 from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E402
 from models.rounds import (  # noqa: E402
@@ -38,6 +38,7 @@ __all__ = [
     "Board",
     "DueDateRequest",
     "Measure",
+    "MeasureAction",
     "MeasureValue",
     "Objective",
     "Person",

@@ -14,6 +14,7 @@ from plan.db import database_url, session_scope
 from plan.demo import add_demo
 from plan.errors import InvalidInput, PlanError
 from plan.identity import Actor
+from plan.measures.cli import add_parser as add_measures_parser
 from plan.plans import plan_frame
 from plan.setup import SEED_FILE, init
 from plan.vocab import Role
@@ -197,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", action="store_true", help="take the delegation away")
     p.add_argument("--plan", default=None)
     p.set_defaults(func=cmd_delegate)
+    add_measures_parser(sub)  # python -m plan measures import|list|tracker
     return parser
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from models import Action, ActionBoard, Agency, Board, Measure, MeasureValue, Plan, StatusUpdate, Theme
 from plan import audit
 from plan.identity import Actor
+from plan.measures import periods as measure_periods
 from plan.periods import period_for, period_start, previous_periods
 from plan.permissions import require
 from plan.refs import sort_key
@@ -75,7 +76,7 @@ def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
         start = life_start(plan.start_date, action.start_date)
         added["updates"] += _history_through_service(session, user, plan_id, action.ref,
                                                      life_periods(cycle, start, now), start, rng, now)
-    added["measure_values"] = _measure_values(session, plan_id, life_periods(cycle, plan.start_date, now), rng, now)
+    added["measure_values"] = _measure_values(session, plan_id, plan.start_date, rng, now)
     audit.record(session, actor=user, event="demo.add", plan_id=plan_id, entity="plan", entity_key=plan.slug,
                  after=added, detail="labelled demo data")
     return added
@@ -215,25 +216,71 @@ def _bulk_history(session: Session, plan_id: int, cycle: str, plan_start: date |
     return len(updates)
 
 
-def _measure_values(session: Session, plan_id: int, periods: list[str], rng: random.Random, now: datetime) -> int:
-    """A value per period for each measure that has none yet, trending with its direction."""
+def _measure_values(session: Session, plan_id: int, plan_start: date | None, rng: random.Random,
+                   now: datetime) -> int:
+    """Figures for each measure that has none yet, one per period of the measure's own frequency
+    that has ended within the plan's life, trending with its direction of good. They use every
+    state a real return can have: small counts suppressed ("<5"), the newest period of one
+    measure not yet available, a provisional figure, and a revision that keeps the figure it
+    replaced."""
     measures = session.exec(select(Measure).where(Measure.plan_id == plan_id,
                                                   Measure.id.not_in(select(MeasureValue.measure_id)))
                             .order_by(Measure.ref)).all()
-    rows = []
+    if plan_start is not None and _first_moment(plan_start) > now - timedelta(hours=1):
+        return 0
+    first_day = plan_start or (now - timedelta(days=365)).date()
+    rows: list[dict[str, object]] = []
+    revisions: list[dict[str, object]] = []
+    not_available_done = provisional_done = revision_done = False
     for measure in measures:
+        periods = [p for p in measure_periods.sequence(measure_periods.containing(first_day, measure.frequency),
+                                                       measure_periods.containing(now.date(), measure.frequency),
+                                                       measure.frequency) if p.end < now.date()]
+        if not periods:
+            continue
+        small = measure.direction == "contextual" and measure.unit in ("concerns", "referrals")
         if measure.unit == "%":
-            value, step = rng.uniform(20, 50), rng.uniform(5, 12)
+            value, step = rng.uniform(78, 97), rng.uniform(1, 4)
+        elif small:
+            value, step = rng.uniform(3, 9), rng.uniform(0.5, 2)
         else:
             value, step = rng.uniform(20, 200), rng.uniform(1, 8)
-        sign = {"up": 1, "down": -1}.get(measure.direction, rng.choice([-1, 1]))
-        for period in periods:
+        sign = {"higher": 1, "lower": -1}.get(measure.direction, rng.choice([-1, 1]))
+        if measure.kind == "cumulative":
+            value, step, sign = rng.uniform(20, 60), rng.uniform(30, 80), 1
+        for index, period in enumerate(periods):
             value = max(0.0, value + sign * step * rng.uniform(0.3, 1.4))
             if measure.unit == "%":
                 value = min(value, 100.0)
-            rows.append({"measure_id": measure.id, "period": period, "value": round(value, 1),
-                         "note": DEMO_LABEL, "submitted_by_name": "Demo contributor", "is_demo": True,
-                         "created_at": now})
-    if rows:
-        session.execute(insert(MeasureValue), rows)
-    return len(rows)
+            shown = round(value, 1) if measure.unit == "%" else float(round(value))
+            at = min(datetime.combine(period.end, time(12), tzinfo=UTC) + timedelta(days=rng.randint(10, 40)),
+                     now - timedelta(hours=1))
+            row: dict[str, object] = {
+                "measure_id": measure.id, "period": period.label, "period_start": period.start,
+                "period_end": period.end, "state": "value", "value": shown,
+                "raw": f"{shown:g}{'%' if measure.unit == '%' else ''}", "provisional": False, "note": DEMO_LABEL,
+                "source": "demo", "submitted_by_name": "Demo contributor", "is_demo": True, "created_at": at}
+            newest = index == len(periods) - 1
+            if small and shown < 5:
+                row.update(state="suppressed", value=None, raw="<5",
+                           note=f"{DEMO_LABEL} Fewer than five: suppressed by the data owner.")
+            elif newest and not not_available_done and (measure.lag_days or 0) >= 45 and len(periods) > 1:
+                not_available_done = True
+                row.update(state="missing", value=None, raw="not yet available",
+                           note=f"{DEMO_LABEL} Validated figures not yet available.")
+            elif newest and not provisional_done and measure.kind == "rolling_12":
+                provisional_done = True
+                row.update(provisional=True, raw=f"{shown:g} (p)",
+                           note=f"{DEMO_LABEL} Provisional: awaiting validation.")
+            elif index == 0 and not revision_done and measure.direction == "lower" and len(periods) > 1:
+                revision_done = True  # the first return is revised a month later; both stay in the history
+                rows.append(dict(row, value=shown + 3, raw=f"{shown + 3:g}", provisional=True,
+                                 note=f"{DEMO_LABEL} First return, provisional."))
+                revisions.append(dict(row, note=f"{DEMO_LABEL} Revised after validation.",
+                                      created_at=min(at + timedelta(days=30), now - timedelta(minutes=30))))
+                continue
+            rows.append(row)
+    for batch in (rows, revisions):  # revisions after the returns they revise: the newest row stands
+        if batch:
+            session.execute(insert(MeasureValue), batch)
+    return len(rows) + len(revisions)

@@ -21,6 +21,7 @@ from models import (
     Agency,
     Board,
     Measure,
+    MeasureAction,
     Objective,
     Plan,
     RagDefinition,
@@ -29,10 +30,13 @@ from models import (
 from plan import audit
 from plan.errors import InvalidInput, SeedError
 from plan.identity import Actor
+from plan.measures import periods as measure_periods
+from plan.measures import terms
+from plan.measures.targets import parse_target
 from plan.periods import CYCLES
 from plan.permissions import require
 from plan.refs import sort_key
-from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, Direction, Rag, parse_choice
+from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, Rag, parse_choice
 
 MAX_ERRORS = 20
 REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/ ]{0,29}$")
@@ -87,6 +91,17 @@ class SeedMeasure:
     frequency: str
     source_agency: str | None
     description: str = ""
+    kind: str = "count"
+    cumulative_since: date | None = None
+    target_text: str = ""
+    target_date: date | None = None
+    target_type: str = "none"
+    target_per: str = "period"
+    tolerance: float | None = None
+    lag_days: int | None = None
+    notes: str = ""
+    actions: list[str] = field(default_factory=list)  # the actions it serves (none: the plan as a whole)
+    line: int = 0
 
 
 @dataclass
@@ -122,6 +137,7 @@ class SeedPlan:
     agencies: list[tuple[str, str]]
     objectives: list[tuple[str, str, str]]
     actions: list[SeedAction]
+    measures: list[SeedMeasure] = field(default_factory=list)  # every measure, under an action or not
 
 
 class _Checker:
@@ -342,9 +358,20 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         )
         for m_index, m_item in enumerate(check.mappings(item, "measures", f"{where}.measures",
                                                         required=False)):
-            action.measures.append(_measure(check, m_item, f"{where}.measures[{m_index + 1}]",
-                                            agency_names, seen_measures))
+            measure = _measure(check, m_item, f"{where}.measures[{m_index + 1}]", agency_names, seen_measures)
+            measure.actions.insert(0, ref)
+            action.measures.append(measure)
         actions.append(action)
+
+    # Measures of the plan as a whole, or serving several actions: a top-level list.
+    plan_measures = [m for a in actions for m in a.measures]
+    for m_index, m_item in enumerate(check.mappings(document, "measures", "measures", required=False)):
+        plan_measures.append(_measure(check, m_item, f"measures[{m_index + 1}]", agency_names, seen_measures))
+    for measure in plan_measures:
+        for action_ref in measure.actions:
+            if action_ref not in seen_refs:
+                check.fail(measure.line, f"measure {measure.ref}.actions",
+                           f"'{action_ref}' is not an action of the plan.")
 
     if check.problems:
         shown = check.problems[:MAX_ERRORS]
@@ -363,6 +390,7 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         start_date=check.day(plan_part, "start_date", "plan"),
         rag_definitions=rag_definitions,
         themes=themes, boards=boards, agencies=agencies, objectives=objectives, actions=actions,
+        measures=plan_measures,
     )
 
 
@@ -380,27 +408,82 @@ def _named_list(check: _Checker, document: _Mapping, key: str, name_field: str,
 
 def _measure(check: _Checker, item: _Mapping, where: str, agency_names: set[str],
              seen: dict[str, int]) -> SeedMeasure:
+    """One measure definition, every field checked with the pure rules the app uses."""
     ref = check.text(item, "ref", where, max_length=30)
     if ref in seen:
         check.fail(check.line_of(item, "ref"), f"{where}.ref",
                    f"'{ref}' is used twice (first at line {seen[ref]}).")
     seen.setdefault(ref, check.line_of(item, "ref"))
-    frequency = check.text(item, "frequency", where, required=False) or "quarterly"
-    if frequency not in CYCLES:
-        check.fail(check.line_of(item, "frequency"), f"{where}.frequency",
-                   f"'{frequency}' is not one of: {', '.join(CYCLES)}.")
+    where = f"measure {ref}" if ref else where
+
+    def parsed(key: str, parse: Any, default: Any) -> Any:
+        value = item.get(key)
+        if value in (None, ""):
+            return default
+        try:
+            return parse(value, key)
+        except InvalidInput as err:
+            check.fail(check.line_of(item, key), f"{where}.{key}", str(err).split(": ", 1)[-1])
+            return default
+
+    unit = parsed("unit", terms.parse_unit, "count")
+    kind = parsed("kind", terms.parse_kind, "count")
+    direction = parsed("direction", terms.parse_direction, None)
+    if direction is None and "direction" not in item:
+        check.fail(item.line, f"{where}.direction", "is missing; write higher, lower or contextual.")
+    frequency = parsed("frequency", terms.parse_frequency, "quarterly")
     source = check.text(item, "source_agency", where, required=False) or None
     if source and source not in agency_names:
         check.fail(check.line_of(item, "source_agency"), f"{where}.source_agency",
                    f"'{source}' is not in the agencies list; add it there first.")
+    baseline_period = ""
+    if item.get("baseline_period") not in (None, ""):
+        try:
+            baseline_period = measure_periods.parse_period(item["baseline_period"]).label
+        except InvalidInput as err:
+            check.fail(check.line_of(item, "baseline_period"), f"{where}.baseline_period", str(err))
+    baseline = check.number(item, "baseline", where)
+    target = check.number(item, "target", where)
+    target_text = check.text(item, "target_text", where, required=False)
+    target_per = "period"
+    found = None
+    if target_text:
+        found = parse_target(target_text, baseline=baseline)
+        target = found.value if target is None else target
+        target_per = found.per
+    target_date = check.day(item, "target_date", where) or (found.date if found else None)
+    cumulative_since = check.day(item, "cumulative_since", where)
+    if kind == "cumulative" and cumulative_since is None:
+        check.fail(item.line, f"{where}.cumulative_since", "a cumulative measure needs the date it counts from.")
+    tolerance = check.number(item, "tolerance", where)
+    if tolerance is not None and not 0 <= tolerance <= 100:
+        check.fail(check.line_of(item, "tolerance"), f"{where}.tolerance",
+                   f"{tolerance:g} is not a percentage of the target between 0 and 100.")
+    lag = check.number(item, "lag_days", where)
+    if lag is not None and (lag < 0 or not lag.is_integer()):
+        check.fail(check.line_of(item, "lag_days"), f"{where}.lag_days", f"{lag:g} is not a whole number of days.")
+    starts = (baseline is not None and baseline_period) or cumulative_since
+    target_type = "none" if target is None else "trajectory" if target_date and starts else "value"
+    for key, value in (("baseline", baseline), ("target", target)):
+        if value is not None and unit == "%" and not 0 <= value <= 100:
+            check.fail(check.line_of(item, key), f"{where}.{key}", f"{value:g} is not a percentage between 0 and 100.")
+    listed = item.get("actions") or []
+    if not isinstance(listed, list):
+        check.fail(check.line_of(item, "actions"), f"{where}.actions", "must be a list of action refs, e.g. ['3.1'].")
+        listed = []
+    actions = [str(r).strip() for r in listed]
+    if not target_text and target is not None:
+        target_text = f"{target:g}{'%' if unit == '%' else ''}"
     return SeedMeasure(
-        ref=ref, name=check.text(item, "name", where), unit=check.text(item, "unit", where, max_length=40),
-        baseline=check.number(item, "baseline", where),
-        baseline_period=check.text(item, "baseline_period", where, required=False, max_length=20),
-        target=check.number(item, "target", where),
-        direction=check.choice(item, "direction", where, Direction, "monitor"),
-        frequency=frequency, source_agency=source,
-        description=check.text(item, "description", where, required=False, max_length=2000),
+        ref=ref, name=check.text(item, "name", where), unit=unit, baseline=baseline,
+        baseline_period=baseline_period, target=target, direction=direction or "contextual", frequency=frequency,
+        source_agency=source, description=check.text(item, "definition", where, required=False, max_length=2000)
+        or check.text(item, "description", where, required=False, max_length=2000),
+        kind=kind, cumulative_since=cumulative_since if kind == "cumulative" else None, target_text=target_text,
+        target_date=target_date, target_type=target_type, target_per=target_per, tolerance=tolerance,
+        lag_days=int(lag) if lag is not None and lag.is_integer() and lag >= 0 else None,
+        notes=check.text(item, "notes", where, required=False, max_length=2000), actions=actions,
+        line=check.line_of(item, "actions") if "actions" in item else check.line_of(item, "ref"),
     )
 
 
@@ -440,6 +523,7 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
         session.add(objectives[ref])
     session.flush()
 
+    action_ids: dict[str, int | None] = {}
     for item in seed.actions:
         action = Action(
             plan_id=plan.id, ref=item.ref, ref_sort=sort_key(item.ref), title=item.title,
@@ -457,13 +541,21 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
             session.add(ActionPartner(action_id=action.id, agency_id=agencies[name].id))
         for code in item.boards:
             session.add(ActionBoard(action_id=action.id, board_id=boards[code].id))
-        for m in item.measures:
-            session.add(Measure(
-                plan_id=plan.id, action_id=action.id, ref=m.ref, name=m.name, description=m.description,
-                unit=m.unit, baseline=m.baseline, baseline_period=m.baseline_period, target=m.target,
-                direction=m.direction, frequency=m.frequency,
-                source_agency_id=agencies[m.source_agency].id if m.source_agency else None,
-            ))
+        action_ids[item.ref] = action.id
+    session.flush()
+    for m in seed.measures:
+        measure = Measure(
+            plan_id=plan.id, action_id=action_ids[m.actions[0]] if m.actions else None, ref=m.ref, name=m.name,
+            description=m.description, unit=m.unit, kind=m.kind, cumulative_since=m.cumulative_since,
+            baseline=m.baseline, baseline_period=m.baseline_period, target=m.target, target_date=m.target_date,
+            target_type=m.target_type, target_per=m.target_per, target_text=m.target_text, direction=m.direction,
+            tolerance=m.tolerance, frequency=m.frequency, lag_days=m.lag_days, notes=m.notes,
+            source_agency_id=agencies[m.source_agency].id if m.source_agency else None,
+        )
+        session.add(measure)
+        session.flush()
+        for action_ref in dict.fromkeys(m.actions):
+            session.add(MeasureAction(measure_id=measure.id, action_id=action_ids[action_ref]))
     session.flush()
     audit.record(session, actor=user, event="plan.load", plan_id=plan.id, entity="plan", entity_key=plan.slug,
                  after={"name": plan.name, "actions": len(seed.actions), "marking": plan.protective_marking})

@@ -118,7 +118,7 @@ from typing import Any
 # name -> submodule that defines it (imported on first use, so pages can import the package
 # while parts of it are still being built)
 _WHERE = {
-    "PERIOD": "returns",
+    "PERIOD": "periods",
     "MEASURE_PERIOD": "periods",
     "Period": "periods",
     "parse_period": "periods",
@@ -142,6 +142,8 @@ _WHERE = {
     "submit_values": "returns",
     "read_returns_file": "returns",
     "returns_tracker": "returns",
+    "upload_returns": "returns",
+    "format_value": "figures",
     "RowsRejected": "terms",
     "import_measures": "importer",
 }

@@ -1,51 +1,449 @@
-"""Figures for the plan's measures: each return is appended; the latest for a period stands."""
+"""Data returns: what each contributor owes, figures submitted one at a time or uploaded in a
+file (all or nothing), and the tracker of who has sent what.
+
+Each return is appended with who and when; the newest return for a period is its current
+figure, and every earlier one stays in the history (a revision keeps the old value). A return
+can be a number, a suppressed small number ("<5") or "not yet available"; it can be marked
+provisional.
+
+When is a figure due? `lag_days` after the period ends (the measure's usual data lag; 30 days
+when the measure does not say). A period is owed once it has ended; it is late once its due
+date has passed without a figure (a number or a suppressed one; "not yet available" is an
+answer, but the figure is still owed and still late).
+"""
 
 from __future__ import annotations
 
-import math
-import re
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from models import Measure, MeasureValue, Plan
+from models import Agency, Measure, MeasureValue, Plan
 from plan import audit
-from plan.errors import InvalidInput, NotAllowed, NotFound
+from plan.errors import InvalidInput, NotAllowed, NotFound, PlanError
 from plan.identity import Actor
+from plan.measures import periods as P
+from plan.measures.definitions import restricted_condition
+from plan.measures.figures import Figure, format_value, parse_figure
+from plan.measures.periods import MEASURE_PERIOD, PERIOD
+from plan.measures.terms import STATE_LABELS, RowsRejected
 from plan.permissions import allowed, require
 from plan.personal_data import checked_text
 
-PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|B[1-6]|0[1-9]|1[0-2]))?$")
+__all__ = ["MEASURE_PERIOD", "PERIOD", "owed_returns", "read_returns_file", "returns_tracker", "submit_value",
+           "submit_values", "upload_returns"]
+
+DEFAULT_LAG_DAYS = 30
+OWED_PERIODS = 8  # the most periods owed shown per measure
 
 
-def submit_value(session: Session, *, user: Actor, plan_id: int, measure_ref: str, period: str,
-                 value: float | str, note: str = "", personal_data_confirmed: bool = False) -> MeasureValue:
-    """Append a figure for a measure and period. Contributors submit for their own agency's
-    measures; the secretariat for any. Raises NotFound, NotAllowed, InvalidInput."""
-    require(user, "measure.submit_own_agency")
-    measure = session.exec(select(Measure).where(Measure.plan_id == plan_id, Measure.ref == measure_ref)).first()
+@dataclass
+class _Prepared:
+    measure: Measure
+    period: P.Period
+    figure: Figure
+    note: str
+    previous: MeasureValue | None
+
+    @property
+    def unchanged(self) -> bool:
+        p = self.previous
+        return (p is not None and p.state == self.figure.state and p.value == self.figure.value
+                and p.provisional == self.figure.provisional and self.note in ("", p.note))
+
+
+def _measure(session: Session, plan_id: int, ref: str) -> Measure:
+    measure = session.exec(select(Measure).where(Measure.plan_id == plan_id, Measure.ref == str(ref).strip())).first()
     if measure is None:
-        raise NotFound(f"There is no measure '{measure_ref}' in this plan.")
-    if not allowed(user, "measure.submit_any") and (user.agency_id is None
-                                                    or user.agency_id != measure.source_agency_id):
-        raise NotAllowed(f"Measure {measure_ref} is reported by another agency; you can submit figures only "
+        raise NotFound(f"There is no measure '{ref}' in this plan.")
+    return measure
+
+
+def _may_submit(user: Actor, measure: Measure) -> None:
+    if allowed(user, "measure.submit_any"):
+        return
+    if user.person_id is not None and measure.contributor_person_id == user.person_id:
+        return
+    if user.agency_id is None or user.agency_id != measure.source_agency_id:
+        raise NotAllowed(f"Measure {measure.ref} is reported by another agency; you can submit figures only "
                          "for your own agency's measures.")
-    period = period.strip().upper()
-    if not PERIOD.match(period):
-        raise InvalidInput(f"'{period}' is not a reporting period; write it like 2026-Q3, 2026-07 or 2026.")
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        raise InvalidInput(f"'{value}' is not a number.") from None
-    if not math.isfinite(number):
-        raise InvalidInput(f"'{value}' is not a number.")
-    if measure.unit == "%" and not 0 <= number <= 100:
-        raise InvalidInput(f"{number:g} is not a percentage between 0 and 100.")
-    note = checked_text(session, plan_id=plan_id, label="Note", text=note, confirmed=personal_data_confirmed)
-    row = MeasureValue(measure_id=measure.id, period=period, value=number, note=note,
-                       submitted_by_person_id=user.person_id, submitted_by_name=user.name)
+
+
+def _current(session: Session, measure_id: int | None, period: str) -> MeasureValue | None:
+    return session.exec(select(MeasureValue).where(MeasureValue.measure_id == measure_id,
+                                                   MeasureValue.period == period)
+                        .order_by(MeasureValue.id.desc())).first()
+
+
+def _prepare(session: Session, *, user: Actor, plan_id: int, measure_ref: str, period: object, value: object,
+             note: str, provisional: bool, personal_data_confirmed: bool, today: date,
+             percent_cell: bool = False, blank_is_missing: bool = False) -> _Prepared:
+    measure = _measure(session, plan_id, measure_ref)
+    _may_submit(user, measure)
+    read = P.for_measure(P.parse_period(period), kind=measure.kind, frequency=measure.frequency)
+    misfit = P.check_fits(read, kind=measure.kind, frequency=measure.frequency)
+    if misfit:
+        raise InvalidInput(f"Measure {measure.ref}: {misfit}.")
+    if read.end >= today:
+        raise InvalidInput(f"{read.display} has not ended yet (it ends on {read.end:%d/%m/%Y}); give its figure "
+                           "once the period is over.")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if not blank_is_missing:
+            raise InvalidInput(f"No figure given for {measure.ref} {read.display}: write the figure, <5 (or *) for "
+                               "a suppressed small number, or 'not yet available'.")
+    figure = parse_figure(value, unit=measure.unit, percent_cell=percent_cell)
+    if provisional and not figure.provisional:
+        figure = Figure(figure.state, figure.value, figure.raw, True)
+    note = checked_text(session, plan_id=plan_id, label="Note", text=note or "", confirmed=personal_data_confirmed)
+    return _Prepared(measure, read, figure, note, _current(session, measure.id, read.label))
+
+
+def _write(session: Session, *, user: Actor, plan_id: int, item: _Prepared, source: str,
+           is_demo: bool = False, at: datetime | None = None) -> dict[str, Any]:
+    previous = item.previous
+    result = {"ref": item.measure.ref, "period": item.period.label, "label": item.period.display,
+              "state": item.figure.state, "value": item.figure.value, "raw": item.figure.raw,
+              "provisional": item.figure.provisional, "revision": previous is not None,
+              "previous": _brief(previous), "changed": not item.unchanged}
+    if item.unchanged:
+        return result
+    row = MeasureValue(measure_id=item.measure.id, period=item.period.label, period_start=item.period.start,
+                       period_end=item.period.end, value=item.figure.value, state=item.figure.state,
+                       raw=item.figure.raw[:100], provisional=item.figure.provisional, note=item.note, source=source,
+                       submitted_by_person_id=user.person_id, submitted_by_name=user.name, is_demo=is_demo,
+                       created_at=at or datetime.now(UTC))
     session.add(row)
     plan = session.get(Plan, plan_id)
     audit.record(session, actor=user, event="measure.value", plan_id=plan_id, entity="measure",
-                 entity_key=measure_ref, after={"period": period, "value": number, "note": note},
-                 detail=plan.slug if plan else "")
-    return row
+                 entity_key=item.measure.ref, before=_brief(previous),
+                 after={"period": item.period.label, "state": item.figure.state, "value": item.figure.value,
+                        "raw": item.figure.raw, "provisional": item.figure.provisional, "note": item.note,
+                        "source": source},
+                 detail=(plan.slug if plan else "") + (" (revision)" if previous is not None else ""))
+    return result
+
+
+def _brief(row: MeasureValue | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"period": row.period, "state": row.state, "value": row.value, "raw": row.raw,
+            "provisional": row.provisional, "submitted_by": row.submitted_by_name, "submitted_at": row.created_at}
+
+
+def submit_value(session: Session, *, user: Actor, plan_id: int, measure_ref: str, period: object, value: object,
+                 note: str = "", provisional: bool = False, personal_data_confirmed: bool = False,
+                 today: date | None = None) -> dict[str, Any]:
+    """Append a figure for a measure and period: a number ("1,145", "55%", 12.5), a suppressed
+    small number ("<5", "*", "c", "x") or "not yet available". Contributors submit for their own
+    agency's measures (or those they are named for); the secretariat for any. A figure for a
+    period that already has one is a revision: appended, the old one kept in the history. The
+    same figure again changes nothing (changed: False). Raises NotFound, NotAllowed,
+    InvalidInput, PersonalDataWarning."""
+    require(user, "measure.submit_own_agency")
+    item = _prepare(session, user=user, plan_id=plan_id, measure_ref=measure_ref, period=period, value=value,
+                    note=note, provisional=provisional, personal_data_confirmed=personal_data_confirmed,
+                    today=today or date.today())
+    return _write(session, user=user, plan_id=plan_id, item=item, source="form")
+
+
+def submit_values(session: Session, *, user: Actor, plan_id: int, rows: Sequence[Mapping[str, Any]],
+                  dry_run: bool = False, personal_data_confirmed: bool = False, today: date | None = None,
+                  source: str = "upload") -> dict[str, Any]:
+    """Several figures at once (an upload): every row is checked first; if any is wrong nothing
+    is written and RowsRejected names each bad row with its reason. Rows: {row, measure,
+    period, value, provisional?, note?}. Returns {"added", "unchanged", "rows"}."""
+    require(user, "measure.submit_own_agency")
+    if not rows:
+        raise InvalidInput("The file has no figures in it: give one row per measure and period.")
+    today = today or date.today()
+    problems: list[tuple[int, str]] = []
+    prepared: list[_Prepared] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows, start=1):
+        number = int(row.get("row") or index)
+        try:
+            item = _prepare(session, user=user, plan_id=plan_id, measure_ref=str(row.get("measure") or ""),
+                            period=row.get("period"), value=row.get("value"), note=str(row.get("note") or ""),
+                            provisional=_yes(row.get("provisional")), today=today,
+                            personal_data_confirmed=personal_data_confirmed,
+                            percent_cell=bool(row.get("percent_cell")))
+        except PlanError as err:
+            problems.append((number, str(err)))
+            continue
+        key = (item.measure.ref, item.period.label)
+        if key in seen:
+            problems.append((number, f"{item.measure.ref} {item.period.display} is also on row {seen[key]}; "
+                                     "give each measure and period once."))
+            continue
+        seen[key] = number
+        prepared.append(item)
+    if problems:
+        raise RowsRejected(problems, what="upload")
+    results = [] if dry_run else [_write(session, user=user, plan_id=plan_id, item=item, source=source)
+                                  for item in prepared]
+    if dry_run:
+        results = [{"ref": i.measure.ref, "period": i.period.label, "label": i.period.display,
+                    "state": i.figure.state, "value": i.figure.value, "raw": i.figure.raw,
+                    "provisional": i.figure.provisional, "revision": i.previous is not None,
+                    "previous": _brief(i.previous), "changed": not i.unchanged} for i in prepared]
+    return {"added": sum(r["changed"] for r in results), "unchanged": sum(not r["changed"] for r in results),
+            "rows": results, "dry_run": dry_run}
+
+
+def _yes(value: object) -> bool:
+    return str(value or "").strip().lower() in ("1", "true", "yes", "y", "p", "provisional", "x")
+
+
+# ---------------------------------------------------------------- reading an upload
+
+_COLUMNS = {
+    "measure": ("measure", "measure ref", "ref", "code", "measure code", "indicator ref", "kpi ref"),
+    "period": ("period", "reporting period", "quarter", "month"),
+    "value": ("value", "figure", "result", "actual", "data"),
+    "provisional": ("provisional", "provisional?"),
+    "note": ("note", "notes", "comment", "comments"),
+}
+
+
+def _heading(text: object) -> str:
+    return " ".join(str(text or "").strip().lower().replace("_", " ").split())
+
+
+def read_returns_file(content: bytes, filename: str) -> list[dict[str, Any]]:
+    """Rows of an uploaded CSV or XLSX: a header row with measure, period and value (and
+    optionally provisional and note), then one row per figure. Rows are numbered as the file
+    numbers them, so an error names the row the contributor sees. Raises InvalidInput."""
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        table = _xlsx_rows(content)
+    elif name.endswith((".csv", ".txt")):
+        table = _csv_rows(content)
+    else:
+        raise InvalidInput(f"{filename} is not a CSV or Excel (.xlsx) file; save it as one of those and try again.")
+    for index, (_, cells) in enumerate(table[:20]):
+        headings = [_heading(c) for c, _ in cells]
+        columns = {key: next((i for i, h in enumerate(headings) if h in names), None)
+                   for key, names in _COLUMNS.items()}
+        if columns["measure"] is not None and columns["period"] is not None and columns["value"] is not None:
+            rows = []
+            for data_number, data in table[index + 1:]:
+                if all(c in (None, "") for c, _ in data):
+                    continue
+                row: dict[str, Any] = {"row": data_number}
+                for key, column in columns.items():
+                    if column is not None and column < len(data):
+                        row[key] = data[column][0]
+                        if key == "value":
+                            row["percent_cell"] = data[column][1]
+                rows.append(row)
+            return rows
+    raise InvalidInput(f"{filename} has no header row naming the columns measure, period and value; add one "
+                       "(a row with those three words) above the figures.")
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[tuple[Any, bool]]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    return [(n, [(cell, False) for cell in row]) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[tuple[Any, bool]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
+    except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
+        raise InvalidInput(f"The file cannot be read as an Excel workbook ({type(err).__name__}); save it as "
+                           ".xlsx and try again.") from None
+    return [(cells[0].row, [(c.value, isinstance(c.value, int | float) and "%" in str(c.number_format or ""))
+                            for c in cells]) for cells in sheet.iter_rows() if cells]
+
+
+def upload_returns(session: Session, *, user: Actor, plan_id: int, content: bytes, filename: str,
+                   dry_run: bool = False, personal_data_confirmed: bool = False,
+                   today: date | None = None) -> dict[str, Any]:
+    """Read a CSV/XLSX of figures and submit them all or none (see submit_values)."""
+    require(user, "measure.submit_own_agency")
+    rows = read_returns_file(content, filename)
+    return submit_values(session, user=user, plan_id=plan_id, rows=rows, dry_run=dry_run,
+                         personal_data_confirmed=personal_data_confirmed, today=today)
+
+
+# ---------------------------------------------------------------- owed and the tracker
+
+
+def _supplier_condition(user: Actor) -> Any:
+    if allowed(user, "measure.submit_any"):
+        return True
+    conditions = []
+    if user.agency_id is not None:
+        conditions.append(Measure.source_agency_id == user.agency_id)
+    if user.person_id is not None:
+        conditions.append(Measure.contributor_person_id == user.person_id)
+    return or_(*conditions) if conditions else False
+
+
+def _due(period: P.Period, lag_days: int | None) -> date:
+    return period.end + timedelta(days=DEFAULT_LAG_DAYS if lag_days is None else lag_days)
+
+
+def _states(session: Session, measure_ids: list[int], since: date) -> dict[tuple[int, str], MeasureValue]:
+    """The current return per (measure, period) for periods ending on or after `since`."""
+    if not measure_ids:
+        return {}
+    latest = (select(func.max(MeasureValue.id)).where(MeasureValue.measure_id.in_(measure_ids),
+                                                      MeasureValue.period_end >= since)
+              .group_by(MeasureValue.measure_id, MeasureValue.period))
+    rows = session.exec(select(MeasureValue).where(MeasureValue.id.in_(latest))).all()
+    return {(row.measure_id, row.period): row for row in rows}
+
+
+def _owed_periods(measure: Measure, first_day: date, today: date, count: int) -> list[P.Period]:
+    """The measure's own periods that have ended, from the one holding first_day, newest `count`."""
+    last = P.containing(today, measure.frequency)
+    ended = [p for p in P.sequence(P.containing(first_day, measure.frequency), last, measure.frequency)
+             if p.end < today]
+    return ended[-count:]
+
+
+def _status(row: MeasureValue | None, due: date, today: date) -> tuple[str, bool]:
+    received = row is not None and row.state in ("value", "suppressed")
+    late = not received and today > due
+    if received:
+        return "received", False
+    if row is not None:
+        return "not_available", late
+    return ("late" if late else "due"), late
+
+
+def owed_returns(session: Session, *, user: Actor, plan_id: int, today: date | None = None) -> list[dict[str, Any]]:
+    """The measures the user supplies (their agency's, or those they are named for; the
+    secretariat: all), each with its periods owed since the plan started (the last eight), due
+    dates and what has been received. Raises NotAllowed."""
+    require(user, "measure.submit_own_agency")
+    today = today or date.today()
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("There is no such plan.")
+    start = plan.start_date or today - timedelta(days=365)
+    rows = session.exec(select(Measure, Agency.name, restricted_condition().label("restricted"))
+                        .outerjoin(Agency, Agency.id == Measure.source_agency_id)
+                        .where(Measure.plan_id == plan_id, _supplier_condition(user)).order_by(Measure.ref)).all()
+    current = _states(session, [m.id for m, _, _ in rows if m.id is not None],
+                      P.containing(start, "annual").start)
+    result = []
+    for measure, agency, restricted in rows:
+        periods = []
+        for period in reversed(_owed_periods(measure, start, today, OWED_PERIODS)):
+            row = current.get((measure.id, period.label))  # type: ignore[arg-type]
+            due = _due(period, measure.lag_days)
+            status, late = _status(row, due, today)
+            periods.append({"period": period.label, "label": period.display, "due_on": due, "status": status,
+                            "late": late, "state": row.state if row else None, "value": row.value if row else None,
+                            "raw": row.raw if row else "", "provisional": row.provisional if row else False,
+                            "shown": _shown(row, measure.unit)})
+        hidden = restricted and not user.cleared_for_restricted
+        result.append({"ref": measure.ref, "name": "Restricted measure" if hidden else measure.name,
+                       "unit": measure.unit, "kind": measure.kind, "frequency": measure.frequency,
+                       "lag_days": measure.lag_days if measure.lag_days is not None else DEFAULT_LAG_DAYS,
+                       "source_agency": agency or "", "periods": periods,
+                       "owed": sum(p["status"] != "received" for p in periods),
+                       "late": sum(p["late"] for p in periods)})
+    return result
+
+
+def _shown(row: MeasureValue | None, unit: str) -> str:
+    """A return as the tracker shows it: the figure, '<5 (suppressed)', 'not yet available'."""
+    if row is None:
+        return ""
+    if row.state == "value":
+        text = format_value(row.value, unit)
+    elif row.state == "suppressed":
+        text = f"{row.raw or 'suppressed'} (suppressed)"
+    else:
+        text = STATE_LABELS["missing"].lower()
+    return text + (" (provisional)" if row.provisional else "")
+
+
+def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date | None = None,
+                    periods: int = 4) -> dict[str, Any]:
+    """Which agencies have sent figures for which period, and what is late. Columns are the
+    last `periods` reporting periods of the plan's cycle (the current one included); each cell
+    counts the measures' own periods that have ended within it: expected, received, not yet
+    available, due (not late yet), late.
+    The secretariat and chairs see every agency; a contributor sees their own. Raises NotAllowed."""
+    require(user, "measure.track")
+    today = today or date.today()
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("There is no such plan.")
+    cycle = plan.reporting_cycle if plan.reporting_cycle in ("monthly", "bimonthly", "quarterly") else "quarterly"
+    columns = _owed_periods_for_cycle(cycle, plan.start_date, today, periods)
+    conditions = [Measure.plan_id == plan_id]
+    if not allowed(user, "round.view"):
+        conditions.append(_supplier_condition(user))
+    rows = session.exec(select(Measure, Agency.name).outerjoin(Agency, Agency.id == Measure.source_agency_id)
+                        .where(*conditions).order_by(Agency.name, Measure.ref)).all()
+    if not columns:
+        return {"periods": [], "labels": [], "agencies": [], "late": []}
+    current = _states(session, [m.id for m, _ in rows if m.id is not None], columns[0].start)
+    agencies: dict[str, dict[str, Any]] = {}
+    late: list[dict[str, Any]] = []
+    for measure, agency in rows:
+        name = agency or "No source agency named"
+        entry = agencies.setdefault(name, {"agency": name, "cells": {c.label: _empty_cell() for c in columns}})
+        for period in _owed_periods(measure, columns[0].start, today, 1000):
+            column = next((c for c in columns if c.start <= period.end <= c.end), None)
+            if column is None:
+                continue
+            row = current.get((measure.id, period.label))  # type: ignore[arg-type]
+            due = _due(period, measure.lag_days)
+            status, is_late = _status(row, due, today)
+            cell = entry["cells"][column.label]
+            cell["expected"] += 1
+            cell[{"received": "received", "not_available": "not_available", "late": "late", "due": "due"}[status]] += 1
+            if is_late and status == "not_available":
+                cell["late"] += 1
+            if is_late:
+                late.append({"ref": measure.ref, "name": measure.name, "agency": name, "period": period.label,
+                             "label": period.display, "due_on": due, "days_late": (today - due).days,
+                             "not_available": status == "not_available"})
+    for entry in agencies.values():
+        for cell in entry["cells"].values():
+            cell["status"] = _cell_status(cell)
+    return {"periods": [c.label for c in columns], "labels": [c.display for c in columns],
+            "agencies": list(agencies.values()),
+            "late": sorted(late, key=lambda r: (-r["days_late"], r["agency"], r["ref"]))}
+
+
+def _empty_cell() -> dict[str, Any]:
+    return {"expected": 0, "received": 0, "not_available": 0, "due": 0, "late": 0}
+
+
+def _cell_status(cell: Mapping[str, int]) -> str:
+    if not cell["expected"]:
+        return "nothing owed"
+    if cell["received"] == cell["expected"]:
+        return "all in"
+    if cell["late"]:
+        return f"{cell['received']} of {cell['expected']} in; {cell['late']} late"
+    return f"{cell['received']} of {cell['expected']} in; rest not yet due"
+
+
+def _owed_periods_for_cycle(cycle: str, start: date | None, today: date, count: int) -> list[P.Period]:
+    last = P.containing(today, cycle)
+    first = P.containing(start or today - timedelta(days=366), cycle)
+    begun = [p for p in P.sequence(first, last, cycle) if p.start <= today]
+    return begun[-count:]

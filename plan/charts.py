@@ -124,3 +124,73 @@ def measure_line(measure: dict[str, Any]) -> go.Figure:
     figure.update_layout(height=220, margin={"l": 10, "r": 10, "t": 20, "b": 10},
                          yaxis={"title": measure["unit"]}, showlegend=False)
     return _still(figure)
+
+
+# ---------------------------------------------------------------- measures (plan/measures)
+
+_FIGURE_INK = "#1D4ED8"  # the figures: blue, apart from every RAG colour's meaning
+_TARGET_INK = "#1F1F1F"
+_GAP_INK = "#6B6B6B"
+
+
+def measure_chart(measure: dict[str, Any]) -> go.Figure:
+    """A measure's figures per period against its target (flat, trajectory or scaled) and baseline.
+
+    `measure` is plan.measures' measure dict. Figures are points joined by a line; a period with
+    no usable figure breaks the line (never joined across, never drawn as zero). A suppressed
+    period shows a hollow marker on the axis labelled "suppressed", a missing one "not yet
+    available", both on their own scale so neither reads as a value. Provisional figures are
+    hollow points labelled "p"."""
+    from plan.measures.evidence import baseline_for
+    from plan.measures.figures import format_value
+    from plan.measures.periods import from_label
+
+    values = measure.get("values") or []
+    unit = measure.get("unit", "count")
+    labels = [v["label"] for v in values]
+    figure = go.Figure()
+    shown = [v["value"] if v["state"] == "value" else None for v in values]
+    figure.add_scatter(
+        x=labels, y=shown, mode="lines+markers", name="Figure", connectgaps=False,
+        line={"color": _FIGURE_INK, "width": 2},
+        marker={"size": 9, "color": _FIGURE_INK, "line": {"color": _FIGURE_INK, "width": 2},
+                "symbol": ["circle-open" if v.get("provisional") else "circle" for v in values]},
+        text=[("provisional " if v.get("provisional") else "") + (v.get("raw") or "") for v in values],
+        customdata=[format_value(v["value"], unit) if v["state"] == "value" else "" for v in values],
+        hovertemplate="%{x}: %{customdata} %{text}<extra></extra>",
+    )
+    for state, word, symbol in (("suppressed", "suppressed", "triangle-up-open"),
+                                ("missing", "not yet available", "circle-open")):
+        at = [v["label"] for v in values if v["state"] == state]
+        if at:
+            figure.add_scatter(
+                x=at, y=[0.02] * len(at), yaxis="y2", mode="markers+text", name=word.capitalize(),
+                text=[word] * len(at), textposition="top center", textfont={"color": _GAP_INK, "size": 11},
+                marker={"size": 11, "symbol": symbol, "color": _GAP_INK, "line": {"width": 2}},
+                hovertemplate=f"%{{x}}: {word} (no figure, not zero)<extra></extra>",
+            )
+    provisional = [(v["label"], v["value"]) for v in values if v.get("provisional") and v["state"] == "value"]
+    for label, value in provisional:
+        figure.add_annotation(x=label, y=value, text="p", showarrow=False, yshift=14, font={"color": _FIGURE_INK})
+    line = measure.get("target_line") or []
+    if line:
+        trajectory = measure.get("target_type") == "trajectory"
+        figure.add_scatter(
+            x=[t["label"] for t in line], y=[t["target"] for t in line], mode="lines",
+            name="Trajectory" if trajectory else "Target", line={"color": _TARGET_INK, "dash": "dash", "width": 2},
+            hovertemplate=("%{x}: " + ("trajectory" if trajectory else "target") + " %{y:,.1f}<extra></extra>"),
+        )
+    if measure.get("baseline") is not None and values:
+        base = [baseline_for(measure, from_label(v["period"])) for v in values]
+        words = f"Baseline {measure['baseline_label']}" if measure.get("baseline_label") else "Baseline"
+        figure.add_scatter(x=labels, y=base, mode="lines", name=words,
+                           line={"color": _GAP_INK, "dash": "dot", "width": 1.5},
+                           hovertemplate="%{x}: baseline %{y:,.1f}<extra></extra>")
+    figure.update_layout(
+        height=280, margin={"l": 10, "r": 10, "t": 36, "b": 10}, title=measure.get("name", "")[:80],
+        yaxis={"title": "%" if unit == "%" else unit, "rangemode": "tozero"},
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": labels},
+        legend={"orientation": "h", "y": -0.2}, showlegend=True,
+    )
+    return _still(figure)

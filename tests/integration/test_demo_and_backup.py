@@ -27,8 +27,16 @@ def test_demo_history_is_labelled_and_moves_current_rag(seeded, admin) -> None:
     with session_scope() as session:
         added = add_demo(session, user=admin, plan_id=seeded.id, today=NOW)
     # The plan starts on 3 July 2026: history in Q3 and Q4 only (2 periods x 20 actions that start in
-    # Q3, 1 period x 5 that start on 1 October), and measure figures for those two quarters.
-    assert added == {"actions": 0, "updates": 45, "measure_values": 28}
+    # Q3, 1 period x 5 that start on 1 October), and measure figures for the periods that have ended by
+    # 28 November: July to September for the 11 quarterly measures, the summer term for the termly one,
+    # July to October for the 3 monthly ones, and one revision.
+    assert added == {"actions": 0, "updates": 45, "measure_values": 11 + 1 + 3 * 4 + 1}
+    with session_scope() as session:
+        states = session.execute(select(models.MeasureValue.state, models.MeasureValue.provisional,
+                                        models.MeasureValue.is_demo)).all()
+    # the demo shows every state a real return can have: suppressed, not yet available, provisional
+    assert {state for state, _, _ in states} == {"value", "suppressed", "missing"}
+    assert any(provisional for _, provisional, _ in states) and all(is_demo for _, _, is_demo in states)
     with session_scope() as session:
         updates = session.execute(select(models.StatusUpdate)).scalars().all()
         assert all(u.is_demo and u.commentary.startswith(DEMO_LABEL) for u in updates)
@@ -85,7 +93,7 @@ def test_demo_history_falls_within_the_plans_life(seeded, admin) -> None:
         rows = session.execute(select(models.StatusUpdate.created_at, models.StatusUpdate.period,
                                       models.Action.start_date, models.Action.is_demo)
                                .join(models.Action, models.Action.id == models.StatusUpdate.action_id)).all()
-        figures = session.execute(select(models.MeasureValue.period)).scalars().all()
+        figures = session.execute(select(models.MeasureValue.period, models.MeasureValue.period_end)).all()
         synthetic_starts = session.execute(select(models.Action.start_date)
                                            .where(models.Action.is_demo.is_(True))).scalars().all()
     assert len(rows) == 45 + 40 * 2 and {is_demo for *_, is_demo in rows} == {False, True}
@@ -94,7 +102,10 @@ def test_demo_history_falls_within_the_plans_life(seeded, admin) -> None:
     for at, period, action_start, _ in rows:
         assert at.date() >= action_start and at <= NOW
         assert period_for(at.date(), "quarterly") == period
-    assert set(figures) == {"2026-Q3", "2026-Q4"}
+    # figures only for periods that have ended (a figure is given once its period is over), none before the plan
+    assert {period for period, _ in figures} == {"2026-Q3", "AY2025/26-T3", "2026-07", "2026-08", "2026-09",
+                                                 "2026-10"}
+    assert all(end < NOW.date() for _, end in figures)
     assert min(synthetic_starts) >= plan_start.date()
 
 

@@ -31,10 +31,22 @@ def _update(ref: str) -> Callable[[Session, Actor, int], None]:
     return run
 
 
-def _measure(ref: str) -> Callable[[Session, Actor, int], None]:
+def _measure(ref: str, period: str = "2026-Q3") -> Callable[[Session, Actor, int], None]:
     def run(session: Session, actor: Actor, plan_id: int) -> None:
-        measures.submit_value(session, user=actor, plan_id=plan_id, measure_ref=ref, period="2026-Q3", value=12)
+        # a figure per role: the same figure again is no change, so nothing to audit
+        measures.submit_value(session, user=actor, plan_id=plan_id, measure_ref=ref, period=period,
+                              value=12 + ROLES.index(actor.role.value))
     return run
+
+
+def _define_measure(session: Session, actor: Actor, plan_id: int) -> None:
+    measures.create_measure(session, user=actor, plan_id=plan_id, fields={
+        "ref": f"M9.{actor.role.value}", "name": "Knife crime", "direction": "lower", "actions": ["4.4"]})
+
+
+def _import_measures(session: Session, actor: Actor, plan_id: int) -> None:
+    sheet = f"Code,Indicator,Polarity,Q1 24/25,Q2 24/25\nX.{actor.role.value},Knife crime,Lower,51,<5\n"
+    measures.import_measures(session, user=actor, plan_id=plan_id, content=sheet.encode(), filename="kpis.csv")
 
 
 def _open_round(session: Session, actor: Actor, plan_id: int) -> None:
@@ -96,7 +108,15 @@ OPERATIONS: dict[str, tuple[Callable[[Session, Actor, int], object], set[str]]
     "set their own password": (lambda s, a, p: users.set_password(s, user=a, email=a.email,
                                                                   password="my own long passphrase"), set(ROLES)),
     "submit a figure for their agency's measure": (_measure("M4.2"), {"admin", "contributor"}),
-    "submit a figure for another agency's measure": (_measure("M3.5"), {"admin"}),
+    "submit a figure for another agency's measure": (_measure("M3.5", "2026-08"), {"admin"}),
+    "upload figures for their agency's measures": (lambda s, a, p: measures.upload_returns(
+        s, user=a, plan_id=p, filename="returns.csv",
+        content=f"measure,period,value\nM4.2,2026-Q3,{20 + ROLES.index(a.role.value)}\n".encode()),
+        {"admin", "contributor"}),
+    "define a measure": (_define_measure, {"admin"}),
+    "change a measure's definition": (lambda s, a, p: measures.update_measure(
+        s, user=a, plan_id=p, ref="M3.5", changes={"tolerance": 5}), {"admin"}),
+    "import measures from a spreadsheet": (_import_measures, {"admin"}),
     "change plan settings": (lambda s, a, p: plans.update_settings(s, user=a, plan_id=p,
                                                                    personal_data_policy="refuse"), {"admin"}),
     "export the audit trail": (lambda s, a, p: audit.export_events(s, user=a, marking="OFFICIAL-SENSITIVE"),

@@ -103,8 +103,12 @@ Import of the wide spreadsheets partnerships keep (secretariat):
 
 Evidence for the chair:
   actions_with_weaker_evidence(session, *, user, plan_id) -> list[dict]
-        {ref, title, owner_rag, evidence_rag, measure_ref, reason (one sentence)} for actions
-        whose owner's RAG is better than the worst evidence RAG of their measures.
+        {ref, title, owner_rag, evidence_rag, measure_ref, period, reason (one sentence)} for
+        actions whose owner's RAG is better than the worst evidence RAG of their measures
+        (Blue counts as Green; Not yet assessed is never flagged).
+  evidence_by_action(session, *, user, plan_id) -> list[dict]
+        the same shape for every action with a measure rated Red, Amber or Green, whatever the
+        owner says (for suggested RAGs).
 
 Kept for older callers: PERIOD (the update-round period pattern, "2026-Q3"), MEASURE_PERIOD (any
 canonical measure period label).
@@ -129,6 +133,7 @@ _WHERE = {
     "Evidence": "evidence",
     "evidence": "evidence",
     "actions_with_weaker_evidence": "evidence",
+    "evidence_by_action": "evidence",
     "list_measures": "definitions",
     "get_measure": "definitions",
     "measures_for_action": "definitions",

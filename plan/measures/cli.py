@@ -75,7 +75,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from plan.measures.definitions import list_measures
+    from plan.setup import init
 
+    init()  # an empty database is migrated and loaded first, as `init` would
     with session_scope() as session:
         frame = plan_frame(session, args.plan)
         measures = list_measures(session, user=Actor.system("command line"), plan_id=frame.id)
@@ -94,7 +96,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_tracker(args: argparse.Namespace) -> int:
     from plan.measures.returns import returns_tracker
+    from plan.setup import init
 
+    init()
     with session_scope() as session:
         frame = plan_frame(session, args.plan)
         tracker = returns_tracker(session, user=Actor.system("command line"), plan_id=frame.id,
@@ -103,9 +107,9 @@ def cmd_tracker(args: argparse.Namespace) -> int:
         json.dump(tracker, sys.stdout, default=_json_default, indent=1, ensure_ascii=False)
         print()
         return 0
-    print(f"{'Agency':50} " + " ".join(f"{label:>26}" for label in tracker["labels"]))
+    print(f"{'Agency':50} " + " ".join(f"{label:>44}" for label in tracker["labels"]))
     for row in tracker["agencies"]:
-        print(f"{row['agency'][:50]:50} " + " ".join(f"{row['cells'][p]['status'][:26]:>26}"
+        print(f"{row['agency'][:50]:50} " + " ".join(f"{row['cells'][p]['status'][:44]:>44}"
                                                     for p in tracker["periods"]))
     for late in tracker["late"]:
         print(f"late: {late['agency']}: {late['ref']} {late['name'][:50]} for {late['label']}, due "

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, exists, func
 from sqlmodel import Session, select
 
 from models import Action, Agency, Measure, MeasureAction, MeasureValue, Person, Plan
@@ -16,7 +16,7 @@ from plan import audit
 from plan.errors import InvalidFields, InvalidInput, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.measures import periods as P
-from plan.measures.evidence import evidence, target_line, weaker_than_owner
+from plan.measures.evidence import RAG_RANK, evidence, target_line, weaker_than_owner
 from plan.measures.figures import format_value
 from plan.measures.targets import parse_target
 from plan.measures.terms import (
@@ -33,7 +33,6 @@ from plan.measures.terms import (
     parse_unit,
 )
 from plan.permissions import require
-from plan.refs import sort_key
 from plan.vocab import RAG_LABELS, Rag
 
 RESTRICTED_NAME = "Restricted measure: shown only to cleared users"
@@ -524,37 +523,47 @@ def link_actions(session: Session, *, user: Actor, plan_id: int, ref: str, actio
 # ---------------------------------------------------------------- evidence against owners' RAG
 
 
-def flagged_actions(session: Session, *, user: Actor, plan_id: int) -> list[dict[str, Any]]:
-    """Actions whose owner's RAG is better than the worst evidence RAG of their measures."""
+def evidence_by_action(session: Session, *, user: Actor, plan_id: int) -> list[dict[str, Any]]:
+    """Every action with at least one measure rated Red, Amber or Green: the worst evidence RAG
+    of its measures, the measure it comes from, the owner's RAG, and the reason in one sentence.
+    Restricted titles and measure names are masked for users not cleared."""
     measures = {m["ref"]: m for m in list_measures(session, user=Actor.system("evidence"), plan_id=plan_id)
-                if m["evidence_rag"] in ("red", "amber")}
+                if m["evidence_rag"] in ("red", "amber", "green")}
     if not measures:
         return []
-    rows = session.exec(select(Action.ref, Action.title, Action.rag, Action.restricted, Action.ref_sort, Measure.ref)
+    rows = session.exec(select(Action.ref, Action.title, Action.rag, Action.restricted, Measure.ref)
                         .join(MeasureAction, MeasureAction.action_id == Action.id)
                         .join(Measure, Measure.id == MeasureAction.measure_id)
-                        .where(Action.plan_id == plan_id, Measure.ref.in_(list(measures)),
-                               or_(Action.rag == Rag.GREEN.value, Action.rag == Rag.AMBER.value,
-                                   Action.rag == Rag.BLUE.value))
+                        .where(Action.plan_id == plan_id, Measure.ref.in_(list(measures)))
                         .order_by(Action.ref_sort, Measure.ref)).all()
     by_action: dict[str, dict[str, Any]] = {}
-    for ref, title, rag, restricted, _, measure_ref in rows:
+    for ref, title, rag, restricted, measure_ref in rows:
         entry = by_action.setdefault(ref, {"ref": ref, "title": title, "rag": rag, "restricted": restricted,
                                            "measures": []})
         entry["measures"].append(measures[measure_ref])
-    flagged = []
+    found = []
     for entry in by_action.values():
-        worst = weaker_than_owner(entry["rag"], [m["evidence_rag"] for m in entry["measures"]])
-        if worst is None:
+        measure = min(entry["measures"], key=lambda m: RAG_RANK[m["evidence_rag"]])
+        hidden = (entry["restricted"] or measure["restricted"]) and not user.cleared_for_restricted
+        evidence_found = measure["evidence"]
+        sentence = (f"measure {measure['ref']} ({'a restricted measure' if hidden else measure['name']}) is "
+                    f"{measure['evidence_rag'].capitalize()}: {format_value(evidence_found['value'], measure['unit'])} "
+                    f"in {evidence_found['label']} against a target of "
+                    f"{format_value(round(evidence_found['expected'], 2), measure['unit'])}")
+        found.append({"ref": entry["ref"], "title": "Restricted action" if entry["restricted"] and hidden
+                      else entry["title"], "owner_rag": entry["rag"], "evidence_rag": measure["evidence_rag"],
+                      "measure_ref": measure["ref"], "period": evidence_found["period"],
+                      "reason": sentence[0].upper() + sentence[1:] + "."})
+    return found
+
+
+def flagged_actions(session: Session, *, user: Actor, plan_id: int) -> list[dict[str, Any]]:
+    """Actions whose owner's RAG is better than the worst evidence RAG of their measures."""
+    flagged = []
+    for entry in evidence_by_action(session, user=user, plan_id=plan_id):
+        if weaker_than_owner(entry["owner_rag"], [entry["evidence_rag"]]) is None:
             continue
-        measure = next(m for m in entry["measures"] if m["evidence_rag"] == worst)
-        hidden = entry["restricted"] and not user.cleared_for_restricted
-        found = measure["evidence"]
-        reason = (f"Owner says {RAG_LABELS[Rag(entry['rag'])]}, but measure {measure['ref']} "
-                  f"({'a restricted measure' if hidden else measure['name']}) is {worst.capitalize()}: "
-                  f"{format_value(found['value'], measure['unit'])} in {found['label']} against a target of "
-                  f"{format_value(round(found['expected'], 2), measure['unit'])}.")
-        flagged.append({"ref": entry["ref"], "title": "Restricted action" if hidden else entry["title"],
-                        "owner_rag": entry["rag"], "evidence_rag": worst, "measure_ref": measure["ref"],
-                        "period": found["period"], "reason": reason})
-    return sorted(flagged, key=lambda f: sort_key(f["ref"]))
+        owner = RAG_LABELS[Rag(entry["owner_rag"])]
+        flagged.append(dict(entry, reason=f"Owner says {owner}, but {entry['reason'][0].lower()}"
+                                          f"{entry['reason'][1:]}"))
+    return flagged

@@ -247,3 +247,11 @@ def actions_with_weaker_evidence(session: Any, *, user: Any, plan_id: int) -> li
     from plan.measures.definitions import flagged_actions
 
     return flagged_actions(session, user=user, plan_id=plan_id)
+
+
+def evidence_by_action(session: Any, *, user: Any, plan_id: int) -> list[dict[str, Any]]:
+    """Every action with a rated measure: {ref, title, owner_rag, evidence_rag (the worst of its
+    measures), measure_ref, period, reason} (for suggested RAGs and the chair's view)."""
+    from plan.measures.definitions import evidence_by_action as by_action
+
+    return by_action(session, user=user, plan_id=plan_id)

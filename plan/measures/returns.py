@@ -437,9 +437,14 @@ def _cell_status(cell: Mapping[str, int]) -> str:
         return "nothing owed"
     if cell["received"] == cell["expected"]:
         return "all in"
+    words = [f"{cell['received']} of {cell['expected']} in"]
+    if cell["not_available"]:
+        words.append(f"{cell['not_available']} not yet available")
     if cell["late"]:
-        return f"{cell['received']} of {cell['expected']} in; {cell['late']} late"
-    return f"{cell['received']} of {cell['expected']} in; rest not yet due"
+        words.append(f"{cell['late']} late")
+    elif cell["due"] or cell["not_available"]:
+        words.append("rest not yet due")
+    return "; ".join(words)
 
 
 def _owed_periods_for_cycle(cycle: str, start: date | None, today: date, count: int) -> list[P.Period]:

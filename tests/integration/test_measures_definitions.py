@@ -14,6 +14,7 @@ from plan.errors import InvalidFields, NotAllowed, StaleVersion
 from plan.measures import (
     actions_with_weaker_evidence,
     create_measure,
+    evidence_by_action,
     get_measure,
     link_actions,
     measures_for_action,
@@ -125,6 +126,11 @@ def test_an_owner_rag_better_than_the_evidence_is_flagged_with_the_reason(seeded
         record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="red",
                       delivery_status="in_progress", commentary="Attendances rising")
         assert actions_with_weaker_evidence(session, user=people["chair"], plan_id=seeded.id) == []
+        # the evidence itself stays there for every action, whatever its owner says (for suggested RAGs)
+        [evidence] = evidence_by_action(session, user=people["chair"], plan_id=seeded.id)
+    assert (evidence["ref"], evidence["owner_rag"], evidence["evidence_rag"], evidence["reason"]) == (
+        "3.5", "red", "red", "Measure M3.5 (A&E attendances for assault-related injury) is Red: 171 in Aug 2026 "
+                             "against a target of 150.")
 
 
 def test_restricted_measures_are_masked_for_users_not_cleared(seeded, people) -> None:

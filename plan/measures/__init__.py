@@ -74,10 +74,11 @@ Definitions (secretariat edits; everyone reads):
 Returns (contributors for their own agency's measures; the secretariat for any):
   owed_returns(session, *, user, plan_id, today=None) -> list[dict]
         one dict per measure the user supplies: {ref, name, unit, frequency, lag_days,
-        periods: [{period, label, due_on, status ("received"|"not_available"|"due"|"late"),
-        late: bool, value, state, raw, provisional}]}
+        source_agency, owed, late, periods (newest first): [{period, label, due_on, status
+        ("received"|"not_available"|"due"|"late"), late: bool, value, state, raw, provisional,
+        shown ("<5 (suppressed)", "not yet available", "1,145 (provisional)")}]}
   submit_value(session, *, user, plan_id, measure_ref, period, value, note="",
-               provisional=False, personal_data_confirmed=False) -> dict
+               provisional=False, personal_data_confirmed=False, today=None) -> dict
         value may be a number or text ("1,145", "55%", "<5", "*", "not yet available", "");
         returns {ref, period, label, state, value, raw, provisional, revision: bool,
         previous: dict|None, changed: bool}. NotFound, NotAllowed, InvalidInput,
@@ -89,13 +90,18 @@ Returns (contributors for their own agency's measures; the secretariat for any):
         returns {"added": n, "unchanged": n, "rows": [...]}.
   read_returns_file(content: bytes, filename: str) -> list[dict]   CSV or XLSX with columns
         measure, period, value (and optionally provisional, note); rows numbered as in the file.
+  upload_returns(session, *, user, plan_id, content: bytes, filename: str, dry_run=False,
+                 personal_data_confirmed=False) -> dict
+        read_returns_file then submit_values: all or nothing, RowsRejected naming each bad row.
   returns_tracker(session, *, user, plan_id, today=None, periods=4) -> dict
-        {periods: [labels], agencies: [{agency, cells: {period: {expected, received,
-        not_available, late, status}}}], late: [{ref, name, agency, period, due_on}]}
+        {periods: [period labels], labels: [the same in words], agencies: [{agency, cells:
+        {period: {expected, received, not_available, due, late, status ("all in",
+        "1 of 7 in; 6 late", ...)}}}], late: [{ref, name, agency, period, label, due_on,
+        days_late, not_available}]}. Roles: admin, chair (all agencies), contributor (own).
 
 Import of the wide spreadsheets partnerships keep (secretariat):
   import_measures(session, *, user, plan_id, content: bytes, filename: str, sheet=None,
-                  dry_run=False) -> dict
+                  dry_run=False, today=None) -> dict
         {sheet, header_row, measures: [{row, ref, name, change ("new"|"changed"|"unchanged"),
         values_added, actions}], values_added, warnings: [str]}; raises RowsRejected naming every
         bad row and its reason; nothing is written then. A re-import of the same file changes
@@ -109,6 +115,11 @@ Evidence for the chair:
   evidence_by_action(session, *, user, plan_id) -> list[dict]
         the same shape for every action with a measure rated Red, Amber or Green, whatever the
         owner says (for suggested RAGs).
+
+Showing figures: format_value(value, unit) -> "1,145" / "55%" / "12.5 per 100,000".
+Charts: plan.charts.measure_chart(measure_dict) -> plotly Figure.
+A figure is due `lag_days` after its period ends (30 when not set); `today` parameters exist for
+tests and default to the real date.
 
 Kept for older callers: PERIOD (the update-round period pattern, "2026-Q3"), MEASURE_PERIOD (any
 canonical measure period label).

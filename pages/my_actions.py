@@ -40,7 +40,10 @@ table = pd.DataFrame([{
     "Last commentary": r["last_commentary"] or "",
 } for r in rows])
 st.dataframe(style_rag_column(table), hide_index=True, width="stretch",
-             column_config={"Due": st.column_config.DateColumn("Due", format="DD MMM YYYY")})
+             column_config={"RAG": st.column_config.TextColumn("RAG", width="small", pinned=True),
+                            "Ref": st.column_config.TextColumn("Ref", width="small", pinned=True),
+                            "Title": st.column_config.TextColumn("Title", width="large"),
+                            "Due": st.column_config.DateColumn("Due", format="DD MMM YYYY")})
 
 single, many, dates = st.tabs(["Update an action", "Update several at once", "Ask for a new due date"])
 with single:

@@ -40,7 +40,7 @@ DIRECTORY = {KNOWN: "Chris Chair", UNKNOWN: "Sandy Stranger", DISABLED: "Fran Fo
 NO_ACCESS = "but that account has no access to this plan. Ask the plan secretariat to add you."
 CHAIR_PAGES = ("Overview", "Actions", "Action detail", "Update round", "Due dates", "Audit trail")
 NOT_CHAIR_PAGES = ("My actions", "Users", "Plan settings")
-REDIRECTS = 15_000  # ms: app -> provider -> app -> /api/session -> app, on two busy cores
+REDIRECTS = 40_000  # ms: app -> provider -> app -> /api/session -> app, on two busy cores
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from models import AuditEvent
+from plan.actions import RESTRICTED_TEXT
 from plan.excel import table_workbook
 from plan.identity import Actor
 from plan.permissions import require
@@ -111,7 +112,9 @@ def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = 
     if filters.event_prefix:
         conditions.append(AuditEvent.event.startswith(filters.event_prefix))
     if filters.actor_text.strip():
-        conditions.append(func.lower(AuditEvent.actor).contains(filters.actor_text.strip().lower(), autoescape=True))
+        who = func.lower(AuditEvent.actor).contains(filters.actor_text.strip().lower(), autoescape=True)
+        # who acted on a restricted action is restricted detail: not searchable by the uncleared either
+        conditions.append(who if user.cleared_for_restricted else and_(who, AuditEvent.restricted.is_(False)))
     if filters.entity_key.strip():
         text = filters.entity_key.strip().lower()
         conditions.append(or_(func.lower(AuditEvent.entity_key) == text,
@@ -123,13 +126,12 @@ def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = 
     total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
     rows = session.exec(select(AuditEvent).where(*conditions)
                         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)).all()
-    hidden = "Restricted: shown only to cleared users"
+    hidden = RESTRICTED_TEXT
     return [
-        {"at": r.at, "actor": r.actor, "event": r.event, "what": event_words(r.event), "entity": r.entity,
-         "entity_key": r.entity_key,
-         **({"before": r.before, "after": r.after, "detail": r.detail}
+        {"at": r.at, "event": r.event, "what": event_words(r.event), "entity": r.entity, "entity_key": r.entity_key,
+         **({"actor": r.actor, "before": r.before, "after": r.after, "detail": r.detail}
             if user.cleared_for_restricted or not r.restricted
-            else {"before": hidden, "after": hidden, "detail": hidden})}
+            else {"actor": hidden, "before": hidden, "after": hidden, "detail": hidden})}
         for r in rows
     ], int(total)
 

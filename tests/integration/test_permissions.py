@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 import models
-from plan import audit, bulk, demo, due_dates, measures, plans, rounds, seed, updates, users
+from plan import audit, bulk, demo, due_dates, measures, meetings, plans, reports, rounds, seed, updates, users
 from plan.db import session_scope
 from plan.errors import NotAllowed
 from plan.identity import Actor
@@ -76,6 +76,40 @@ def _request_date(session: Session, actor: Actor, plan_id: int) -> None:
                                reason=f"Asked by {actor.role.value}")
 
 
+def _last_meeting(session: Session) -> int:
+    return session.execute(select(func.max(models.Meeting.id))).scalar_one()
+
+
+def _new_meeting(session: Session, actor: Actor, plan_id: int) -> None:
+    meetings.create_meeting(session, user=actor, plan_id=plan_id, held_on=date.today(), draw_agenda=False)
+    meetings.add_agenda_item(session, user=actor, plan_id=plan_id, meeting_id=_last_meeting(session), ref="3.5")
+
+
+def _first_item(session: Session) -> int:
+    return session.execute(select(func.min(models.AgendaItem.id)).where(models.AgendaItem.dropped.is_(False))
+                           ).scalar_one()
+
+
+def _record(session: Session, actor: Actor, plan_id: int) -> None:
+    meetings.record_discussion(session, user=actor, plan_id=plan_id, meeting_id=_last_meeting(session),
+                               item_id=_first_item(session), challenge=f"Challenge by {actor.role.value}",
+                               agreed_rag="amber")
+
+
+def _follow_ups_for_the_owner(session: Session, actor: Actor, plan_id: int) -> None:
+    _new_meeting(session, actor, plan_id)
+    for n in range(len(ROLES)):
+        meetings.add_follow_up(session, user=actor, plan_id=plan_id, meeting_id=_last_meeting(session),
+                               text=f"Bring the signed agreement ({n})", due=date.today() + timedelta(14),
+                               owner_email="owner@nhs.net")
+
+
+def _complete_follow_up(session: Session, actor: Actor, plan_id: int) -> None:
+    first_open = session.execute(select(func.min(models.FollowUp.id)).where(models.FollowUp.done_at.is_(None))
+                                 ).scalar_one()
+    meetings.complete_follow_up(session, user=actor, plan_id=plan_id, follow_up_id=first_open)
+
+
 # operation: (what the role does, the roles allowed, set-up done by the secretariat beforehand)
 OPERATIONS: dict[str, tuple[Callable[[Session, Actor, int], object], set[str]]
                  | tuple[Callable[[Session, Actor, int], object], set[str], Callable[[Session, Actor, int], None]]] = {
@@ -121,6 +155,24 @@ OPERATIONS: dict[str, tuple[Callable[[Session, Actor, int], object], set[str]]
                                                                    personal_data_policy="refuse"), {"admin"}),
     "export the audit trail": (lambda s, a, p: audit.export_events(s, user=a, marking="OFFICIAL-SENSITIVE"),
                                {"admin", "chair"}),
+    "create a meeting": (lambda s, a, p: meetings.create_meeting(s, user=a, plan_id=p, held_on=date.today()),
+                         {"admin"}),
+    "put an action on a meeting's agenda": (lambda s, a, p: meetings.add_agenda_item(
+        s, user=a, plan_id=p, meeting_id=_last_meeting(s), ref="1.1"), {"admin"}, _new_meeting),
+    "take an action off a meeting's agenda": (lambda s, a, p: meetings.drop_agenda_item(
+        s, user=a, plan_id=p, meeting_id=_last_meeting(s), item_id=_first_item(s)), {"admin"}, _new_meeting),
+    "name a meeting's attendees": (lambda s, a, p: meetings.set_attendees(
+        s, user=a, plan_id=p, meeting_id=_last_meeting(s), attendees=[f"Attendee {a.role.value}"]), {"admin"},
+                                   _new_meeting),
+    "record a challenge, agreed RAG and decision": (_record, {"admin", "chair"}, _new_meeting),
+    "agree a follow-up": (lambda s, a, p: meetings.add_follow_up(
+        s, user=a, plan_id=p, meeting_id=_last_meeting(s), text=f"Agreed by {a.role.value}",
+        due=date.today() + timedelta(7), owner_name="V&V Coordinator"), {"admin", "chair"}, _new_meeting),
+    "mark a follow-up done": (_complete_follow_up, {"admin", "chair", "owner"}, _follow_ups_for_the_owner),
+    "close a meeting": (lambda s, a, p: meetings.close_meeting(s, user=a, plan_id=p, meeting_id=_last_meeting(s)),
+                        {"admin"}, _new_meeting),
+    "change the suggested-RAG thresholds": (lambda s, a, p: reports.update_suggestion_settings(
+        s, user=a, plan_id=p, stale_days=45), {"admin"}),
 }
 
 
@@ -183,5 +235,11 @@ def test_restricted_audit_detail_needs_clearance(seeded, people) -> None:
         cleared, _ = audit.list_events(session, user=people["admin"], filters=audit.AuditFilter(entity_key="4.6"))
         chair, _ = audit.list_events(session, user=people["chair"], filters=audit.AuditFilter(entity_key="4.6"))
     assert "Operation details here" in cleared[0]["after"]
-    assert chair[0]["after"] == "Restricted: shown only to cleared users"
+    assert chair[0]["after"] == "Restricted"
     assert chair[0]["event"] == "action.update"
+    # who acted on it is restricted detail too: not shown, and not findable by searching for the name
+    assert cleared[0]["actor"].startswith("Sam Secretariat") and chair[0]["actor"] == "Restricted"
+    with session_scope() as session:
+        found, total = audit.list_events(session, user=people["chair"], filters=audit.AuditFilter(
+            entity_key="4.6", actor_text="Sam Secretariat"))
+    assert (found, total) == ([], 0)

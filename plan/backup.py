@@ -32,12 +32,13 @@ from plan import audit, migrate
 from plan.db import get_engine
 from plan.errors import BackupError
 from plan.identity import Actor
-from plan.measures import PERIOD
+from plan.measures.periods import MEASURE_PERIOD, PERIOD
+from plan.measures.terms import DIRECTIONS, FREQUENCIES, KINDS, SOURCES, STATES, TARGET_PER, TARGET_TYPES
 from plan.periods import CYCLES
 from plan.plans import PERSONAL_DATA_POLICIES
 from plan.text import has_control
 from plan.users import EMAIL
-from plan.vocab import AgencyKind, DeliveryStatus, Direction, Rag, Role
+from plan.vocab import AgencyKind, DeliveryStatus, Rag, Role
 
 FORMAT = "action-plan-tracker-backup"
 FORMAT_VERSION = 1
@@ -53,15 +54,21 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("action", "delivery_status"): tuple(DeliveryStatus),
     ("status_update", "delivery_status"): tuple(DeliveryStatus),
     ("round_snapshot", "delivery_status"): tuple(DeliveryStatus),
-    ("measure", "direction"): tuple(Direction),
-    ("measure", "frequency"): CYCLES,
+    ("measure", "direction"): DIRECTIONS,
+    ("measure", "frequency"): FREQUENCIES,
+    ("measure", "kind"): KINDS,
+    ("measure", "target_type"): TARGET_TYPES,
+    ("measure", "target_per"): TARGET_PER,
+    ("measure_value", "state"): STATES,
+    ("measure_value", "source"): SOURCES,
     ("plan", "reporting_cycle"): CYCLES,
     ("plan", "personal_data_policy"): PERSONAL_DATA_POLICIES,
     ("due_date_request", "decision"): ("pending", "approved", "declined"),
     ("signin_session", "method"): ("local", "oidc"),
 }
 # Reporting periods ("2026-Q3"); empty allowed where the column allows it.
-PERIODS = {("status_update", "period"), ("measure_value", "period"), ("update_round", "period")}
+PERIODS = {("status_update", "period"): PERIOD, ("update_round", "period"): PERIOD,
+           ("measure_value", "period"): MEASURE_PERIOD, ("measure", "baseline_period"): MEASURE_PERIOD}
 # Audit events must fall within the life of what they record (a day's slack for clocks).
 SLACK = timedelta(days=1)
 
@@ -311,7 +318,8 @@ def _check_text(table: str, column: Any, kind: Any, value: Any) -> None:
     if choices is not None and value not in choices:
         words = ", ".join(c.value if isinstance(c, StrEnum) else c for c in choices)
         raise ValueError(f"is {_shown(value)}, which is not one of: {words}")
-    if (table, column.name) in PERIODS and value and not PERIOD.match(value):
+    pattern = PERIODS.get((table, column.name))
+    if pattern is not None and value and not pattern.match(value):
         raise ValueError(f"is {_shown(value)}, not a reporting period like 2026-Q3, 2026-07 or 2026")
     if (table, column.name) == ("person", "email") and (not EMAIL.match(value) or value != value.lower()):
         raise ValueError(f"is {_shown(value)}, not an e-mail address as the app stores them")

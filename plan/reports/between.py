@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, literal, or_
+from sqlalchemy import and_, case, literal, or_
 from sqlmodel import Session, select
 
 from models import Action, DueDateRequest, Person
@@ -24,8 +24,8 @@ from plan.reports.asof import (
     state,
     visible,
 )
-from plan.reports.dashboard import direction_of_travel
-from plan.reports.rules import NOT_OWING, label
+from plan.reports.dashboard import direction_of_travel, flows_between, rag_before
+from plan.reports.rules import NOT_OWING, direction, label
 
 
 def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, until: date | str | None = None,
@@ -35,26 +35,31 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
     plan_row(session, plan_id)
     first, last = day_of(since), day_of(until)
     check_range(first, last)
-    travel = direction_of_travel(session, user=user, plan_id=plan_id, since=first, as_of=last, filters=filters)
     a = state(session, plan_id=plan_id, day=first, filters=filters)
     b = state(session, plan_id=plan_id, day=last, filters=filters)
-    before_rag = case((a.existed, a.rag), else_=literal("not_assessed"))
+    flows, counts = flows_between(session, a, b)
+    before_rag = rag_before(a)
     before_status = case((a.existed, a.status), else_=literal("not_started"))
-
-    def listed(*conditions: Any, extra: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        query = (select_pair(a, b, *detail_columns(user), before_rag.label("from_rag"), b.rag.label("to_rag"),
-                             before_status.label("from_status"), b.status.label("to_status"),
-                             b.last_update_at.label("last_update_at"), *extra)
-                 .join(Person, Person.id == Action.owner_person_id, isouter=True)
-                 .where(*conditions).order_by(Action.ref_sort, Action.id))
-        rows = []
-        for r in session.exec(query).all():
-            row = dict(r._mapping)
-            row.pop("action_id")
-            row["restricted"] = bool(row["restricted"])
-            row["from_label"], row["to_label"] = label(row["from_rag"]), label(row["to_rag"])
-            rows.append(row)
-        return rows
+    missed = and_(a.existed, b.status.not_in(NOT_OWING), or_(b.last_update_at.is_(None), b.last_update_at < a.end))
+    # One query for every list: the actions where anything changed or an update was owed.
+    query = (select_pair(a, b, *detail_columns(user), before_rag.label("from_rag"), b.rag.label("to_rag"),
+                         before_status.label("from_status"), b.status.label("to_status"),
+                         case((a.existed, literal(True)), else_=literal(False)).label("existed"),
+                         case((missed, literal(True)), else_=literal(False)).label("missed"),
+                         b.last_update_at.label("last_update_at"))
+             .join(Person, Person.id == Action.owner_person_id, isouter=True)
+             .where(or_(before_rag != b.rag, before_status != b.status, ~a.existed, missed))
+             .order_by(Action.ref_sort, Action.id))
+    rows = []
+    for r in session.exec(query).all():
+        row = dict(r._mapping)
+        row.pop("action_id")
+        row["restricted"], row["existed"], row["missed"] = bool(row["restricted"]), bool(row["existed"]), bool(
+            row["missed"])
+        row["from_label"], row["to_label"] = label(row["from_rag"]), label(row["to_rag"])
+        row["direction"] = direction(row["from_rag"], row["to_rag"])
+        rows.append(row)
+    retired = ("closed", "deferred")
 
     moves_query = (select(Action.ref, Action.restricted,
                           case((visible(user), Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
@@ -69,14 +74,15 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
              for r in session.exec(moves_query).all()]
     return {
         "since": first, "until": last,
-        "transitions": travel["actions"], "flows": travel["flows"], "counts": travel["counts"],
-        "newly_red": listed(b.rag == "red", before_rag != "red"),
-        "completed": listed(b.status == "complete", before_status != "complete"),
-        "new_actions": listed(~a.existed),
-        "retired": listed(b.status.in_(("closed", "deferred")), before_status.not_in(("closed", "deferred"))),
+        "transitions": [{k: r[k] for k in ("ref", "title", "restricted", "from_rag", "to_rag", "from_label",
+                                           "to_label", "direction")} for r in rows if r["from_rag"] != r["to_rag"]],
+        "flows": flows, "counts": counts,
+        "newly_red": [r for r in rows if r["to_rag"] == "red" and r["from_rag"] != "red"],
+        "completed": [r for r in rows if r["to_status"] == "complete" and r["from_status"] != "complete"],
+        "new_actions": [r for r in rows if not r["existed"]],
+        "retired": [r for r in rows if r["to_status"] in retired and r["from_status"] not in retired],
         "due_dates_moved": moved,
-        "updates_not_made": listed(a.existed, b.status.not_in(NOT_OWING),
-                                   or_(b.last_update_at.is_(None), b.last_update_at < a.end)),
+        "updates_not_made": [r for r in rows if r["missed"]],
     }
 
 

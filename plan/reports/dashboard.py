@@ -174,16 +174,8 @@ def direction_of_travel(session: Session, *, user: Actor, plan_id: int, since: d
     check_range(first, day)
     a = state(session, plan_id=plan_id, day=first, filters=filters)
     b = state(session, plan_id=plan_id, day=day, filters=filters)
-    before = case((a.existed, a.rag), else_=literal("not_assessed"))
-    flows_query = (select_pair(a, b, before.label("from_rag"), b.rag.label("to_rag"), func.count(Action.id).label("n"))
-                   .group_by(before, b.rag))
-    flows = [{"from_rag": r.from_rag, "to_rag": r.to_rag, "from_label": label(r.from_rag),
-              "to_label": label(r.to_rag), "count": int(r.n)} for r in session.exec(flows_query).all()]
-    counts = dict.fromkeys(("better", "worse", "same", "first_assessed"), 0)
-    for flow in flows:
-        flow["direction"] = direction(flow["from_rag"], flow["to_rag"])
-        counts[flow["direction"]] += flow["count"]
-    flows.sort(key=lambda f: (RAGS.index(f["from_rag"]), RAGS.index(f["to_rag"])))
+    flows, counts = flows_between(session, a, b)
+    before = rag_before(a)
     moved = (select_pair(a, b, *detail_columns(user), before.label("from_rag"), b.rag.label("to_rag"))
              .join(Person, Person.id == Action.owner_person_id, isouter=True)
              .where(before != b.rag).order_by(Action.ref_sort, Action.id))
@@ -191,6 +183,26 @@ def direction_of_travel(session: Session, *, user: Actor, plan_id: int, since: d
                 "to_rag": r.to_rag, "from_label": label(r.from_rag), "to_label": label(r.to_rag),
                 "direction": direction(r.from_rag, r.to_rag)} for r in session.exec(moved).all()]
     return {"since": first, "as_of": day, "counts": counts, "flows": flows, "actions": actions}
+
+
+def rag_before(a: Any) -> Any:
+    """The RAG at the earlier day; "not_assessed" for an action that did not exist then."""
+    return case((a.existed, a.rag), else_=literal("not_assessed"))
+
+
+def flows_between(session: Session, a: Any, b: Any) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """How many actions went from each RAG to each RAG (one SQL aggregate), and by direction."""
+    before = rag_before(a)
+    query = (select_pair(a, b, before.label("from_rag"), b.rag.label("to_rag"), func.count(Action.id).label("n"))
+             .group_by(before, b.rag))
+    flows = [{"from_rag": r.from_rag, "to_rag": r.to_rag, "from_label": label(r.from_rag),
+              "to_label": label(r.to_rag), "count": int(r.n)} for r in session.exec(query).all()]
+    counts = dict.fromkeys(("better", "worse", "same", "first_assessed"), 0)
+    for flow in flows:
+        flow["direction"] = direction(flow["from_rag"], flow["to_rag"])
+        counts[flow["direction"]] += flow["count"]
+    flows.sort(key=lambda f: (RAGS.index(f["from_rag"]), RAGS.index(f["to_rag"])))
+    return flows, counts
 
 
 def drill(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,

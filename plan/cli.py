@@ -14,8 +14,10 @@ from plan.db import database_url, session_scope
 from plan.demo import add_demo
 from plan.errors import InvalidInput, PlanError
 from plan.identity import Actor
+from plan.imports.cli import add_parser as add_import_parser
 from plan.measures.cli import add_parser as add_measures_parser
 from plan.plans import plan_frame
+from plan.returns.cli import add_parser as add_returns_parser
 from plan.setup import SEED_FILE, init
 from plan.vocab import Role
 
@@ -199,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", default=None)
     p.set_defaults(func=cmd_delegate)
     add_measures_parser(sub)  # python -m plan measures import|list|tracker
+    add_import_parser(sub)  # python -m plan import FILE
+    add_returns_parser(sub)  # python -m plan returns export|import
     return parser
 
 

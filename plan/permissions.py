@@ -33,6 +33,8 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
                        "record challenges, agreed RAGs, decisions or follow-ups at a meeting"),
     "meeting.view": (frozenset({Role.ADMIN, Role.CHAIR}), "see meetings and the decisions log"),
     "follow_up.complete": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER}), "mark follow-ups done"),
+    "plan.import": (frozenset({Role.ADMIN}), "import a plan from a spreadsheet"),
+    "returns.manage": (frozenset({Role.ADMIN}), "make or apply offline update returns"),
 }
 
 ROLE_DESCRIPTIONS = {

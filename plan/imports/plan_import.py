@@ -1,0 +1,663 @@
+"""Import an existing plan from the spreadsheet a council keeps (XLSX or CSV).
+
+The header row is the first row (of the first 30) where at least two headings name fields and
+one of them is the action or its ref; rows above it (marking, title) are read for the marking,
+the plan's name and an "as at" date. Below it:
+- a row that only names something (one cell, often merged) is a theme banner: it sets the theme
+  of the rows below it, until the next banner or a theme column says otherwise;
+- one RAG / update column per period ("Q1 RAG", "RAG (Q1)", "Update (Q2)") is history, appended
+  in period order through plan.updates.record_update (author "import", `at` the period's end);
+- columns no field takes are kept with the action (`Action.extra` when the model has it).
+
+Rules
+- Every row is read and checked first: warnings say what was interpreted, errors what cannot be.
+  Then the whole import is applied in one savepoint: any row with an error and nothing is kept
+  (ImportRejected, carrying the report), unless skip_invalid, when those rows are left out and
+  listed. A dry run applies the same way and then undoes it, so its report is exactly what an
+  import would do.
+- Actions are matched by ref: an existing action has its words brought in line with the sheet
+  (dates are not moved: the baseline never changes, a new due date goes through Due dates);
+  history already held is not added twice (a submission key per row and period), and history
+  older than the action's latest update is not added (it would move the current RAG back).
+  Re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models import Action, ActionPartner, Agency, Plan, RagDefinition, StatusUpdate, Theme
+from plan import audit
+from plan.errors import InvalidInput, NotFound, PlanError
+from plan.identity import Actor
+from plan.imports.parsing import (
+    FIELD_LABELS,
+    Period,
+    cell_text,
+    match_heading,
+    one_line,
+    parse_date,
+    parse_rag,
+    parse_status,
+)
+from plan.measures.importer import _cells
+from plan.permissions import require
+from plan.refs import sort_key
+from plan.seed import REF_PATTERN
+from plan.text import clean
+from plan.updates import record_update
+from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, DeliveryStatus, Rag
+
+MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "SECRET", "TOP SECRET", "NOT PROTECTIVELY MARKED")
+IMPORT_AUTHOR = "import"
+
+
+@dataclass
+class ColumnMatch:
+    """What a column of the sheet was taken as; the user may correct `field`."""
+
+    index: int
+    heading: str
+    field: str | None  # None: kept with the action
+    period: str = ""  # the period label for a per-period RAG or update
+
+    @property
+    def described(self) -> str:
+        if self.field is None:
+            return "kept with the action"
+        label = FIELD_LABELS.get(self.field, self.field)
+        return f"{label} ({self.period})" if self.period else label
+
+
+@dataclass
+class RowReport:
+    row: int  # the sheet's row number
+    ref: str
+    title: str
+    theme: str = ""
+    change: str = ""  # create, update, unchanged, skipped
+    changed_fields: list[str] = field(default_factory=list)
+    history_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    file: str
+    sheet: str
+    plan_slug: str
+    new_plan: bool
+    header_row: int
+    columns: list[ColumnMatch]
+    rows: list[RowReport]
+    notes: list[str]  # about the sheet as a whole
+    dry_run: bool
+    applied: bool = False
+
+    @property
+    def skipped(self) -> list[RowReport]:
+        return [r for r in self.rows if r.change == "skipped"]
+
+    @property
+    def errors(self) -> list[RowReport]:
+        return [r for r in self.rows if r.errors]
+
+    def count(self, change: str) -> int:
+        return sum(r.change == change for r in self.rows)
+
+    @property
+    def history_added(self) -> int:
+        return sum(r.history_added for r in self.rows)
+
+    def summary(self) -> str:
+        verb = "Would" if self.dry_run else ""
+        parts = [f"{self.count('create')} new", f"{self.count('update')} changed",
+                 f"{self.count('unchanged')} unchanged", f"{self.history_added} updates added to history"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} rows skipped")
+        target = f"new plan '{self.plan_slug}'" if self.new_plan else f"plan '{self.plan_slug}'"
+        head = f"{verb + ' import' if verb else 'Imported'} into {target}: "
+        return head + ", ".join(parts) + "."
+
+
+class ImportRejected(InvalidInput):
+    """Rows with errors: nothing was written. `report` holds every row and its problems."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        bad = report.errors
+        lines = [f"row {r.row}{' (' + r.ref + ')' if r.ref else ''}: {' '.join(r.errors)}" for r in bad[:30]]
+        super().__init__(f"Nothing was imported: {len(bad)} row{'s' if len(bad) != 1 else ''} cannot be read. "
+                         "Fix them, or choose to skip them.\n" + "\n".join(lines))
+
+
+@dataclass
+class _Row:
+    number: int
+    ref: str
+    title: str
+    theme: str
+    values: dict[str, Any]
+    history: list[tuple[Period | None, dict[str, Any]]]
+    extra: dict[str, str]
+    report: RowReport
+
+
+# ---------------------------------------------------------------- reading the sheet
+
+
+def read_columns(content: bytes, filename: str, *, sheet: str | None = None) -> tuple[int, list[ColumnMatch]]:
+    """The header row found and what each column was taken as (for the user to correct)."""
+    _, table = _cells(content, filename, sheet)
+    position, columns = _header(table)
+    return table[position][0], columns
+
+
+def _header(table: list[tuple[int, list[tuple[Any, bool]]]]) -> tuple[int, list[ColumnMatch]]:
+    for position, (_, cells) in enumerate(table[:30]):
+        columns = []
+        for index, (value, _) in enumerate(cells):
+            if value is None or not str(value).strip():
+                continue
+            key, period = match_heading(value)
+            columns.append(ColumnMatch(index, one_line(value), key, period.label if period else ""))
+        keys = [c.field for c in columns if c.field]
+        if len(keys) >= 2 and ("title" in keys or "ref" in keys):
+            return position, columns
+    raise InvalidInput("No header row found: the sheet needs a row of headings above the actions naming at least "
+                       "the action (e.g. 'Action') or its ref ('Ref', 'No.') and one more field "
+                       "('Lead Officer', 'Due', 'RAG', ...).")
+
+
+def _apply_mapping(columns: list[ColumnMatch], mapping: dict[str, str | None] | None) -> list[ColumnMatch]:
+    """The user's corrections: heading -> field ('' or None: keep with the action)."""
+    if not mapping:
+        return columns
+    corrected = []
+    for column in columns:
+        if column.heading in mapping:
+            chosen = mapping[column.heading] or None
+            if chosen is not None and chosen not in FIELD_LABELS:
+                raise InvalidInput(f"'{chosen}' is not a field; choose one of: {', '.join(FIELD_LABELS)}.")
+            column = ColumnMatch(column.index, column.heading, chosen, column.period if chosen else "")
+        corrected.append(column)
+    return corrected
+
+
+def _as_at(title_rows: list[list[tuple[Any, bool]]]) -> date | None:
+    """The latest date written in the title rows ('updated for Board 14/10/2025')."""
+    found: list[date] = []
+    for cells in title_rows:
+        for value, _ in cells:
+            if isinstance(value, datetime):
+                found.append(value.date())
+            for day, month, year in re.findall(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b", str(value or "")):
+                y = int(year) + (2000 if len(year) == 2 else 0)
+                try:
+                    found.append(date(y, int(month), int(day)))
+                except ValueError:
+                    pass
+    return max(found) if found else None
+
+
+def _default_year(periods: list[Period], as_at: date) -> int:
+    """For periods without a year ('Q1', 'Q2'): the latest financial year whose named quarters
+    had all ended by the sheet's date."""
+    year = as_at.year if as_at.month >= 4 else as_at.year - 1
+    while any(p.end(year) > as_at for p in periods if p.year is None):
+        year -= 1
+    return year
+
+
+def _banner(cells: list[tuple[Any, bool]], columns: list[ColumnMatch]) -> str | None:
+    filled = [(i, v) for i, (v, _) in enumerate(cells) if v is not None and str(v).strip()]
+    if len(filled) != 1 or not isinstance(filled[0][1], str):
+        return None
+    index, value = filled[0]
+    ref_cols = {c.index for c in columns if c.field == "ref"}
+    if index in ref_cols and REF_PATTERN.match(value.strip()) and re.search(r"\d", value) and len(value.strip()) < 12:
+        return None  # a ref alone is a row with its action missing, not a banner
+    return one_line(value)
+
+
+def _theme_from_banner(text: str) -> tuple[str, str]:
+    """'PREPARE: know the problem' -> ('Prepare', 'know the problem')."""
+    parts = re.split(r"\s*[:–—]\s*|\s+-\s+", text, maxsplit=1)
+    head, rest = parts[0], parts[1] if len(parts) > 1 else ""
+    head = head.strip()
+    if head.isupper():
+        head = head.title()
+    return head[:100], rest.strip()
+
+
+def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, str | None] | None,
+          year: int | None) -> tuple[str, int, list[ColumnMatch], list[_Row], dict[str, Any]]:
+    title, table = _cells(content, filename, sheet)
+    position, columns = _header(table)
+    columns = _apply_mapping(columns, mapping)
+    above = [cells for _, cells in table[:position]]
+    sheet_facts: dict[str, Any] = {"notes": [], "marking": None, "name": None, "banners": []}
+    for cells in above:
+        for value, _ in cells:
+            text = one_line(value)
+            if text.upper() in MARKINGS and sheet_facts["marking"] is None:
+                sheet_facts["marking"] = text.upper().replace("OFFICIAL SENSITIVE", "OFFICIAL-SENSITIVE")
+            elif text and sheet_facts["name"] is None:
+                sheet_facts["name"] = text
+    periods = {c.period: match_heading(c.heading)[1] for c in columns if c.period}
+    if year is None and any(p is not None and p.year is None for p in periods.values()):
+        as_at = _as_at(above) or date.today()
+        year = _default_year([p for p in periods.values() if p is not None], as_at)
+        named = ", ".join(sorted({c.period for c in columns if c.period}))
+        sheet_facts["notes"].append(f"Columns for {named} give no year: read as the financial year "
+                                    f"{year}/{(year + 1) % 100:02d}, the latest whose quarters had ended by "
+                                    f"{as_at:%d %b %Y} (the sheet's date); give the year to change this.")
+    year = year or date.today().year
+    period_order = sorted({c.period for c in columns if c.period},
+                          key=lambda label: (periods[label].end(year) if periods[label] else date.max))
+    by_field = {c.field: c for c in columns if c.field and not c.period}
+    extras = [c for c in columns if c.field is None]
+    for column in extras:
+        sheet_facts["notes"].append(f"Column '{column.heading}' is no field of an action: kept with each action.")
+
+    rows: list[_Row] = []
+    banner_theme = ""
+    previous_ref = ""
+    seen_refs: dict[str, int] = {}
+    for number, cells in table[position + 1:]:
+        values = [v for v, _ in cells]
+        if all(v is None or not str(v).strip() for v in values):
+            continue
+        if (banner := _banner(cells, columns)) is not None:
+            banner_theme = banner
+            sheet_facts["banners"].append((number, banner))
+            continue
+
+        def get(key: str, values: list[Any] = values) -> Any:
+            column = by_field.get(key)
+            return values[column.index] if column is not None and column.index < len(values) else None
+
+        report = RowReport(row=number, ref="", title="")
+        ref = one_line(get("ref"))
+        if ref.endswith(".") and ref[:-1].replace(".", "").isdigit():
+            ref = ref[:-1]
+        title_text = cell_text(get("title"))
+        title = one_line(title_text)
+        if not title:
+            if not ref:  # a note or key row under the table: nothing names an action
+                sheet_facts["notes"].append(f"Row {number} names no action and no ref: not imported "
+                                            f"('{one_line(values[0] if values else '')[:60]}').")
+                continue
+            report.errors.append("The action has no words: give it a title.")
+        if len(title) > 300:
+            report.warnings.append(f"The action's words are {len(title)} characters: the title is the first 300, "
+                                   "the whole text is kept as its description.")
+            title = title[:299] + "…"
+        if not ref:
+            ref = f"{previous_ref}a" if previous_ref else f"R{number}"
+            while ref in seen_refs:
+                ref += "a"
+            report.warnings.append(f"No ref given: given '{ref}' (after the row above).")
+        elif not REF_PATTERN.match(ref):
+            report.errors.append(f"Ref '{ref}': use letters, digits, dots or hyphens, e.g. 2.4, 2.4a or PREV-03.")
+        if ref in seen_refs:
+            report.errors.append(f"Ref '{ref}' is used twice (first at row {seen_refs[ref]}); each action needs its "
+                                 "own ref.")
+        seen_refs.setdefault(ref, number)
+        previous_ref = ref
+        report.ref, report.title = ref, title
+        theme = one_line(get("theme")) or banner_theme
+        if not theme:
+            report.warnings.append("No theme (no banner row above and no theme column): put under 'General'.")
+            theme = "General"
+        report.theme = _theme_from_banner(theme)[0]
+        row_values: dict[str, Any] = {"title": title}
+        if "description" in by_field or len(one_line(title_text)) > 300:
+            raw = get("description")
+            description = "" if raw is None else str(raw).replace("\r\n", "\n").strip()
+            if len(one_line(title_text)) > 300:
+                description = (title_text + ("\n\n" + description if description else "")).strip()
+            row_values["description"] = description
+        owner_text = cell_text(get("owner"))
+        owner = "; ".join(owner_text.split("\n"))
+        if "owner" in by_field:
+            if not owner:
+                report.warnings.append("No lead officer named: the action has no owner yet.")
+            row_values["owner"] = owner[:200]
+        if "lead_agency" in by_field:
+            row_values["lead_agency"] = one_line(get("lead_agency"))[:200] or None
+        if "partners" in by_field:
+            names = [one_line(p) for p in re.split(r"[;\n]", cell_text(get("partners"))) if one_line(p)]
+            kept = [n for n in names if n.lower() not in ("all", "all partners", "n/a", "na", "none", "tbc")]
+            if len(kept) < len(names):
+                report.warnings.append("Partners 'All'/'TBC' name no agency: not linked (the words are kept).")
+            row_values["partners"] = kept
+        for key, end in (("start_date", False), ("due_date", True)):
+            if key in by_field:
+                reading = parse_date(get(key), end=end)
+                label = FIELD_LABELS[key]
+                if reading.warning:
+                    report.warnings.append(f"{label}: {reading.warning}")
+                if reading.error:
+                    report.errors.append(f"{label}: {reading.error}")
+                row_values[key] = reading.value
+        if row_values.get("start_date") and row_values.get("due_date") and \
+                row_values["due_date"] < row_values["start_date"]:
+            report.errors.append(f"Due date {row_values['due_date']:%d %b %Y} is before the start date "
+                                 f"{row_values['start_date']:%d %b %Y}.")
+        history: list[tuple[Period | None, dict[str, Any]]] = []
+        for label in [*period_order, ""]:
+            entry: dict[str, Any] = {}
+            for column in columns:
+                if column.field is None or column.period != label or (not label and column.field not in
+                                                                       ("rag", "status", "commentary", "blockers",
+                                                                        "support_asked", "evidence_url")):
+                    continue
+                value = values[column.index] if column.index < len(values) else None
+                entry[column.field] = value
+            if not any(v is not None and str(v).strip() for v in entry.values()):
+                continue
+            where = f"{label}: " if label else ""
+            rag = parse_rag(entry.get("rag"))
+            status = parse_status(entry.get("status"))
+            for reading in (rag, status):
+                if reading.warning:
+                    report.warnings.append(where + reading.warning)
+                if reading.error:
+                    report.errors.append(where + reading.error)
+            texts = {k: cell_text(entry.get(k)) for k in ("commentary", "blockers", "support_asked", "evidence_url")}
+            if rag.value is None and not rag.error:
+                if texts["commentary"]:
+                    report.warnings.append(f"{where}an update with no RAG: kept with the action, not as history.")
+                    row_values.setdefault("_notes", []).append(
+                        (f"Update {label}" if label else "Update", texts["commentary"]))
+                continue
+            history.append((periods.get(label) if label else None,
+                            {"rag": rag.value, "status": status.value, **texts, "label": label}))
+        extra = {c.heading: cell_text(values[c.index]) for c in extras
+                 if c.index < len(values) and cell_text(values[c.index])}
+        for heading, text in row_values.pop("_notes", []):
+            extra[heading] = text
+        rows.append(_Row(number, ref, title, theme, row_values, history, extra, report))
+    followed = {r.theme for r in rows}
+    for number, banner in sheet_facts["banners"]:
+        if banner not in followed:
+            sheet_facts["notes"].append(f"Row {number} ('{banner[:60]}') has no actions under it: not a theme.")
+    sheet_facts["banners"] = [(n, b) for n, b in sheet_facts["banners"] if b in followed]
+    sheet_facts["year"] = year
+    return title, table[position][0], columns, rows, sheet_facts
+
+
+# ---------------------------------------------------------------- applying it
+
+
+def import_plan(session: Session, *, user: Actor, content: bytes, filename: str, sheet: str | None = None,
+                plan_slug: str | None = None, mapping: dict[str, str | None] | None = None,
+                dry_run: bool = False, skip_invalid: bool = False, year: int | None = None) -> ImportReport:
+    """Import (or with dry_run, try and undo) a plan spreadsheet, in the caller's transaction.
+
+    `plan_slug`: an existing plan is updated; a slug no plan has yet makes a new plan from the
+    file; None: the only plan (InvalidInput asks which when there are several). `mapping`
+    corrects what a heading is taken as. Secretariat only. Raises NotAllowed, InvalidInput (the
+    file cannot be read, has no header row, or which plan is unclear) and ImportRejected (rows
+    with errors; nothing written). Returns the report; `report.applied` says whether it was kept.
+    """
+    require(user, "plan.import")
+    sheet_title, header_row, columns, rows, facts = _read(content, filename, sheet, mapping, year)
+    plan, new_plan, slug = _target(session, plan_slug)
+    report = ImportReport(file=filename, sheet=sheet_title, plan_slug=slug, new_plan=new_plan, header_row=header_row,
+                          columns=columns, rows=[r.report for r in rows], notes=list(facts["notes"]),
+                          dry_run=dry_run)
+    if not rows:
+        raise InvalidInput(f"{filename}: no actions found below the header row (row {header_row}).")
+
+    outer = session.begin_nested()
+    try:
+        if plan is None:
+            plan = _new_plan(session, slug=slug, facts=facts, rows=rows, filename=filename)
+        themes = {t.name: t for t in session.exec(select(Theme).where(Theme.plan_id == plan.id)).all()}
+        for row in rows:
+            if row.report.errors:
+                continue
+            savepoint = session.begin_nested()
+            try:
+                _apply_row(session, user=user, plan=plan, row=row, themes=themes, new_plan=new_plan,
+                           year=facts["year"])
+                savepoint.commit()
+            except PlanError as err:
+                savepoint.rollback()
+                row.report.errors.append(str(err))
+                row.report.change, row.report.changed_fields, row.report.history_added = "", [], 0
+        bad = report.errors
+        for row in rows:
+            if row.report.errors and skip_invalid:
+                row.report.change = "skipped"
+        if bad and not skip_invalid:
+            outer.rollback()
+            if dry_run:
+                return report
+            raise ImportRejected(report)
+        if dry_run:
+            outer.rollback()
+            return report
+        if new_plan or report.count("create") or report.count("update") or report.history_added:
+            audit.record(session, actor=user, event="plan.import", plan_id=plan.id, entity="plan", entity_key=slug,
+                         after={"file": filename[:100], "sheet": sheet_title, "new_plan": new_plan,
+                                "created": report.count("create"), "changed": report.count("update"),
+                                "history_added": report.history_added,
+                                "skipped": [r.row for r in report.skipped]})
+        outer.commit()
+    except BaseException:
+        if outer.is_active:
+            outer.rollback()
+        raise
+    report.applied = True
+    return report
+
+
+def _target(session: Session, slug: str | None) -> tuple[Plan | None, bool, str]:
+    plans = session.exec(select(Plan).order_by(Plan.id)).all()
+    if slug:
+        found = next((p for p in plans if p.slug == slug), None)
+        if found is None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", slug):
+            raise InvalidInput(f"'{slug}' cannot name a new plan: use lower-case letters, digits and hyphens.")
+        return found, found is None, slug
+    if len(plans) == 1:
+        return plans[0], False, plans[0].slug
+    if not plans:
+        raise NotFound("No plan exists yet: name the new plan (e.g. --plan westhaven-sv) to create it from the file.")
+    raise InvalidInput("There are several plans: say which to import into ("
+                       + ", ".join(p.slug for p in plans) + "), or name a new one.")
+
+
+def _new_plan(session: Session, *, slug: str, facts: dict[str, Any], rows: list[_Row], filename: str) -> Plan:
+    name = (facts["name"] or filename.rsplit(".", 1)[0])[:200]
+    plan = Plan(slug=slug, name=name, organisation="", protective_marking=facts["marking"] or "OFFICIAL-SENSITIVE")
+    session.add(plan)
+    session.flush()
+    for rag in Rag:
+        session.add(RagDefinition(plan_id=plan.id, rag=rag.value, label=RAG_LABELS[rag],
+                                  meaning=DEFAULT_RAG_MEANINGS[rag]))
+    descriptions = {}
+    for _, banner in facts["banners"]:
+        theme_name, description = _theme_from_banner(banner)
+        descriptions.setdefault(theme_name, description)
+    names = list(dict.fromkeys([_theme_from_banner(r.theme)[0] for r in rows if not r.report.errors]))
+    for position, theme_name in enumerate(names):
+        session.add(Theme(plan_id=plan.id, name=theme_name, description=descriptions.get(theme_name, ""),
+                          position=position))
+    session.flush()
+    return plan
+
+
+def _theme_for(themes: dict[str, Theme], text: str) -> Theme | None:
+    """A banner or theme cell to one of the plan's themes: 'PREVENTION: stop it' -> Prevent."""
+    name = _theme_from_banner(text)[0].casefold()
+    for theme in themes.values():
+        if theme.name.casefold() == name or theme.name.casefold() == text.casefold():
+            return theme
+    for theme in themes.values():
+        short = theme.name.casefold()
+        if len(short) >= 4 and (name.startswith(short) or short.startswith(name)):
+            return theme
+    return None
+
+
+def _agency(session: Session, name: str) -> Agency:
+    found = session.exec(select(Agency).where(Agency.name == name)).first()
+    if found is None:
+        words = name.lower()
+        kind = (AgencyKind.POLICE if "police" in words else AgencyKind.NHS if any(
+            w in words for w in ("nhs", "icb", "hospital", "health")) else AgencyKind.COUNCIL if "council" in words
+            else AgencyKind.EDUCATION if any(w in words for w in ("school", "college", "academy")) else
+            AgencyKind.OTHER)
+        found = Agency(name=name, kind=kind.value)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _key(plan_id: int, ref: str, label: str, entry: dict[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps([plan_id, ref, label, entry], sort_keys=True, default=str).encode())
+    return "import-" + digest.hexdigest()[:40]
+
+
+def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: dict[str, Theme], new_plan: bool,
+               year: int) -> None:
+    report = row.report
+    theme = _theme_for(themes, row.theme)
+    if theme is None:
+        if not new_plan:
+            raise InvalidInput(f"Theme '{row.theme}' is not one of the plan's themes: "
+                               f"{', '.join(sorted(themes))}; rename it or map the column.")
+        theme = Theme(plan_id=plan.id, name=_theme_from_banner(row.theme)[0], position=len(themes))
+        session.add(theme)
+        session.flush()
+        themes[theme.name] = theme
+    values = row.values
+    agency = _agency(session, values["lead_agency"]) if values.get("lead_agency") else None
+    wanted: dict[str, Any] = {"title": clean(values["title"], multiline=False), "theme_id": theme.id}
+    if "description" in values:
+        wanted["description"] = clean(values["description"])
+    if "owner" in values:
+        wanted["lead_owner"] = clean(values["owner"], multiline=False)
+    if "lead_agency" in values:
+        wanted["lead_agency_id"] = agency.id if agency else None
+    action = session.exec(select(Action).where(Action.plan_id == plan.id, Action.ref == row.ref)).first()
+    extra_kept = hasattr(Action, "extra")
+    if action is None:
+        action = Action(plan_id=plan.id, ref=row.ref, ref_sort=sort_key(row.ref), start_date=values.get("start_date"),
+                        baseline_due_date=values.get("due_date"), current_due_date=values.get("due_date"), **wanted)
+        if row.extra:
+            _keep_extra(action, row.extra, report)
+        session.add(action)
+        session.flush()
+        report.change = "create"
+        report.changed_fields = sorted(wanted)
+        audit.record(session, actor=user, event="action.import", plan_id=plan.id, entity="action",
+                     entity_key=row.ref, after=dict(wanted), restricted=action.restricted)
+    else:
+        before = {k: getattr(action, k) for k in wanted}
+        changed = [k for k, v in wanted.items() if before[k] != v]
+        if row.extra and extra_kept and _extra_of(action) != {**_extra_of(action), **row.extra}:
+            changed.append("extra")
+        if action.restricted and not user.cleared_for_restricted and changed:
+            raise InvalidInput(f"Action {row.ref} is restricted: only someone cleared may change it.")
+        for key in ("start_date", "due_date"):
+            held = action.start_date if key == "start_date" else action.current_due_date
+            if values.get(key) and held != values[key]:
+                report.warnings.append(f"{FIELD_LABELS[key]} in the sheet ({values[key]:%d %b %Y}) differs from the "
+                                       "plan's; not changed here (a new due date goes through Due dates).")
+        if changed:
+            for key in changed:
+                if key != "extra":
+                    setattr(action, key, wanted[key])
+            if "extra" in changed:
+                _keep_extra(action, row.extra, report)
+            action.updated_at = datetime.now(UTC)
+            session.flush()
+            audit.record(session, actor=user, event="action.import", plan_id=plan.id, entity="action",
+                         entity_key=row.ref, before={k: before.get(k) for k in changed if k != "extra"},
+                         after={k: wanted[k] for k in changed if k != "extra"}, restricted=action.restricted)
+        report.change = "update" if changed else "unchanged"
+        report.changed_fields = changed
+    if not extra_kept and row.extra:
+        report.warnings.append("Columns kept with the action: " + ", ".join(row.extra) + ".")
+    if "partners" in values:
+        held = {p.agency_id for p in session.exec(select(ActionPartner).where(ActionPartner.action_id == action.id))}
+        added = False
+        for name in values["partners"]:
+            partner = _agency(session, name[:200])
+            if partner.id not in held:
+                session.add(ActionPartner(action_id=action.id, agency_id=partner.id))
+                held.add(partner.id)
+                added = True
+        if added and report.change == "unchanged":
+            report.change, report.changed_fields = "update", [*report.changed_fields, "partners"]
+        session.flush()
+    _history(session, plan=plan, action=action, row=row, year=year)
+
+
+def _history(session: Session, *, plan: Plan, action: Action, row: _Row, year: int) -> None:
+    importer = Actor.system(IMPORT_AUTHOR)
+    report = row.report
+    for period, entry in row.history:
+        label = entry.pop("label")
+        key = _key(plan.id, row.ref, label, entry)  # type: ignore[arg-type]
+        entry["label"] = label
+        if session.exec(select(StatusUpdate.id).where(StatusUpdate.submission_key == key)).first() is not None:
+            continue
+        at = (datetime.combine(period.end(year), time(12), tzinfo=UTC) if period is not None
+              else datetime.now(UTC))
+        latest = action.last_update_at
+        if latest is not None and latest.replace(tzinfo=latest.tzinfo or UTC) >= at:
+            report.warnings.append(f"{label or 'The update'}: older than the action's latest update, so not added "
+                                   "to its history.")
+            continue
+        rag, status = entry["rag"], entry["status"]
+        if not status:
+            status = DeliveryStatus.COMPLETE.value if rag == Rag.BLUE.value else DeliveryStatus.IN_PROGRESS.value
+        if rag == Rag.BLUE.value and not entry["evidence_url"].startswith("https://"):
+            report.warnings.append(f"{label + ': ' if label else ''}Complete (Blue) needs an evidence link: recorded "
+                                   "as Green, in progress; add the evidence in the app to mark it complete.")
+            rag, status = Rag.GREEN.value, DeliveryStatus.IN_PROGRESS.value
+        if status == DeliveryStatus.COMPLETE.value and not entry["evidence_url"].startswith("https://"):
+            report.warnings.append(f"{label + ': ' if label else ''}status Complete needs an evidence link: recorded "
+                                   "as in progress.")
+            status = DeliveryStatus.IN_PROGRESS.value
+        commentary = entry["commentary"]
+        if not commentary and (rag in (Rag.RED.value, Rag.AMBER.value) or rag != action.rag):
+            commentary = "RAG taken from the spreadsheet; no commentary was given."
+            report.warnings.append(f"{label + ': ' if label else ''}no commentary with the RAG: the history says so.")
+        record_update(session, user=importer, plan_id=plan.id, ref=row.ref, rag=rag, delivery_status=status,
+                      commentary=commentary, blockers=entry["blockers"], support_asked=entry["support_asked"],
+                      evidence_url=entry["evidence_url"], at=at, period=period.named(year) if period else None,
+                      is_demo=False, personal_data_confirmed=False, submission_key=key)
+        report.history_added += 1
+    if report.history_added and report.change == "unchanged":
+        report.change = "update"
+        report.changed_fields = [*report.changed_fields, "history"]
+
+
+def _extra_of(action: Action) -> dict[str, str]:
+    raw = getattr(action, "extra", None) or ""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) and raw else (raw or {})
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _keep_extra(action: Action, extra: dict[str, str], report: RowReport) -> None:
+    """Unmapped columns stay with the action: in `extra` when the model has it."""
+    if hasattr(Action, "extra"):
+        merged = {**_extra_of(action), **{k[:100]: clean(v)[:4000] for k, v in extra.items()}}
+        action.extra = json.dumps(merged, ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]

@@ -1,0 +1,365 @@
+"""Offline update returns: a workbook of one owner's (or one agency's) actions to fill in away
+from the app, and reading it back.
+
+The workbook has one visible sheet, protected, where only the update cells are unlocked (RAG and
+status are drop-downs; commentary, blockers, support asked and an evidence link are free text),
+and a very hidden sheet `_return` carrying the return's id and each row's ref and the action's
+version when the return was made. Reading it back:
+- a row left blank is nothing to apply;
+- a row whose action has been updated since the return was made is stale: it is applied only
+  when the user confirms (confirm_stale), on top of the newer update;
+- every other row goes through plan.updates.record_update: the same rules as the app, a
+  submission key per return and row (so applying the same return twice adds nothing);
+- all or nothing: one row with a problem, or a stale row not confirmed, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from models import Action, ActionDelegate, Agency, Person, Plan, StatusUpdate
+from plan import audit
+from plan.errors import InvalidInput, NotFound, PlanError, StaleVersion
+from plan.excel import set_text
+from plan.identity import Actor
+from plan.permissions import require
+from plan.updates import record_update
+from plan.users import actor_for
+from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
+
+SHEET = "Update return"
+HIDDEN = "_return"
+HEADER_ROW = 6
+FIXED = ("Ref", "Action", "Due date", "RAG now", "Latest update")
+EDITABLE = ("New RAG", "Delivery status", "Commentary", "Blockers", "Support asked", "Evidence link (https://)")
+RAG_CHOICES = [RAG_LABELS[r] for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)]
+STATUS_CHOICES = [s.label for s in DeliveryStatus]
+OPEN = (DeliveryStatus.NOT_STARTED.value, DeliveryStatus.IN_PROGRESS.value)
+
+
+def _actions(session: Session, plan_id: int, owner: Person | None, agency: Agency | None) -> list[Action]:
+    query = select(Action).where(Action.plan_id == plan_id, Action.delivery_status.in_(OPEN))
+    if owner is not None:
+        delegated = select(ActionDelegate.action_id).where(ActionDelegate.person_id == owner.id)
+        query = query.where(or_(Action.owner_person_id == owner.id, Action.id.in_(delegated)))
+    if agency is not None:
+        query = query.where(Action.lead_agency_id == agency.id)
+    return list(session.exec(query.order_by(Action.ref_sort)).all())
+
+
+def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email: str | None = None,
+                    agency: str | None = None) -> bytes:
+    """The return for one owner (their actions as owner or delegate) or one lead agency: the open
+    actions (not complete, closed or deferred). Restricted actions only for a cleared user.
+    Secretariat only. Raises NotAllowed, NotFound (no such person, agency or plan), InvalidInput
+    (neither or both given, or no actions to return)."""
+    require(user, "returns.manage")
+    if bool(owner_email) == bool(agency):
+        raise InvalidInput("Make a return either for one owner (their e-mail) or for one lead agency.")
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("There is no such plan.")
+    owner = agency_row = None
+    if owner_email:
+        owner = session.exec(select(Person).where(Person.email == owner_email.strip().lower())).first()
+        if owner is None:
+            raise NotFound(f"No one has the e-mail {owner_email}.")
+        who = f"{owner.name} <{owner.email}>"
+    else:
+        agency_row = session.exec(select(Agency).where(Agency.name == (agency or "").strip())).first()
+        if agency_row is None:
+            raise NotFound(f"There is no agency called '{agency}'.")
+        who = agency_row.name
+    actions = [a for a in _actions(session, plan_id, owner, agency_row)
+               if user.cleared_for_restricted or not a.restricted]
+    if not actions:
+        raise InvalidInput(f"{who} has no open actions in this plan to return.")
+    latest = _latest_updates(session, [a.id for a in actions if a.id is not None])
+    return_id = uuid.uuid4().hex
+    made = datetime.now(UTC)
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    marking = plan.protective_marking
+    for part in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
+        part.center.text = marking
+    for part in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
+        part.center.text = marking
+    sheet.oddFooter.right.text = "Page &P of &N"
+    set_text(sheet.cell(1, 1), marking)
+    sheet.cell(1, 1).font = Font(bold=True, color="FFFFFF")
+    sheet.cell(1, 1).fill = PatternFill("solid", fgColor="1F1F1F")
+    set_text(sheet.cell(2, 1), f"Update return: {who}")
+    sheet.cell(2, 1).font = Font(bold=True, size=14)
+    set_text(sheet.cell(3, 1), f"{plan.name}. Made {made:%d %b %Y %H:%M} UTC.")
+    set_text(sheet.cell(4, 1), "Fill in the shaded cells only: a new RAG (Red, Amber, Green or Blue) and status from "
+                               "the lists, and what has happened. Commentary is needed when the RAG is Red or Amber "
+                               "or changes; Blue means complete and needs an evidence link. Leave a row blank to "
+                               "give no update.")
+    for index, name in enumerate((*FIXED, *EDITABLE), start=1):
+        cell = sheet.cell(HEADER_ROW, index)
+        set_text(cell, name)
+        cell.font = Font(bold=True)
+    editable_fill = PatternFill("solid", fgColor="FFF2CC")
+    first_edit = len(FIXED) + 1
+    for offset, action in enumerate(actions):
+        r = HEADER_ROW + 1 + offset
+        update = latest.get(action.id)  # type: ignore[arg-type]
+        fixed = (action.ref, action.title,
+                 f"{action.current_due_date:%d %b %Y}" if action.current_due_date else "not set",
+                 RAG_LABELS.get(Rag(action.rag), action.rag) if action.rag in Rag.__members__.values() else action.rag,
+                 (f"{update.created_at:%d %b %Y}: {update.commentary}" if update else "No update yet."))
+        for c, value in enumerate(fixed, start=1):
+            cell = sheet.cell(r, c)
+            set_text(cell, str(value))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for c in range(first_edit, first_edit + len(EDITABLE)):
+            cell = sheet.cell(r, c)
+            cell.protection = Protection(locked=False)
+            cell.fill = editable_fill
+            cell.number_format = "@"  # typed text stays text
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    last = HEADER_ROW + len(actions)
+    rag_list = DataValidation(type="list", formula1='"' + ",".join(RAG_CHOICES) + '"', allow_blank=True,
+                              showErrorMessage=True, errorTitle="RAG", error="Choose Red, Amber, Green or Blue.")
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
+                                 showErrorMessage=True, errorTitle="Status", error="Choose a status from the list.")
+    rag_list.add(f"{get_column_letter(first_edit)}{HEADER_ROW + 1}:{get_column_letter(first_edit)}{last}")
+    status_list.add(f"{get_column_letter(first_edit + 1)}{HEADER_ROW + 1}:{get_column_letter(first_edit + 1)}{last}")
+    sheet.add_data_validation(rag_list)
+    sheet.add_data_validation(status_list)
+    widths = (8, 45, 12, 10, 45, 12, 15, 45, 30, 30, 30)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 3)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.protection.sheet = True
+    sheet.protection.formatCells = False
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+    hidden = book.create_sheet(HIDDEN)
+    hidden.sheet_state = "veryHidden"
+    for c, value in enumerate(("return", return_id, plan.slug, owner.email if owner else "",
+                               agency_row.name if agency_row else "", made.isoformat()), start=1):
+        set_text(hidden.cell(1, c), value)
+    for c, value in enumerate(("row", "ref", "version"), start=1):
+        set_text(hidden.cell(2, c), value)
+    for offset, action in enumerate(actions):
+        hidden.cell(3 + offset, 1).value = HEADER_ROW + 1 + offset
+        set_text(hidden.cell(3 + offset, 2), action.ref)
+        hidden.cell(3 + offset, 3).value = action.version
+    hidden.protection.sheet = True
+    book.security.lockStructure = True  # the hidden sheet cannot be unhidden without unprotecting
+
+    audit.record(session, actor=user, event="returns.export", plan_id=plan_id, entity="return", entity_key=return_id,
+                 after={"for": who, "actions": [a.ref for a in actions]},
+                 restricted=any(a.restricted for a in actions))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _latest_updates(session: Session, action_ids: list[int]) -> dict[int, StatusUpdate]:
+    latest: dict[int, StatusUpdate] = {}
+    if not action_ids:
+        return latest
+    for update in session.exec(select(StatusUpdate).where(StatusUpdate.action_id.in_(action_ids))
+                               .order_by(StatusUpdate.created_at, StatusUpdate.id)).all():
+        latest[update.action_id] = update
+    return latest
+
+
+# ---------------------------------------------------------------- reading a completed return
+
+
+@dataclass
+class ReturnRow:
+    row: int
+    ref: str
+    title: str = ""
+    state: str = "ok"  # ok, blank, stale, problem, already applied
+    problems: list[str] = field(default_factory=list)
+    newer_update: str = ""  # for a stale row: what was said since the return was made
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ReturnReport:
+    return_id: str
+    plan_slug: str
+    made_for: str
+    rows: list[ReturnRow]
+    dry_run: bool
+    applied: bool = False
+
+    def rows_in(self, state: str) -> list[ReturnRow]:
+        return [r for r in self.rows if r.state == state]
+
+    def summary(self) -> str:
+        counts = {state: len(self.rows_in(state)) for state in ("ok", "stale", "problem", "blank", "already applied")}
+        verb = "Applied" if self.applied else "Would apply" if not counts["problem"] else "Cannot apply"
+        return (f"{verb}: {counts['ok']} updates for {self.made_for}; {counts['stale']} made against an older "
+                f"state of the action; {counts['problem']} with problems; {counts['blank']} left blank; "
+                f"{counts['already applied']} already applied.")
+
+
+class ReturnRejected(InvalidInput):
+    """Rows with problems, or stale rows not confirmed: nothing was written."""
+
+    def __init__(self, report: ReturnReport) -> None:
+        self.report = report
+        lines = [f"row {r.row} ({r.ref}): {' '.join(r.problems)}" for r in report.rows_in("problem")]
+        stale = report.rows_in("stale")
+        if stale:
+            lines.append("updated since the return was made (confirm to apply on top): "
+                         + ", ".join(r.ref for r in stale))
+        super().__init__("Nothing was applied.\n" + "\n".join(lines))
+
+
+def _read(content: bytes, filename: str) -> tuple[dict[str, str], list[ReturnRow]]:
+    try:
+        book = load_workbook(io.BytesIO(content), data_only=True)
+    except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
+        raise InvalidInput(f"{filename} cannot be read as an Excel workbook ({type(err).__name__}).") from None
+    if HIDDEN not in book.sheetnames or SHEET not in book.sheetnames:
+        raise InvalidInput(f"{filename} is not an update return made by this app (it has no return sheet); "
+                           "make the return in the app and fill that in.")
+    hidden, sheet = book[HIDDEN], book[SHEET]
+    head = [str(c.value or "") for c in hidden[1]]
+    meta = {"return_id": head[1], "plan": head[2], "owner": head[3], "agency": head[4]}
+    rows: list[ReturnRow] = []
+    for cells in hidden.iter_rows(min_row=3):
+        if cells[0].value is None:
+            continue
+        number, ref, version = int(cells[0].value), str(cells[1].value), int(cells[2].value)
+        shown = sheet.cell(number, 1).value
+        row = ReturnRow(row=number, ref=ref)
+        row.values = {"version": str(version)}
+        if str(shown or "").strip() != ref:
+            row.state, row.problems = "problem", [f"the row shows ref '{shown}' where the return put {ref}: rows "
+                                                  "were moved or changed; use the return as it was made."]
+        first = len(FIXED) + 1
+        keys = ("rag", "delivery_status", "commentary", "blockers", "support_asked", "evidence_url")
+        for offset, key in enumerate(keys):
+            value = sheet.cell(number, first + offset).value
+            row.values[key] = "" if value is None else str(value).strip()
+        rows.append(row)
+    return meta, rows
+
+
+def apply_return(session: Session, *, user: Actor, content: bytes, filename: str = "return.xlsx",
+                 confirm_stale: bool = False, dry_run: bool = False) -> ReturnReport:
+    """Apply a completed return (or with dry_run, check it: each row ok, blank, stale or with its
+    problems). Secretariat only; each update is made as the owner the return was made for (so
+    the owner's rights apply), or as the secretariat for an agency's return. All or nothing:
+    raises ReturnRejected (problems, or stale rows without confirm_stale), NotAllowed,
+    InvalidInput (not a return)."""
+    require(user, "returns.manage")
+    meta, rows = _read(content, filename)
+    plan = session.exec(select(Plan).where(Plan.slug == meta["plan"])).first()
+    if plan is None:
+        raise InvalidInput(f"The return is for plan '{meta['plan']}', which this database does not have.")
+    acting = user
+    made_for = meta["agency"] or meta["owner"]
+    if meta["owner"]:
+        person = session.exec(select(Person).where(Person.email == meta["owner"])).first()
+        if person is not None and person.active:
+            acting = actor_for(person)
+            made_for = f"{person.name} <{person.email}>"
+    report = ReturnReport(return_id=meta["return_id"], plan_slug=plan.slug, made_for=made_for, rows=rows,
+                          dry_run=dry_run)
+    outer = session.begin_nested()
+    try:
+        for row in rows:
+            _apply_row(session, acting=acting, plan_id=plan.id, return_id=meta["return_id"], row=row,  # type: ignore[arg-type]
+                       confirm_stale=confirm_stale)
+        blocked = report.rows_in("problem") or (report.rows_in("stale") and not confirm_stale)
+        if blocked or dry_run:
+            outer.rollback()
+            if blocked and not dry_run:
+                raise ReturnRejected(report)
+            return report
+        applied = [r.ref for r in report.rows_in("ok")] + [r.ref for r in report.rows_in("stale")]
+        if applied:
+            audit.record(session, actor=user, event="returns.import", plan_id=plan.id, entity="return",
+                         entity_key=meta["return_id"],
+                         after={"for": made_for, "applied": applied,
+                                "stale_confirmed": [r.ref for r in report.rows_in("stale")]})
+        outer.commit()
+    except BaseException:
+        if outer.is_active:
+            outer.rollback()
+        raise
+    report.applied = True
+    return report
+
+
+def read_return(session: Session, *, user: Actor, content: bytes, filename: str = "return.xlsx") -> ReturnReport:
+    """The dry run of apply_return: what each row would do, nothing written."""
+    return apply_return(session, user=user, content=content, filename=filename, dry_run=True)
+
+
+def _apply_row(session: Session, *, acting: Actor, plan_id: int, return_id: str, row: ReturnRow,
+               confirm_stale: bool) -> None:
+    action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == row.ref)).first()
+    if action is None:
+        row.state, row.problems = "problem", [f"there is no action {row.ref} in the plan any more."]
+        return
+    row.title = action.title if acting.cleared_for_restricted or not action.restricted else "Restricted"
+    if row.state == "problem":
+        return
+    values = row.values
+    if not any(values[k] for k in ("rag", "delivery_status", "commentary", "blockers", "support_asked",
+                                   "evidence_url")):
+        row.state = "blank"
+        return
+    key = "return-" + hashlib.sha256(f"{return_id}|{row.ref}".encode()).hexdigest()[:40]
+    if session.exec(select(StatusUpdate.id).where(StatusUpdate.submission_key == key)).first() is not None:
+        row.state = "already applied"
+        return
+    version = int(values["version"])
+    stale = action.version != version
+    if stale:
+        row.state = "stale"
+        newer = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == action.id)
+                             .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())).first()  # type: ignore[attr-defined]
+        if newer is not None and (acting.cleared_for_restricted or not action.restricted):
+            row.newer_update = (f"{newer.created_at:%d %b %Y} by {newer.author_name or 'someone'}: "
+                                f"{RAG_LABELS.get(Rag(newer.rag), newer.rag)}. {newer.commentary}")
+    savepoint = session.begin_nested()
+    try:
+        record_update(session, user=acting, plan_id=plan_id, ref=row.ref, rag=values["rag"],
+                      delivery_status=values["delivery_status"] or _default_status(values["rag"], action),
+                      commentary=values["commentary"], blockers=values["blockers"],
+                      support_asked=values["support_asked"], evidence_url=values["evidence_url"],
+                      expected_version=None if stale else version, submission_key=key)
+        savepoint.commit()
+    except PlanError as err:
+        savepoint.rollback()
+        row.state = "problem"
+        problems: Any = getattr(err, "problems", None)
+        row.problems = list(problems.values()) if isinstance(problems, dict) else [str(err)]
+        if isinstance(err, StaleVersion):
+            row.problems = [str(err)]
+
+
+def _default_status(rag: str, action: Action) -> str:
+    """No status chosen: Blue means complete; otherwise in progress (or the action's own)."""
+    if rag.strip().lower() in ("blue", "b", "complete"):
+        return DeliveryStatus.COMPLETE.value
+    return action.delivery_status if action.delivery_status != DeliveryStatus.NOT_STARTED.value \
+        else DeliveryStatus.IN_PROGRESS.value

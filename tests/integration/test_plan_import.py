@@ -1,0 +1,229 @@
+"""Importing a plan from a council's spreadsheet, on both databases: the sample workbook, a messy
+one built here, a broken one writing nothing, re-import changing nothing, skipping bad rows, a
+new plan from a new slug, and the round trip (export the seed plan, import it into an empty
+database, the same plan)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+import models
+from models import Action, ActionPartner, Agency, Plan, StatusUpdate, Theme
+from plan import migrate
+from plan.cli import main as cli
+from plan.db import session_scope
+from plan.identity import Actor
+from plan.imports import ImportRejected, import_plan
+from plan.imports.export import plan_workbook
+from plan.plans import plan_frame
+
+SAMPLE = Path("/work/shared/samples/example_council_plan.xlsx")
+
+
+def _counts() -> dict[str, int]:
+    with session_scope() as session:
+        return {t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in models.metadata.sorted_tables}
+
+
+def _import(content: bytes, filename: str = "plan.xlsx", **extra):  # noqa: ANN003, ANN202
+    with session_scope() as session:
+        return import_plan(session, user=Actor.system("test secretariat"), content=content, filename=filename,
+                           **extra)
+
+
+def _book(rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Delivery plan"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+MESSY = [
+    ["OFFICIAL-SENSITIVE"],
+    ["Southend V&V delivery tracker – as at 14/10/2025"],
+    [],
+    ["Ref", "Action", "Lead Officer", "Lead Agency", "Due", "RAG (Q1)", "Update (Q1)", "RAG (Q2)", "Update (Q2)",
+     "Budget code"],
+    ["PREVENT: stopping it starting"],
+    ["9.1", "Run =SUM(A1) summer\ndiversion programme", "Youth Service Manager\nCommunity Safety Team",
+     "Southend-on-Sea Borough Council", "Mar-26", "Amber/Green", "Venues booked.", "amber", "Two venues lost.\n"
+     "Looking for others.", "CS-101"],
+    ["9.2", "Mentoring for young people at risk", "", "New Charity Ltd", "Q3 2025", "A", "Recruiting mentors.",
+     "In progress (amber)", "Six mentors trained.", None],
+    ["PURSUE"],
+    ["9.3", "Joint patrols in the town centre", "Neighbourhood Inspector", "Essex Police", 46112, "G",
+     "Patrols weekly.", "Complete", "All patrols done.", "POL-7"],
+    ["9.4", "Review of closure orders", "ASB Team", "Southend-on-Sea Borough Council", "TBC", None, None, "R",
+     "Court delays.", None],
+]
+
+
+def test_the_sample_workbook_imports_with_a_clear_report(seeded) -> None:
+    content = SAMPLE.read_bytes()
+    before = _counts()
+    dry = _import(content, SAMPLE.name, plan_slug="westhaven", dry_run=True)
+    assert _counts() == before, "a dry run writes nothing"
+    assert dry.new_plan and dry.count("create") == 10 and dry.history_added == 18
+    by_ref = {r.ref: r for r in dry.rows}
+    assert any("A/G" in w for w in by_ref["P2"].warnings)
+    assert any("TBC" in w for w in by_ref["P2"].warnings)
+    assert any("Excel date" in w for w in by_ref["P3"].warnings)
+    assert any("No lead officer" in w for w in by_ref["P3"].warnings)
+    assert any("No ref given" in w for w in by_ref["T2a"].warnings)
+    assert any("Key:" in note for note in dry.notes)
+    assert any("2025/26" in note for note in dry.notes), "periods without a year are said to be read as one"
+
+    report = _import(content, SAMPLE.name, plan_slug="westhaven")
+    assert report.applied
+    with session_scope() as session:
+        plan = session.exec(select(Plan).where(Plan.slug == "westhaven")).scalar_one()
+        assert plan.protective_marking == "OFFICIAL-SENSITIVE"
+        assert plan.name.startswith("Westhaven Serious Violence")
+        themes = [t.name for t in session.exec(select(Theme).where(Theme.plan_id == plan.id)
+                                               .order_by(Theme.position)).scalars()]
+        assert themes == ["Prepare", "Prevention", "Protection", "Pursue"]
+        p2 = session.exec(select(Action).where(Action.plan_id == plan.id, Action.ref == "P2")).scalar_one()
+        assert p2.rag == "amber" and p2.current_due_date is None and p2.start_date == date(2024, 6, 1)
+        history = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == p2.id)
+                               .order_by(StatusUpdate.created_at)).scalars().all()
+        assert [h.author_name for h in history] == ["import", "import"]
+        assert [h.created_at.date() for h in history] == [date(2025, 6, 30), date(2025, 9, 30)]
+        assert history[1].commentary == "Two academy trusts still to sign.\nChased 03/10."
+        assert not any(h.is_demo for h in history)
+        # the seed plan is untouched
+        assert session.exec(select(func.count()).select_from(Action)
+                            .where(Action.plan_id == seeded.id)).scalar_one() > 10
+
+
+def test_a_messy_sheet_imports_into_the_existing_plan(seeded) -> None:
+    content = _book(MESSY)
+    report = _import(content, "tracker.xlsx")  # the only plan
+    assert report.plan_slug == seeded.slug and not report.new_plan
+    assert report.count("create") == 4
+    assert [c.described for c in report.columns][-1] == "kept with the action"
+    rows = {r.ref: r for r in report.rows}
+    assert any("Amber/Green" in w for w in rows["9.1"].warnings)
+    assert any("Q3 2025" in w for w in rows["9.2"].warnings)
+    assert any("Complete (Blue) needs an evidence link" in w for w in rows["9.3"].warnings)
+    with session_scope() as session:
+        actions = {a.ref: a for a in session.exec(select(Action).where(Action.plan_id == seeded.id,
+                                                                       Action.ref.in_(["9.1", "9.2", "9.3", "9.4"])))
+                   .scalars()}
+        themes = {t.id: t.name for t in session.exec(select(Theme)).scalars()}
+        assert themes[actions["9.1"].theme_id] == "Prevent" and themes[actions["9.3"].theme_id] == "Pursue"
+        assert actions["9.1"].title == "Run =SUM(A1) summer diversion programme"  # multi-line made one line
+        assert actions["9.1"].lead_owner == "Youth Service Manager; Community Safety Team"
+        assert actions["9.1"].current_due_date == date(2026, 3, 31)
+        assert actions["9.2"].lead_owner == "" and actions["9.2"].current_due_date == date(2025, 12, 31)
+        assert actions["9.3"].current_due_date == date(2026, 3, 31)  # 46112 as an Excel date
+        assert actions["9.4"].rag == "red" and actions["9.4"].current_due_date is None
+        assert session.exec(select(Agency).where(Agency.name == "New Charity Ltd")).scalar_one()
+        if hasattr(Action, "extra"):
+            assert "CS-101" in (actions["9.1"].extra or "")
+        updates = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == actions["9.1"].id)
+                               .order_by(StatusUpdate.created_at)).scalars().all()
+        assert [u.rag for u in updates] == ["amber", "amber"]
+        assert updates[1].commentary == "Two venues lost.\nLooking for others."
+    if not hasattr(Action, "extra"):
+        assert any("Budget code" in w for w in rows["9.1"].warnings)
+
+    before = _counts()
+    again = _import(content, "tracker.xlsx")
+    assert _counts() == before, "re-importing the same file changes nothing"
+    assert again.count("unchanged") == 4 and again.history_added == 0
+
+
+def test_a_broken_sheet_writes_nothing_and_names_each_row(seeded) -> None:
+    rows = [list(r) for r in MESSY]
+    rows[6][5] = "purple"  # 9.2's RAG
+    rows[9][4] = "31/02/2026"  # 9.4's due date
+    rows[8][0] = "9.1"  # 9.3 reuses a ref
+    before = _counts()
+    with pytest.raises(ImportRejected) as caught:
+        _import(_book(rows), "broken.xlsx")
+    assert _counts() == before
+    message = str(caught.value)
+    assert "row 7 (9.2)" in message and "purple" in message
+    assert "row 10 (9.4)" in message and "not a real date" in message
+    assert "used twice" in message
+
+
+def test_skip_invalid_imports_the_rest_and_lists_skipped_rows(seeded, capsys, tmp_path) -> None:
+    rows = [list(r) for r in MESSY]
+    rows[6][5] = "purple"
+    content = _book(rows)
+    tmp = tmp_path / "skip_invalid.xlsx"
+    tmp.write_bytes(content)
+    assert cli(["import", str(tmp), "--dry-run"]) == 1
+    assert cli(["import", str(tmp)]) == 1
+    assert cli(["import", str(tmp), "--skip-invalid"]) == 0
+    out = capsys.readouterr().out
+    assert "Skipped rows: 7 (9.2)" in out
+    with session_scope() as session:
+        refs = set(session.exec(select(Action.ref).where(Action.plan_id == seeded.id,
+                                                         Action.ref.in_(["9.1", "9.2", "9.3", "9.4"]))).scalars())
+    assert refs == {"9.1", "9.3", "9.4"}
+
+
+def test_several_plans_need_a_choice(seeded) -> None:
+    _import(_book(MESSY), "tracker.xlsx", plan_slug="second-plan")
+    from plan.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="several plans"):
+        _import(_book(MESSY), "tracker.xlsx")
+    with session_scope() as session:
+        assert plan_frame(session, "second-plan").themes == [("Prevent", "stopping it starting"), ("Pursue", "")]
+
+
+def test_a_corrected_mapping_is_used(seeded) -> None:
+    report = _import(_book(MESSY), "tracker.xlsx", mapping={"Budget code": "description"}, dry_run=True)
+    assert [c.described for c in report.columns if c.heading == "Budget code"] == ["Description"]
+    _import(_book(MESSY), "tracker.xlsx", mapping={"Budget code": "description"})
+    with session_scope() as session:
+        action = session.exec(select(Action).where(Action.plan_id == seeded.id, Action.ref == "9.3")).scalar_one()
+        assert action.description == "POL-7"
+
+
+def test_round_trip_export_then_import_into_an_empty_database(seeded, request, tmp_path) -> None:
+    with session_scope() as session:
+        content = plan_workbook(session, user=Actor.system("test secretariat"), plan_id=seeded.id)
+        original = _snapshot(session, seeded.slug)
+    # an empty database on the same backend
+    if request.node.callspec.params["database"] == "sqlite":
+        request.getfixturevalue("monkeypatch").setenv("PLAN_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    else:
+        request.getfixturevalue("postgres_schemas")()
+    from plan.db import reset_engines
+
+    reset_engines()
+    migrate.upgrade()
+    report = _import(content, "export.xlsx", plan_slug=seeded.slug)
+    assert report.new_plan and not report.errors
+    with session_scope() as session:
+        assert _snapshot(session, seeded.slug) == original
+
+
+def _snapshot(session, slug: str) -> dict:  # noqa: ANN001
+    plan = session.exec(select(Plan).where(Plan.slug == slug)).scalar_one()
+    themes = {t.id: t.name for t in session.exec(select(Theme).where(Theme.plan_id == plan.id)).scalars()}
+    agencies = {a.id: a.name for a in session.exec(select(Agency)).scalars()}
+    actions = {}
+    for a in session.exec(select(Action).where(Action.plan_id == plan.id)).scalars():
+        partners = sorted(agencies[p] for p in session.exec(select(ActionPartner.agency_id)
+                                                             .where(ActionPartner.action_id == a.id)).scalars())
+        actions[a.ref] = (themes[a.theme_id], a.title, a.description, a.lead_owner,
+                          agencies.get(a.lead_agency_id), partners, a.start_date, a.current_due_date, a.rag,
+                          a.delivery_status)
+    return {"name": plan.name, "marking": plan.protective_marking, "themes": sorted(themes.values()),
+            "actions": actions}

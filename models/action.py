@@ -31,6 +31,8 @@ class Action(SQLModel, table=True):
     delivery_status: str = Field(default="not_started", max_length=20, index=True)
     rag: str = Field(default="not_assessed", max_length=20, index=True)
     restricted: bool = Field(default=False)
+    # Columns of an imported spreadsheet that no field takes, kept as JSON {heading: text}.
+    extra: str | None = Field(default=None, sa_type=Text)
     is_demo: bool = Field(default=False)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

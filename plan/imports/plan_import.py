@@ -7,7 +7,7 @@ the plan's name and an "as at" date. Below it:
   of the rows below it, until the next banner or a theme column says otherwise;
 - one RAG / update column per period ("Q1 RAG", "RAG (Q1)", "Update (Q2)") is history, appended
   in period order through plan.updates.record_update (author "import", `at` the period's end);
-- columns no field takes are kept with the action (`Action.extra` when the model has it).
+- columns no field takes are kept with the action (`Action.extra`: JSON {heading: text}).
 
 Rules
 - Every row is read and checked first: warnings say what was interpreted, errors what cannot be.
@@ -339,6 +339,8 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
             kept = [n for n in names if n.lower() not in ("all", "all partners", "n/a", "na", "none", "tbc")]
             if len(kept) < len(names):
                 report.warnings.append("Partners 'All'/'TBC' name no agency: not linked (the words are kept).")
+                row_values.setdefault("_notes", []).append(
+                    (by_field["partners"].heading, "; ".join(names)))
             row_values["partners"] = kept
         for key, end in (("start_date", False), ("due_date", True)):
             if key in by_field:
@@ -552,12 +554,11 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
     if "lead_agency" in values:
         wanted["lead_agency_id"] = agency.id if agency else None
     action = session.exec(select(Action).where(Action.plan_id == plan.id, Action.ref == row.ref)).first()
-    extra_kept = hasattr(Action, "extra")
     if action is None:
         action = Action(plan_id=plan.id, ref=row.ref, ref_sort=sort_key(row.ref), start_date=values.get("start_date"),
                         baseline_due_date=values.get("due_date"), current_due_date=values.get("due_date"), **wanted)
         if row.extra:
-            _keep_extra(action, row.extra, report)
+            _keep_extra(action, row.extra)
         session.add(action)
         session.flush()
         report.change = "create"
@@ -567,7 +568,7 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
     else:
         before = {k: getattr(action, k) for k in wanted}
         changed = [k for k, v in wanted.items() if before[k] != v]
-        if row.extra and extra_kept and _extra_of(action) != {**_extra_of(action), **row.extra}:
+        if row.extra and _extra_of(action) != {**_extra_of(action), **_cleaned(row.extra)}:
             changed.append("extra")
         if action.restricted and not user.cleared_for_restricted and changed:
             raise InvalidInput(f"Action {row.ref} is restricted: only someone cleared may change it.")
@@ -581,7 +582,7 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
                 if key != "extra":
                     setattr(action, key, wanted[key])
             if "extra" in changed:
-                _keep_extra(action, row.extra, report)
+                _keep_extra(action, row.extra)
             action.updated_at = datetime.now(UTC)
             session.flush()
             audit.record(session, actor=user, event="action.import", plan_id=plan.id, entity="action",
@@ -589,8 +590,6 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
                          after={k: wanted[k] for k in changed if k != "extra"}, restricted=action.restricted)
         report.change = "update" if changed else "unchanged"
         report.changed_fields = changed
-    if not extra_kept and row.extra:
-        report.warnings.append("Columns kept with the action: " + ", ".join(row.extra) + ".")
     if "partners" in values:
         held = {p.agency_id for p in session.exec(select(ActionPartner).where(ActionPartner.action_id == action.id))}
         added = False
@@ -648,16 +647,18 @@ def _history(session: Session, *, plan: Plan, action: Action, row: _Row, year: i
 
 
 def _extra_of(action: Action) -> dict[str, str]:
-    raw = getattr(action, "extra", None) or ""
     try:
-        value = json.loads(raw) if isinstance(raw, str) and raw else (raw or {})
+        value = json.loads(action.extra) if action.extra else {}
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
 
 
-def _keep_extra(action: Action, extra: dict[str, str], report: RowReport) -> None:
-    """Unmapped columns stay with the action: in `extra` when the model has it."""
-    if hasattr(Action, "extra"):
-        merged = {**_extra_of(action), **{k[:100]: clean(v)[:4000] for k, v in extra.items()}}
-        action.extra = json.dumps(merged, ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
+def _cleaned(extra: dict[str, str]) -> dict[str, str]:
+    return {k[:100]: clean(v)[:4000] for k, v in extra.items()}
+
+
+def _keep_extra(action: Action, extra: dict[str, str]) -> None:
+    """Unmapped columns stay with the action (Action.extra, {heading: text}); a heading the sheet
+    no longer has is kept, one it has again is replaced."""
+    action.extra = json.dumps({**_extra_of(action), **_cleaned(extra)}, ensure_ascii=False, sort_keys=True)

@@ -15,6 +15,14 @@ SQLModel.metadata.naming_convention = {
 from models.action import Action, ActionBoard, ActionPartner  # noqa: E402
 from models.audit import AuditEvent, SignInAttempt, SignInSession  # noqa: E402
 from models.measure import Measure, MeasureAction, MeasureValue  # noqa: E402
+from models.meetings import (  # noqa: E402
+    AgendaItem,
+    FollowUp,
+    Meeting,
+    MeetingAttendee,
+    MeetingSnapshot,
+    SuggestionSettings,
+)
 from models.people import Agency, Person  # noqa: E402
 from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E402
 from models.rounds import (  # noqa: E402
@@ -33,13 +41,18 @@ __all__ = [
     "ActionBoard",
     "ActionDelegate",
     "ActionPartner",
+    "AgendaItem",
     "Agency",
     "AuditEvent",
     "Board",
     "DueDateRequest",
+    "FollowUp",
     "Measure",
     "MeasureAction",
     "MeasureValue",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingSnapshot",
     "Objective",
     "Person",
     "Plan",
@@ -48,6 +61,7 @@ __all__ = [
     "SignInAttempt",
     "SignInSession",
     "StatusUpdate",
+    "SuggestionSettings",
     "Theme",
     "UpdateReturn",
     "UpdateRound",

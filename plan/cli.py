@@ -17,6 +17,7 @@ from plan.identity import Actor
 from plan.imports.cli import add_parser as add_import_parser
 from plan.measures.cli import add_parser as add_measures_parser
 from plan.plans import plan_frame
+from plan.reports.cli import register as add_report_parser
 from plan.returns.cli import add_parser as add_returns_parser
 from plan.setup import SEED_FILE, init
 from plan.vocab import Role
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_measures_parser(sub)  # python -m plan measures import|list|tracker
     add_import_parser(sub)  # python -m plan import FILE
     add_returns_parser(sub)  # python -m plan returns export|import
+    add_report_parser(sub)  # python -m plan report summary|exceptions|changes
     return parser
 
 

@@ -52,10 +52,12 @@ _ASKS = [
 
 
 def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
-             today: datetime | None = None) -> dict[str, int]:
+             today: datetime | None = None, meetings: bool | None = None) -> dict[str, int]:
     """Add demo history to the plan's actions that have none, and `actions` synthetic actions.
 
-    Returns counts of what was added. Only the secretariat may add demo data.
+    Returns counts of what was added. Only the secretariat may add demo data. `meetings`: also
+    closed rounds and a past meeting for the chair's view (plan.meetings.demo); by default only
+    when `today` is not given (the command line), so callers that pin the date keep their counts.
     """
     require(user, "demo.add")
     plan = session.get(Plan, plan_id)
@@ -77,6 +79,10 @@ def add_demo(session: Session, *, user: Actor, plan_id: int, actions: int = 0,
         added["updates"] += _history_through_service(session, user, plan_id, action.ref,
                                                      life_periods(cycle, start, now), start, rng, now)
     added["measure_values"] = _measure_values(session, plan_id, plan.start_date, rng, now)
+    if meetings if meetings is not None else today is None:
+        from plan.meetings.demo import add_meeting_demo  # the chair's view (issue 8)
+
+        added.update(add_meeting_demo(session, user=user, plan_id=plan_id, today=now))
     audit.record(session, actor=user, event="demo.add", plan_id=plan_id, entity="plan", entity_key=plan.slug,
                  after=added, detail="labelled demo data")
     return added

@@ -24,11 +24,11 @@ def last_meeting_day(session: Session, *, plan_id: int, day: date) -> date | Non
                         .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
 
 
-def _evidence(session: Session, plan_id: int, day: date, thresholds: Thresholds,
+def _evidence(session: Session, user: Actor, plan_id: int, day: date, thresholds: Thresholds,
               evidence: Mapping[int, tuple[str, str]] | None) -> Mapping[int, tuple[str, str]]:
     if evidence is not None:
         return evidence if thresholds.use_measure_evidence else {}
-    return evidence_for(session, plan_id=plan_id, day=day, thresholds=thresholds)
+    return evidence_for(session, user=user, plan_id=plan_id, day=day, thresholds=thresholds)
 
 
 def suggestions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
@@ -39,7 +39,7 @@ def suggestions(session: Session, *, user: Actor, plan_id: int, as_of: date | st
     plan_row(session, plan_id)
     day = day_of(as_of)
     thresholds = suggestion_settings(session, plan_id=plan_id)
-    found = _evidence(session, plan_id, day, thresholds, evidence)
+    found = _evidence(session, user, plan_id, day, thresholds, evidence)
     s = state(session, plan_id=plan_id, day=day, filters=filters)
     return {row["action_id"]: add_suggestion(row, thresholds, found)
             for row in (shape(r, s) for r in session.exec(select_rows(s, user)).all())}
@@ -62,7 +62,7 @@ def exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str
         as_of = closed.date()
     day = day_of(as_of)
     thresholds = suggestion_settings(session, plan_id=plan_id)
-    found = _evidence(session, plan_id, day, thresholds, evidence)
+    found = _evidence(session, user, plan_id, day, thresholds, evidence)
     first = day_of(since) if since not in (None, "") else last_meeting_day(session, plan_id=plan_id, day=day)
     s = state(session, plan_id=plan_id, day=day, filters=filters, round_id=round_id)
     support = exists().where(StatusUpdate.id == s.update_id, StatusUpdate.support_asked != "")

@@ -243,7 +243,7 @@ def drill(session: Session, *, user: Actor, plan_id: int, as_of: date | str | No
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     result = session.exec(base.order_by(Theme.position, Action.ref_sort, Action.id).limit(limit).offset(offset)).all()
     rows = [shape(r, s) for r in result]
-    evidence = evidence_for(session, plan_id=plan_id, day=day, thresholds=thresholds)
+    evidence = evidence_for(session, user=user, plan_id=plan_id, day=day, thresholds=thresholds)
     return finish(session, user, rows, s, thresholds, evidence), int(total)
 
 

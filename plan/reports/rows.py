@@ -89,17 +89,19 @@ def finish(session: Session, user: Actor, rows: list[dict[str, Any]], s: State, 
     return rows
 
 
-def evidence_for(session: Session, *, plan_id: int, day: date, thresholds: Thresholds) -> dict[int, tuple[str, str]]:
-    """The measures' evidence per action id, from plan.measures when it offers it and only for
-    today (evidence is not kept as at past dates). Empty otherwise."""
+def evidence_for(session: Session, *, user: Actor, plan_id: int, day: date,
+                 thresholds: Thresholds) -> dict[int, tuple[str, str]]:
+    """The measures' evidence per action id ({action_id: (evidence RAG, reason sentence)}), from
+    plan.measures (the worst evidence RAG of the action's measures; names masked there for a
+    user not cleared), and only for today: evidence is not kept as at past dates. Empty when the
+    plan does not use it or the measures work offers none."""
     if not thresholds.use_measure_evidence or day != date.today():
         return {}
     try:
-        from plan.measures import actions_with_weaker_evidence
-    except (ImportError, AttributeError):  # the measures work is not there yet
+        from plan.measures import evidence_by_action
+    except (ImportError, AttributeError):  # the measures work is not there
         return {}
-    found = actions_with_weaker_evidence(session, user=Actor.system("chair's view"), plan_id=plan_id)
+    found = evidence_by_action(session, user=user, plan_id=plan_id)
     ids = dict(session.exec(select(Action.ref, Action.id).where(Action.plan_id == plan_id)).all())
     return {ids[r["ref"]]: (r["evidence_rag"], r.get("reason", "")) for r in found
-            if r.get("ref") in ids and r.get("evidence_rag")}
-
+            if r.get("ref") in ids and r.get("evidence_rag") in ("red", "amber", "green")}

@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 
 from models import AuditEvent
 from plan.actions import RESTRICTED_TEXT
-from plan.excel import table_workbook
 from plan.identity import Actor
 from plan.permissions import require
 
@@ -28,6 +27,9 @@ EVENT_WORDS: dict[str, str] = {
     "action.delegate_add": "Delegate named",
     "action.delegate_remove": "Delegate removed",
     "audit.export": "Audit trail exported",
+    "export.board_paper": "Board paper exported",
+    "export.returns": "Data returns exported",
+    "export.table": "Table exported",
     "backup.create": "Backup made",
     "backup.restore": "Database restored from a backup",
     "demo.add": "Demo data added",
@@ -145,20 +147,28 @@ def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = 
 
 
 def export_events(session: Session, *, user: Actor, marking: str, filters: AuditFilter | None = None) -> bytes:
-    """The filtered audit trail as an Excel workbook carrying the marking. The export is itself
-    recorded (who exported what). Admins and chairs only."""
+    """The filtered audit trail as an Excel workbook carrying the marking (the bytes of
+    `export_audit`). Admins and chairs only."""
+    return export_audit(session, user=user, marking=marking, filters=filters).content
+
+
+def export_audit(session: Session, *, user: Actor, marking: str, filters: AuditFilter | None = None,
+                 plan_id: int | None = None, plan_name: str = "") -> Any:
+    """The filtered audit trail through the one export path (plan.exports): text as text, the
+    marking in the file and its name, the export itself recorded. Returns plan.exports.Export."""
+    from plan.exports import table_export  # the export path records through this module
+
     require(user, "audit.export")
     rows, total = list_events(session, user=user, filters=filters, limit=200_000)
     described = _describe(filters or AuditFilter())
-    workbook = table_workbook(
-        title="Audit trail", marking=marking, subtitle=f"{total} events. {described}",
+    return table_export(
+        session, user=user, operation="audit.export", kind="audit", plan_id=plan_id, marking=marking,
+        plan_name=plan_name or "Audit trail", title="Audit trail", lines=[f"{total} events. {described}"],
         columns=["When (UTC)", "Who", "Event code", "About", "Key", "Before", "After", "Detail", "What happened"],
         rows=[[r["at"], r["actor"], r["event"], r["entity"], r["entity_key"], r["before"], r["after"], r["detail"],
                r["what"]] for r in rows],
+        filename_stem="audit-trail", detail=f"exported {total} events to Excel. {described}",
     )
-    record(session, actor=user, event="audit.export", entity="audit_event",
-           detail=f"exported {total} events to Excel. {described}")
-    return workbook
 
 
 def _describe(filters: AuditFilter) -> str:

@@ -18,6 +18,7 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "user.manage": (frozenset({Role.ADMIN}), "manage users and roles"),
     "audit.view": (frozenset({Role.ADMIN, Role.CHAIR}), "view the audit trail"),
     "audit.export": (frozenset({Role.ADMIN, Role.CHAIR}), "export the audit trail"),
+    "board_paper.export": (frozenset({Role.ADMIN, Role.CHAIR}), "prepare board papers"),
     "measure.submit_any": (frozenset({Role.ADMIN}), "submit figures for any agency"),
     "measure.submit_own_agency": (frozenset({Role.ADMIN, Role.CONTRIBUTOR}), "submit figures for measures"),
     "measure.define": (frozenset({Role.ADMIN}), "define measures or change their definitions"),

@@ -1,0 +1,48 @@
+"""Every file the app writes: one path that writes text as text, carries the protective marking in
+the file and its name, and records who exported what.
+
+What the rest may call:
+  Export(content: bytes, filename, mime, rows)       what a download button or the CLI is given
+  export(session, *, user, operation, kind, plan_id, marking, plan_name, title, build,
+         filename_stem, restricted=False, on=None) -> Export
+        build(book: Book) -> str writes the sheets and returns the audit detail (what went out).
+        Checks `operation` (plan.permissions), records one audit event in the caller's
+        transaction: kind "board_paper" -> export.board_paper, "audit" -> audit.export,
+        "table" -> export.table.
+  Book / Sheet / Column: the writer (openpyxl write-only). Every str is written as text (never a
+        formula), A4 landscape, one page wide, header row repeated, frozen, filtered, wrapped,
+        header and footer carrying the marking, the plan and page numbers.
+  table_export(session, *, user, operation, plan_id, marking, plan_name, title, columns, rows,
+               filename_stem, detail) -> Export          any one-table download
+  board_paper(session, *, user, plan_id, board=None, meeting_id=None, as_of=None,
+              restricted_annex=False, progress=None) -> Export      (plan/exports/board_paper.py)
+  filename(marking, stem, day) -> "OFFICIAL-SENSITIVE board-paper 2026-11-29.xlsx"
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "Export": "path",
+    "export": "path",
+    "table_export": "path",
+    "filename": "path",
+    "XLSX_MIME": "path",
+    "Book": "writer",
+    "Sheet": "writer",
+    "Column": "writer",
+    "board_paper": "board_paper",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'plan.exports' has no attribute '{name}'")
+    value = getattr(import_module(f"plan.exports.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,74 @@
+"""The one export path: build the workbook with the marking-carrying, text-safe writer, name the
+file with the marking, and record who exported what (in the caller's transaction)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from plan.exports.writer import Book, Column
+from plan.identity import Actor
+from plan.permissions import require
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = ("board_paper", "audit", "table", "returns")
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    filename: str
+    mime: str = XLSX_MIME
+    rows: int = 0
+
+
+def filename(marking: str, stem: str, day: date | None = None) -> str:
+    """'OFFICIAL-SENSITIVE board-paper HWBB 2026-11-29.xlsx': the marking first, then what and when;
+    only letters, digits, spaces, dots, dashes and underscores."""
+    day = day or datetime.now(UTC).date()
+    words = f"{marking} {stem} {day.isoformat()}"
+    safe = re.sub(r"[^A-Za-z0-9 ._-]+", "-", words)
+    return re.sub(r"\s+", " ", safe).strip(" .") + ".xlsx"
+
+
+def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id: int | None, marking: str,
+           plan_name: str, title: str, build: Callable[[Book], str], filename_stem: str,
+           entity_key: str = "", restricted: bool = False, day: date | None = None) -> Export:
+    """Check `operation`, write the workbook (build returns the audit detail: what went out), and
+    record one audit event naming who exported what. Raises NotAllowed; whatever build raises."""
+    from plan import audit  # plan.audit exports through here too
+
+    require(user, operation)
+    if kind not in KINDS:
+        raise ValueError(f"unknown export kind {kind!r}")
+    book = Book(marking=marking, plan_name=plan_name, title=title)
+    detail = build(book)
+    content = book.save()
+    name = filename(marking, filename_stem, day)
+    event = ("export.board_paper" if kind == "board_paper" else "audit.export" if kind == "audit"
+             else "export.returns" if kind == "returns" else "export.table")
+    audit.record(session, actor=user, event=event, plan_id=plan_id, entity="export", entity_key=entity_key or kind,
+                 detail=f"{name}: {detail}", restricted=restricted)
+    return Export(content=content, filename=name, rows=book.data_rows)
+
+
+def table_export(session: Session, *, user: Actor, operation: str, plan_id: int | None, marking: str,
+                 plan_name: str, title: str, columns: Sequence[str | Column], rows: Sequence[Sequence[Any]],
+                 filename_stem: str, detail: str, lines: Sequence[str] = (), kind: str = "table") -> Export:
+    """Any one-table download, through the same path."""
+    cols = [c if isinstance(c, Column) else Column(c, 24) for c in columns]
+
+    def build(book: Book) -> str:
+        sheet = book.sheet(title, title=title, columns=cols, lines=lines, freeze_columns=0)
+        for values in rows:
+            sheet.row(values)
+        sheet.finish()
+        return detail
+
+    return export(session, user=user, operation=operation, kind=kind, plan_id=plan_id, marking=marking,
+                  plan_name=plan_name, title=title, build=build, filename_stem=filename_stem)

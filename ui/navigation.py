@@ -25,6 +25,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/audit_trail.py", "Audit trail", "audit_trail", "audit.view"),
     PageSpec("pages/users.py", "Users", "users", "user.manage"),
     PageSpec("pages/plan_settings.py", "Plan settings", "plan_settings", "plan.settings"),
+    PageSpec("pages/import_plan.py", "Import a plan", "import_plan", "plan.import"),
+    PageSpec("pages/offline_returns.py", "Offline returns", "offline_returns", "returns.manage"),
 )
 SIGN_IN = "pages/sign_in.py"  # shown in place of every page until someone signs in
 

@@ -363,3 +363,17 @@ def _default_status(rag: str, action: Action) -> str:
         return DeliveryStatus.COMPLETE.value
     return action.delivery_status if action.delivery_status != DeliveryStatus.NOT_STARTED.value \
         else DeliveryStatus.IN_PROGRESS.value
+
+
+def return_choices(session: Session, *, user: Actor, plan_id: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """Who a return can be made for: ([(email, name)] of people who own or are delegates for an
+    open action, [lead agency names of open actions]). Secretariat only."""
+    require(user, "returns.manage")
+    open_actions = select(Action.id).where(Action.plan_id == plan_id, Action.delivery_status.in_(OPEN))
+    owners = select(Action.owner_person_id).where(Action.id.in_(open_actions))
+    delegates = select(ActionDelegate.person_id).where(ActionDelegate.action_id.in_(open_actions))
+    people = session.exec(select(Person).where(or_(Person.id.in_(owners), Person.id.in_(delegates)))
+                          .order_by(Person.name)).all()
+    agencies = session.exec(select(Agency.name).where(Agency.id.in_(
+        select(Action.lead_agency_id).where(Action.id.in_(open_actions)))).order_by(Agency.name)).all()
+    return [(p.email, p.name) for p in people], list(agencies)

@@ -13,6 +13,7 @@ from plan import users
 from plan.db import database_url, session_scope
 from plan.demo import add_demo
 from plan.errors import InvalidInput, PlanError
+from plan.exports.cli import add_parser as add_export_parser
 from plan.identity import Actor
 from plan.imports.cli import add_parser as add_import_parser
 from plan.measures.cli import add_parser as add_measures_parser
@@ -202,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", default=None)
     p.set_defaults(func=cmd_delegate)
     add_measures_parser(sub)  # python -m plan measures import|list|tracker
+    add_export_parser(sub)  # python -m plan export board-paper
     add_import_parser(sub)  # python -m plan import FILE
     add_returns_parser(sub)  # python -m plan returns export|import
     add_report_parser(sub)  # python -m plan report summary|exceptions|changes

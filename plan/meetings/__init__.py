@@ -44,33 +44,52 @@ Public functions
 ----------------
 Meetings (meeting.manage unless said):
   create_meeting(session, *, user, plan_id, held_on, title="", board=None, attendees=(),
-                 round_id="latest", draw_agenda=True, today=None) -> meeting dict
-        held_on: date or text; board: a board code (None: the whole plan); round_id: the
-        closed round the meeting reviews ("latest": the plan's latest closed round, if any;
-        None: none); the agenda is drawn from plan.reports.exceptions (since the last closed
-        meeting). NotAllowed, InvalidInput, NotFound (board, round)
+                 round_id="latest", draw_agenda=True, today=None, max_items=50, is_demo=False)
+        -> meeting dict + {"not_drawn": n}
+        held_on: date or text; board: a board code (None: the whole plan); attendees: a list or
+        text with one name per line or ";"; round_id: the closed round the meeting reviews
+        ("latest": the plan's latest closed round, if any; None: none; an open round is
+        refused). The agenda is drawn from plan.reports.exceptions (as the reviewed round froze
+        the actions, else as at the meeting's date; "worse since" from the last closed
+        meeting), worst first, up to max_items; not_drawn says how many exceptions were left
+        off. Each item's "why" is the reasons in words. NotAllowed, InvalidInput, NotFound
   set_attendees(session, *, user, plan_id, meeting_id, attendees: list[str]) -> meeting dict
-  add_agenda_item(session, *, user, plan_id, meeting_id, ref, why="") -> agenda item
+  add_agenda_item(session, *, user, plan_id, meeting_id, ref, why="",
+                  personal_data_confirmed=False) -> agenda item
         InvalidInput if already on the agenda (a dropped item is put back)
-  drop_agenda_item(session, *, user, plan_id, meeting_id, item_id, reason="") -> agenda item
+  drop_agenda_item(session, *, user, plan_id, meeting_id, item_id, reason="",
+                   personal_data_confirmed=False) -> agenda item (kept, marked dropped);
+        InvalidInput once something is recorded on it
   close_meeting(session, *, user, plan_id, meeting_id) -> {"actions_frozen": n, "items": n,
-        "round_id": id|None}; freezes, per action in the meeting's scope, what the group saw
-        (from the round's snapshot where the meeting reviews one, else the plan as it stands)
+        "round_id": id|None}; writes one meeting_snapshot row per action in the meeting's scope
+        (and per agenda item outside it): ref, title, theme, owner, RAG, status, due date, the
+        update's commentary, blockers and support asked, the suggested RAG and its sentence,
+        as the reviewed round froze them where there is one, else as the plan stands; fills
+        each item's proposed RAG if none was recorded. The meeting is read-only from then on.
   list_meetings(session, *, user, plan_id) -> [meeting dict without items], newest first
                                                                          (meeting.view)
   get_meeting(session, *, user, plan_id, meeting_id) -> meeting dict     (meeting.view)
-  last_closed_meeting(session, *, plan_id) -> {id, held_on} | None   (no permission: a date)
+        while open, "seen" and "summary" are live (what closing would freeze); once closed,
+        exactly what was frozen
+  last_closed_meeting(session, *, plan_id) -> {id, held_on, title} | None   (no permission)
+  set_attendees / add_agenda_item / drop_agenda_item / record_discussion / add_follow_up on a
+  closed meeting: InvalidInput("This meeting was closed on 12 Mar 2027 by Sam Secretariat: its
+  record cannot change. Record anything new at the next meeting.")
 
 The record (meeting.record):
   record_discussion(session, *, user, plan_id, meeting_id, item_id, challenge=None,
                     response=None, agreed_rag=None, decision=None,
                     personal_data_confirmed=False) -> agenda item
-        None leaves a field as it is; agreed_rag "" clears it. Texts up to 4,000 characters,
-        checked for personal data. InvalidInput, InvalidFields, PersonalDataWarning
+        None leaves a field as it is; agreed_rag "" clears it (Red, Amber, Green or Blue,
+        any case). Texts up to 4,000 characters, checked for personal data. The owner's
+        proposed RAG is taken from what the group sees when first recorded. InvalidFields
+        (keys: challenge, response, decision, agreed_rag), InvalidInput (dropped item),
+        NotAllowed (a restricted action for a user not cleared), PersonalDataWarning
   add_follow_up(session, *, user, plan_id, meeting_id, text, due, item_id=None, ref=None,
                 owner_email=None, owner_name="", personal_data_confirmed=False) -> follow-up
         owner_email: a person in the app (they then see it in my_follow_ups); otherwise
-        owner_name (a role or organisation). Due: a date.
+        owner_name (a role or organisation). InvalidFields (keys: text, due (not before the
+        meeting), owner).
 
 Follow-ups:
   complete_follow_up(session, *, user, plan_id, follow_up_id, note="") -> follow-up

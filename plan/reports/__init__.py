@@ -16,104 +16,137 @@ as_of       a date (or None: today). "The plan as at D" is computed from the his
             requested date of the latest due-date request approved on or before D, else its
             baseline. An action exists on D if it was added (created_at) on or before D, or has
             an update on or before D. Every action that existed counts, restricted included.
+            "The round" on D is the round open on D, else the latest closed before it (its
+            snapshot says who updated in it).
 rag         "red" | "amber" | "green" | "blue" | "not_assessed"; each row also carries rag_label
             (the word: "Red" ... "Not yet assessed"): show the word beside the colour, always.
 counts      {"red": n, "amber": n, "green": n, "blue": n, "not_assessed": n, "total": n}
-filters     ReportFilter(themes=[names], agencies=[lead agency names], boards=[board codes],
-            include_demo=True). A board sees the plan through its remit: boards=["HWBB"] keeps
-            the actions that report to the HWBB. ReportFilter.to_params() / from_params(mapping)
-            turn it into / out of st.query_params (keys: theme, agency, board, as_of, demo).
+filters     ReportFilter(themes=[names], agencies=[agency names: lead or partner, as on the
+            Actions page], boards=[board codes], include_demo=True). A board sees the plan
+            through its remit: boards=["HWBB"] keeps the actions that report to the HWBB.
+            ReportFilter.to_params() / from_params(mapping) turn it into / out of
+            st.query_params (keys: theme, agency, board, as_of, demo).
 direction   of an action between two dates: "better" | "worse" | "same" | "first_assessed"
             (RAG order, worst first: red < amber < green < blue; not_assessed has no place).
 
-The action row (drill-downs, exceptions, snapshots)
----------------------------------------------------
-{ref, title, restricted, theme, lead_agency, owner, rag, rag_label, delivery_status,
- status_label, due (date|None), baseline_due (date|None), days_overdue (int, 0 if not overdue),
- due_moves (approved moves so far), last_update_at (datetime|None), days_since_update
- (int|None), updated_this_round (bool|None: None when no round applies), commentary, blockers,
- support_asked (of the latest update on or before as_of; masked), suggested_rag,
- suggested_label, suggested_reason (one sentence), agreed_rag (latest agreed at a meeting, or
- None), agreed_label, agreed_on (date|None)}
+The action row (drill, exceptions)
+---------------------------------
+{action_id, ref, title, restricted, shown (detail visible to this user), theme, theme_position,
+ lead_agency, owner, rag, rag_label, delivery_status, status_label, due (date|None: the due date
+ on the day), baseline_due, days_overdue (0 if not overdue), due_moves (approved moves by then),
+ update_id, last_update_at (datetime|None), days_since_update (int|None: never), days_since_added,
+ updated_this_round (True|False|None: no round applies or it owes nothing), round_period,
+ commentary, blockers, support_asked (of the update shown; RESTRICTED_TEXT when masked),
+ suggested_rag (None: closed/deferred), suggested_label, suggested_reason (one sentence),
+ agreed_rag (the latest agreed at a meeting held on or before the day, or None), agreed_label,
+ agreed_on (date|None)}. Show rag_label beside agreed_label: both are kept, neither replaces
+ the other.
 
 Public functions
 ----------------
 Pure (no database), tested as tables, in plan.reports.rules:
   Thresholds(red_overdue_days=30, amber_overdue_days=1, amber_due_moves=2, stale_days=90,
              amber_if_no_update_in_round=True, use_measure_evidence=True)
-  ActionFacts(rag, delivery_status, days_overdue, due_moves, days_since_update,
-              updated_this_round, round_period, evidence=None: (evidence_rag, reason) | None)
-  suggest(facts, thresholds) -> Suggestion(rag|None, reasons: [str], sentence: str)
-        e.g. Suggestion("red", ["40 days overdue", "its measure is 25% below target"],
-        "Red suggested: 40 days overdue and its measure is 25% below target")
+  ActionFacts(rag, delivery_status, days_overdue, due_moves, days_since_update, days_since_added,
+              updated_this_round, round_period, evidence: (evidence_rag, reason) | None)
+  suggest(facts, thresholds) -> Suggestion(rag|None, reasons: [str], sentence: str; .label)
+        Red: overdue >= red_overdue_days; measure evidence Red. Amber: overdue >=
+        amber_overdue_days; due date moved more than amber_due_moves times; no update for more
+        than stale_days (or none since added that long ago); no update in the round that applies
+        (if amber_if_no_update_in_round); measure evidence Amber. Green: none of these. Blue:
+        complete. None: closed or deferred. The worst wins; the sentence names every reason:
+        "Red suggested: 40 days overdue and measure M3.5 (...) is Red: 12 in 2026-Q3 against a
+        target of 20."
   direction(from_rag, to_rag) -> "better" | "worse" | "same" | "first_assessed"
-  exception_reasons(row, *, thresholds, since_rag=None, moved_since=False) -> [(code, sentence)]
-        codes: red, amber, overdue, stale, no_update_in_round, worsened, support_asked,
-        due_moved, optimistic (owner's RAG better than the suggested one)
+  exception_reasons(row, *, thresholds, since_rag=None, moved_since=False, suggested=None,
+                    due=None) -> [(code, sentence)]
+        codes, in this order: red, amber, overdue, stale, no_update_in_round, worsened,
+        support_asked, due_moved, optimistic (the owner's RAG is better than the suggested one).
+        Complete and closed actions are exceptions only when worse than at the last meeting.
+  ReportFilter (plan.reports.asof) .to_params(as_of=None) / .from_params(st.query_params)
+  period_ends(start, day, cycle) (plan.reports.asof) -> [(period, day read)]
 
 Settings (per plan; everyone reads, the secretariat changes them; audited before/after):
   suggestion_settings(session, *, plan_id) -> Thresholds
   update_suggestion_settings(session, *, user, plan_id, **changes) -> Thresholds
-        NotAllowed (not admin), InvalidInput (a number out of range, an unknown name)
+        numbers may be given as text ("30"); NotAllowed (not admin), InvalidFields (by name:
+        out of range, amber days above red days, not a whole number), InvalidInput (unknown name)
 
-The plan as at a date, the dashboard:
-  summary(session, *, user, plan_id, by="theme"|"agency"|"board", as_of=None, filters=None)
-        -> [{group, position, red, amber, green, blue, not_assessed, total, overdue}] in the
-        plan's order (themes), name order (agencies), board order (boards)
-  summary_by_theme(session, *, user, plan_id, as_of=None, filters=None) -> {"as_of": "YYYY-MM-DD",
-        "by_theme": {THEME: counts}, "total": counts}      (the CLI's `report summary`)
+The dashboard (every function: as_of=None means today; filters=None means the whole plan):
+  summary(session, *, user, plan_id, by="theme"|"agency"|"board", as_of=None, filters=None,
+          round_id=None) -> [{group, position, red, amber, green, blue, not_assessed, total,
+          overdue} (+ name for boards)] themes in plan order (every theme, even empty),
+          agencies by name ("No lead agency" last by name), boards in plan order. round_id: a
+          closed round, whose frozen actions count as it froze them.
+  summary_by_theme(session, *, user, plan_id, as_of=None, filters=None, round_id=None)
+        -> {"as_of": "YYYY-MM-DD", "by_theme": {THEME: counts}, "total": counts}
   rag_trend(session, *, user, plan_id, as_of=None, filters=None) -> [{period, as_of (date), red,
-        amber, green, blue, not_assessed, total}]   the plan as at the end of each reporting
-        period from the plan's start to as_of (the last row is as_of itself), oldest first
-  round_trend(session, *, user, plan_id) -> [{round_id, period, closed_at, red, ..., total,
-        updated}]   what each closed round froze (round_snapshot)
-  headline(session, *, user, plan_id, as_of=None, filters=None) -> {total, overdue, stale,
-        not_updated_this_round, round_period, due_by_now, complete, complete_on_time,
-        completion_percent, red, amber, green, blue, not_assessed}
+        amber, green, blue, not_assessed, total}]: the plan as at the END of each reporting period
+        from the one holding the plan's start date to the one holding as_of (the last is read at
+        as_of itself); at most 40, oldest first. Computed from the history, so it changes only if
+        history is added with past dates.
+  round_trend(session, *, user, plan_id, filters=None) -> [{round_id, period, closed_at, red,
+        ..., total, updated}]: what each closed round froze (round_snapshot), oldest first
+  headline(session, *, user, plan_id, as_of=None, filters=None) -> {as_of, red, amber, green,
+        blue, not_assessed, total, overdue, stale, stale_days, not_updated_this_round,
+        round_period, round_open, due_by_now (due on or before the day, not closed),
+        due_complete (of those, complete), complete, completion_percent (int|None)}
   direction_of_travel(session, *, user, plan_id, since, as_of=None, filters=None)
-        -> {"since", "as_of", "counts": {better, worse, same, first_assessed},
-            "flows": [{from_rag, to_rag, count}], "actions": [{ref, title, from_rag, to_rag,
-            from_label, to_label, direction}]  (only actions whose RAG moved)}
-  drill(session, *, user, plan_id, as_of=None, filters=None, group_by=None, group=None, rag=None,
-        flag=None, limit=200, offset=0) -> (rows: [action row], total: int)
-        the actions behind any number: group_by "theme"|"agency"|"board" with its group,
-        rag, flag "overdue"|"stale"|"not_updated_this_round"|"complete"|"due_by_now"|
-        "worse"|"better" (with since=...) ...
+        -> {since, as_of, counts: {better, worse, same, first_assessed},
+            flows: [{from_rag, to_rag, from_label, to_label, count, direction}] (every action
+            existing at as_of; one not existing at since counts from not_assessed: a Sankey),
+            actions: [{ref, title, restricted, from_rag, to_rag, from_label, to_label,
+            direction}] (only those whose RAG moved)}
+  drill(session, *, user, plan_id, as_of=None, filters=None, group_by=None, group=None,
+        rag=None, flag=None, limit=200, offset=0) -> (rows: [action row], total: int)
+        the actions behind any number: group_by "theme"|"agency"|"board" with group (a summary
+        row's group); rag; flag "overdue"|"stale"|"not_updated_this_round"|"complete"|
+        "due_by_now"|"due_not_complete" (the headline tiles). InvalidInput for anything else.
+  across_plans(session, *, user, as_of=None, slugs=None) -> {as_of, plans: [{slug, name}],
+        themes: [names in first-seen order], rows: [{plan, slug, theme, red, amber, green, blue,
+        not_assessed, total, overdue}]}. Every plan is open to every signed-in user today (there
+        is no per-plan access yet). InvalidInput for an unknown slug.
 
 Exceptions and suggested RAG:
   suggestions(session, *, user, plan_id, as_of=None, filters=None, evidence=None)
-        -> {action_id: Suggestion}; evidence: {action_id: (evidence_rag, reason)}; None takes it
-        from plan.measures when that is built and as_of is today
-  exceptions(session, *, user, plan_id, as_of=None, since=None, filters=None, evidence=None)
-        -> [action row + {"reasons": [sentences], "codes": [codes]}], worst first
-        since: the date "worsened since" and "due date moved since" compare with (default: the
-        last closed meeting's date)
+        -> {action_id: Suggestion}
+  exceptions(session, *, user, plan_id, as_of=None, since=None, filters=None, evidence=None,
+             round_id=None) -> [action row + {"codes": [...], "reasons": [sentences]}], Red first,
+        then Amber, then the rest, the most overdue first, plan order within.
+        since: what "worse since" and "due date moved since" compare with (default: the date of
+        the last closed meeting held on or before the day; none: not checked). evidence:
+        {action_id: (evidence_rag, reason)}; None takes plan.measures.evidence_by_action (today
+        only: evidence is not kept as at past dates). round_id: a closed round (read as it froze
+        its actions, as at its closing day unless as_of says).
 
 Between two dates:
   changes(session, *, user, plan_id, since, until=None, filters=None) -> {since, until,
-        transitions: [{ref, title, from_rag, to_rag, from_label, to_label, direction}],
-        flows: [{from_rag, to_rag, count}], newly_red: [...], completed: [...],
-        new_actions: [...], retired: [...] (closed or deferred in the window),
-        due_dates_moved: [{ref, title, from, to, decided_on}], updates_not_made: [{ref, title,
-        owner, last_update_at}]}
+        transitions: [{ref, title, restricted, from_rag, to_rag, from_label, to_label,
+        direction}], flows, counts (as direction_of_travel), newly_red, completed, new_actions
+        (did not exist at since), retired (closed or deferred in between), updates_not_made
+        (open actions that existed at since with no update after it): each [{ref, title,
+        restricted, owner, from_rag, to_rag, from_label, to_label, from_status, to_status,
+        existed, missed, last_update_at, direction}], due_dates_moved: [{ref, title,
+        restricted, from, to, decided_on}]}. InvalidInput when since is after until.
   rag_changes(session, *, user, plan_id, since, until=None) -> [{ref, from_rag, to_rag}]
-        (the CLI's `report changes`)
 
-Across plans:
-  across_plans(session, *, user, as_of=None, slugs=None) -> {"plans": [{slug, name}],
-        "themes": [names, first plan's order then the rest], "rows": [{plan, slug, theme,
-        red, amber, green, blue, not_assessed, total}]}
+Closed rounds (round.view: admin, chair):
+  closed_rounds(session, *, user, plan_id) -> [{round_id, period, deadline, opened_at,
+        closed_at, closed_by}] newest first
+  round_snapshot(session, *, user, plan_id, round_id, rag=None, theme=None, limit=500, offset=0)
+        -> {round_id, period, closed_at, closed_by, summary: {THEME: counts}, total, matching,
+        rows: [{ref, title, restricted, theme, owner, rag, rag_label, delivery_status,
+        status_label, due, updated_in_round, commentary}], rag_order}
 
-Closed rounds:
-  closed_rounds(session, *, user, plan_id) -> [{round_id, period, closed_at, closed_by}]
-  round_snapshot(session, *, user, plan_id, round_id) -> {round_id, period, closed_at,
-        summary: {THEME: counts}, rows: [{ref, title, theme, owner, rag, rag_label,
-        delivery_status, status_label, due, updated_in_round, commentary}]}   (round.view)
-
-Command line (plan/reports/cli.py; registered in plan/cli.py as `report`):
-  python -m plan report summary [--plan SLUG] [--as-of DATE] [--json]
-  python -m plan report exceptions [--plan SLUG] [--as-of DATE] [--json]
-  python -m plan report changes --since DATE [--until DATE] [--plan SLUG] [--json]
+Command line (plan/reports/cli.py; `python -m plan report ...`, as the secretariat):
+  report summary [--plan SLUG] [--as-of DATE] [--json]
+        {"plan", "as_of", "by_theme": {THEME: {red, amber, green, blue, not_assessed, total}},
+         "total": {...}}
+  report exceptions [--plan SLUG] [--as-of DATE] [--since DATE] [--json]
+        [{"ref", "rag", "reasons": [...], "codes": [...], "suggested_rag", "suggested_reason",
+          "agreed_rag", "days_overdue"}]
+  report changes --since DATE [--until DATE] [--plan SLUG] [--json]
+        [{"ref", "from_rag", "to_rag"}]
 """
 
 from __future__ import annotations

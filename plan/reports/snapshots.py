@@ -26,11 +26,12 @@ def closed_rounds(session: Session, *, user: Actor, plan_id: int) -> list[dict[s
              "closed_at": r.closed_at, "closed_by": r.closed_by} for r in rows]
 
 
-def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int, limit: int = 500,
-                   offset: int = 0) -> dict[str, Any]:
+def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int, rag: str | None = None,
+                   theme: str | None = None, limit: int = 500, offset: int = 0) -> dict[str, Any]:
     """What the closed round froze: a summary by theme and each action's row, in plan order.
     The commentary is that of the update the round froze; masked for users not cleared. The
-    summary counts every action the round froze; rows are a page (limit, offset) of `total`."""
+    summary counts every action the round froze; rows are a page (limit, offset) of the actions
+    matching `rag` and `theme` (a drill-down from round_trend), `matching` of them in all."""
     require(user, "round.view")
     rnd = session.get(UpdateRound, round_id)
     if rnd is None or rnd.plan_id != plan_id:
@@ -38,6 +39,10 @@ def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int
     if rnd.closed_at is None:
         raise NotFound(f"The {rnd.period} round is still open: its snapshot is taken when it closes.")
     shown = visible(user)
+    picked = ([RoundSnapshot.rag == rag] if rag else []) + ([Theme.name == theme] if theme else [])
+    matching = session.exec(select(func.count()).select_from(RoundSnapshot)
+                            .join(Action, Action.id == RoundSnapshot.action_id).join(Theme, Theme.id == Action.theme_id)
+                            .where(RoundSnapshot.round_id == round_id, *picked)).one()
     query = (select(*detail_columns(user), Theme.name.label("theme"), Theme.position, RoundSnapshot.rag,
                     RoundSnapshot.delivery_status, RoundSnapshot.current_due_date, RoundSnapshot.updated_in_round,
                     case((shown, func.coalesce(StatusUpdate.commentary, "")),
@@ -48,7 +53,7 @@ def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int
              .join(Theme, Theme.id == Action.theme_id)
              .join(Person, Person.id == Action.owner_person_id, isouter=True)
              .join(StatusUpdate, StatusUpdate.id == RoundSnapshot.status_update_id, isouter=True)
-             .where(RoundSnapshot.round_id == round_id)
+             .where(RoundSnapshot.round_id == round_id, *picked)
              .order_by(Theme.position, Action.ref_sort, Action.id).limit(limit).offset(offset))
     rows = []
     for r in session.exec(query).all():
@@ -68,4 +73,5 @@ def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int
         counts["total"] += int(n)
     total = sum(c["total"] for c in summary.values())
     return {"round_id": rnd.id, "period": rnd.period, "closed_at": rnd.closed_at, "closed_by": rnd.closed_by,
-            "summary": summary, "total": total, "rows": rows, "rag_order": RAGS}
+            "summary": summary, "total": total, "matching": int(matching), "rows": rows,
+            "rag_order": RAGS}

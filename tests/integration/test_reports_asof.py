@@ -218,9 +218,13 @@ def test_a_closed_round_can_be_opened_and_read(history, admin, people) -> None:
         with pytest.raises(NotAllowed):
             reports.round_snapshot(session, user=people["viewer"], plan_id=history.id, round_id=closed[0]["round_id"])
     assert [c["period"] for c in closed] == ["2026-Q4"]
-    assert snapshot["total"] == 25 and snapshot["summary"]["Pursue"]["amber"] == 1
+    assert snapshot["total"] == snapshot["matching"] == 25 and snapshot["summary"]["Pursue"]["amber"] == 1
     row = next(r for r in snapshot["rows"] if r["ref"] == "4.6")
     assert (row["rag"], row["updated_in_round"], row["commentary"]) == ("amber", True, RESTRICTED_TEXT)
+    with session_scope() as session:  # the drill-down from the trend: the round's Red actions
+        red = reports.round_snapshot(session, user=people["chair"], plan_id=history.id,
+                                     round_id=closed[0]["round_id"], rag="red")
+    assert [r["ref"] for r in red["rows"]] == ["1.1"] and red["matching"] == 1 and red["total"] == 25
     assert trend == [{"round_id": closed[0]["round_id"], "period": "2026-Q4", "closed_at": closed[0]["closed_at"],
                       **_counts(red=1, amber=1, green=3, not_assessed=20), "updated": 1}]
 

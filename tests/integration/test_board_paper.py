@@ -1,0 +1,236 @@
+"""The board paper on SQLite and PostgreSQL, read back with openpyxl (not read_only, which hides
+print settings and styles): its sheets, its numbers against plan.reports, RAG fills and words,
+print settings, restricted detail only in the annex for the cleared, the board filter, and no
+formula anywhere even when owners type text that Excel would run."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+import models
+from plan import audit, reports
+from plan.actions import RESTRICTED_TITLE
+from plan.db import session_scope
+from plan.demo import add_demo
+from plan.errors import InvalidInput, NotAllowed
+from plan.exports import board_paper
+from plan.updates import record_update
+from plan.vocab import RAG_COLOURS, Rag
+
+SHEETS = ["Summary", "Exceptions", "Prepare", "Prevent", "Protect", "Pursue", "Measures", "Changes", "Decisions"]
+NASTY = {
+    "3.5": ("red", '=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0"),
+    "2.1": ("amber", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"),
+    "1.1": ("green", "-2+3 partners agreed", "=1+1"),
+}
+SECRET = "Operation Nightjar: joint disruption on the A13 corridor"
+HEADER = 5  # the header row of every table sheet (marking, title, one line, blank, header)
+
+
+@pytest.fixture
+def history(seeded, people):  # noqa: ANN001, ANN201
+    """Demo history (rounds, a closed past meeting), then owners' text that looks like formulas,
+    and the restricted action 4.6 Red with police-sensitive commentary."""
+    with session_scope() as session:
+        add_demo(session, user=people["admin"], plan_id=seeded.id)
+    with session_scope() as session:
+        for ref, (rag, commentary, support) in NASTY.items():
+            record_update(session, user=people["admin"], plan_id=seeded.id, ref=ref, rag=rag,
+                          delivery_status="in_progress", commentary=commentary, support_asked=support)
+        record_update(session, user=people["admin"], plan_id=seeded.id, ref="4.6", rag="red",
+                      delivery_status="in_progress", commentary=SECRET, blockers=SECRET, support_asked=SECRET)
+    return seeded
+
+
+def _paper(seeded, user, **kwargs):  # noqa: ANN001, ANN202
+    with session_scope() as session:
+        return board_paper(session, user=user, plan_id=seeded.id, **kwargs)
+
+
+def _book(paper):  # noqa: ANN001, ANN202
+    return load_workbook(io.BytesIO(paper.content))
+
+
+def _texts(book) -> list[str]:  # noqa: ANN001
+    return [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def _table(ws) -> list[list]:  # noqa: ANN001
+    """The rows under the header row, up to the first blank row."""
+    rows = []
+    for row in ws.iter_rows(min_row=HEADER + 1):
+        if all(c.value is None for c in row):
+            break
+        rows.append(row)
+    return rows
+
+
+def test_sheets_numbers_fills_and_print_settings(history, people) -> None:
+    paper = _paper(history, people["chair"])
+    book = _book(paper)
+    assert book.sheetnames == SHEETS
+    assert paper.filename.startswith("OFFICIAL-SENSITIVE board-paper ") and paper.filename.endswith(".xlsx")
+
+    with session_scope() as session:
+        by_theme = reports.summary(session, user=people["chair"], plan_id=history.id, by="theme")
+        headline = reports.headline(session, user=people["chair"], plan_id=history.id)
+    summary = book["Summary"]
+    header = [c.value for c in summary[HEADER + 1]]
+    assert header == ["P", "Red", "Amber", "Green", "Blue", "Not yet assessed", "Total", "Overdue"]
+    written = {row[0]: row[1:] for row in summary.iter_rows(min_row=HEADER + 2, max_row=HEADER + 6,
+                                                             values_only=True)}
+    for row in by_theme:
+        assert written[row["group"]] == (row["red"], row["amber"], row["green"], row["blue"], row["not_assessed"],
+                                         row["total"], row["overdue"])
+    assert written["All"][5] == headline["total"] == 25  # every seed action, the restricted one included
+    assert len(summary._charts) == 1  # noqa: SLF001  the native chart of RAG by P
+    texts = "\n".join(_texts(book))
+    assert f"{headline['red']} Red" in texts and "moved to Red" in texts
+    assert "Protective marking: OFFICIAL-SENSITIVE" in texts
+
+    protect = {row[0].value: row for row in _table(book["Protect"])}
+    rag = protect["3.5"][5]
+    assert (rag.value, rag.fill.fgColor.rgb) == ("Red", "00" + RAG_COLOURS[Rag.RED].lstrip("#"))
+    assert protect["3.5"][8].value.endswith(NASTY["3.5"][1])  # the latest update, as text
+    amber = {row[0].value: row for row in _table(book["Prevent"])}["2.1"][5]
+    assert (amber.value, amber.fill.fgColor.rgb) == ("Amber", "00" + RAG_COLOURS[Rag.AMBER].lstrip("#"))
+    assert [len(_table(book[p])) for p in ("Prepare", "Prevent", "Protect", "Pursue")] == [
+        row["total"] for row in by_theme]
+
+    for ws in book:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows and ws.freeze_panes and ws.auto_filter.ref, ws.title
+        assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE" and ws.oddFooter.center.text == "OFFICIAL-SENSITIVE"
+        assert ws.oddFooter.right.text == "Page &P of &N" and "Violence" in ws.oddHeader.left.text
+        assert ws["A1"].value == "OFFICIAL-SENSITIVE"
+        assert ws.column_dimensions["A"].customWidth and ws.column_dimensions["B"].width >= 7
+    assert book["Protect"].print_title_rows == "$5:$5" and book["Protect"].freeze_panes == "B6"
+    assert book["Protect"]["B6"].alignment.wrap_text
+
+    with session_scope() as session:
+        last = session.execute(select(models.AuditEvent).order_by(models.AuditEvent.id.desc())).scalars().first()
+    assert (last.event, last.actor) == ("export.board_paper", "Chris Chair <chair@southend.gov.uk>")
+    assert paper.filename in last.detail and "no restricted detail" in last.detail
+    assert audit.event_words(last.event) == "Board paper exported"
+
+
+def test_no_cell_is_a_formula_even_when_text_looks_like_one(history, people) -> None:
+    paper = _paper(history, people["admin"], restricted_annex=True)
+    book = _book(paper)
+    cells = [c for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    found = {c.value for c in cells if isinstance(c.value, str)}
+    for _rag, commentary, support in NASTY.values():
+        assert any(commentary in v for v in found) and support in found
+    starts = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t"))]
+    assert {c.value for c in starts} >= {"+cmd|' /C calc'!A0", "-2+3", "=1+1"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in starts)
+    with zipfile.ZipFile(io.BytesIO(paper.content)) as package:  # nor in the file itself
+        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"<f>" in package.read(n) or b"<f " in package.read(n) for n in sheets)
+
+
+def test_restricted_detail_only_in_the_annex_a_cleared_user_asks_for(history, people) -> None:
+    for user, annex in ((people["chair"], False), (people["admin"], False)):
+        book = _book(_paper(history, user, restricted_annex=annex))
+        texts = "\n".join(_texts(book))
+        assert SECRET not in texts and "Joint cross-border disruption" not in texts
+        pursue = {row[0].value: row for row in _table(book["Pursue"])}
+        assert pursue["4.6"][1].value == RESTRICTED_TITLE and pursue["4.6"][5].value == "Red"  # counted, RAG shown
+        summary = {r[0]: r for r in book["Summary"].iter_rows(min_row=HEADER + 2, max_row=HEADER + 6,
+                                                              values_only=True)}
+        assert summary["Pursue"][1] >= 1 and "Restricted annex" not in book.sheetnames
+
+    paper = _paper(history, people["admin"], restricted_annex=True)
+    book = _book(paper)
+    assert book.sheetnames == [*SHEETS, "Restricted annex"] and "RESTRICTED-ANNEX" in paper.filename
+    annex = book["Restricted annex"]
+    assert [row[1].value for row in _table(annex)] == ["4.6"]
+    assert any(SECRET in str(c.value) for row in annex.iter_rows() for c in row)
+    outside = [str(c.value) for ws in book if ws.title != "Restricted annex" for row in ws.iter_rows() for c in row]
+    assert not any(SECRET in text for text in outside)
+    with session_scope() as session:
+        last = session.execute(select(models.AuditEvent).order_by(models.AuditEvent.id.desc())).scalars().first()
+    assert last.event == "export.board_paper" and last.restricted and "restricted annex" in last.detail
+
+    with pytest.raises(NotAllowed, match="cleared"):
+        _paper(history, people["chair"], restricted_annex=True)
+    with pytest.raises(NotAllowed):
+        _paper(history, people["viewer"])
+    with pytest.raises(NotAllowed):
+        _paper(history, people["owner"])
+
+
+def test_one_board_sees_only_its_actions(history, people) -> None:
+    with session_scope() as session:
+        rows, total = reports.drill(session, user=people["chair"], plan_id=history.id,
+                                    filters=reports.ReportFilter(boards=["HWBB"]), limit=1000)
+    expected = {r["ref"] for r in rows}
+    paper = _paper(history, people["chair"], board="HWBB")
+    book = _book(paper)
+    assert "HWBB" in paper.filename
+    listed = {row[0].value for p in ("Prepare", "Prevent", "Protect", "Pursue") for row in _table(book[p])}
+    assert listed == expected and 0 < total < 25
+    all_row = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "All")
+    assert all_row[6] == total
+    assert "Health and Wellbeing Board (HWBB)" in book["Summary"]["A3"].value
+    assert {row[0].value for row in _table(book["Exceptions"])} <= expected
+    with pytest.raises(InvalidInput, match="no board 'NOPE'"):
+        _paper(history, people["chair"], board="NOPE")
+
+
+def test_a_meetings_paper_is_as_at_its_date(history, people) -> None:
+    from plan import meetings
+
+    with session_scope() as session:
+        meeting = meetings.list_meetings(session, user=people["chair"], plan_id=history.id)[0]
+        as_then = reports.summary(session, user=people["chair"], plan_id=history.id, as_of=meeting["held_on"])
+    book = _book(_paper(history, people["chair"], meeting_id=meeting["id"]))
+    written = {r[0]: r[6] for r in book["Summary"].iter_rows(min_row=HEADER + 2, max_row=HEADER + 5,
+                                                             values_only=True)}
+    assert written == {r["group"]: r["total"] for r in as_then}
+    assert f"{meeting['held_on']:%d %b %Y}" in book["Summary"]["A3"].value
+    assert NASTY["3.5"][1] not in "\n".join(_texts(book))  # written after the meeting
+    with pytest.raises(InvalidInput, match="not both"):
+        _paper(history, people["chair"], meeting_id=meeting["id"], as_of="2026-01-01")
+
+
+def test_the_command_line_writes_the_paper(history, tmp_path: Path) -> None:
+    from plan.cli import main
+
+    out = tmp_path / "paper.xlsx"
+    assert main(["export", "board-paper", "--out", str(out), "--board", "CSP"]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == SHEETS and out.stat().st_mode & 0o077 == 0
+    assert main(["export", "board-paper", "--out", str(out), "--board", "NOPE"]) == 1
+
+
+def test_the_audit_trail_export_goes_the_same_way(history, people) -> None:
+    with session_scope() as session:
+        export = audit.export_audit(session, user=people["chair"], marking="OFFICIAL-SENSITIVE",
+                                    filters=audit.AuditFilter(entity_key="3.5"))
+    assert export.filename.startswith("OFFICIAL-SENSITIVE audit-trail ")
+    sheet = _book(export).active
+    assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any("=HYPERLINK" in str(c.value) for c in cells)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", '=HYPERLINK("x")'])
+def test_the_writer_writes_formula_like_text_as_text(text: str) -> None:
+    from plan.exports.writer import Book, Column
+
+    book = Book(marking="OFFICIAL", plan_name="P", title="T")
+    sheet = book.sheet("S", title="T", columns=[Column("A")])
+    sheet.row([text])
+    cell = load_workbook(io.BytesIO(book.save()))["S"].cell(5, 1)  # marking, title, blank, header, the row
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text.replace("\r", "\n"), "s", True)  # XML keeps no CR

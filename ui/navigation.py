@@ -22,6 +22,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/action_detail.py", "Action detail", "action_detail", None),
     PageSpec("pages/update_round.py", "Update round", "update_round", "round.view"),
     PageSpec("pages/due_dates.py", "Due dates", "due_dates", "due_date.decide"),
+    PageSpec("pages/board_paper.py", "Board paper", "board_paper", "board_paper.export"),
     PageSpec("pages/audit_trail.py", "Audit trail", "audit_trail", "audit.view"),
     PageSpec("pages/users.py", "Users", "users", "user.manage"),
     PageSpec("pages/plan_settings.py", "Plan settings", "plan_settings", "plan.settings"),

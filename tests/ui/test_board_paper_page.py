@@ -1,0 +1,49 @@
+"""The Board paper page: a chair chooses a board, prepares the paper (its bytes are built on the
+click, then offered to a download button), the choice lives in the URL; the annex is offered to
+cleared users only; roles the page is not for cannot open it."""
+
+import pytest
+
+from plan.db import session_scope
+from plan.demo import add_demo
+from tests.ui.helpers import open_app
+
+PAGE = "pages/board_paper.py"
+
+
+def _download_buttons(at) -> list:  # noqa: ANN001
+    return list(at.get("download_button"))
+
+
+def test_a_chair_prepares_a_paper_for_one_board_and_gets_a_download(seeded_sqlite, people_sqlite) -> None:
+    with session_scope() as session:
+        add_demo(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id)
+    at = open_app(PAGE, user=people_sqlite["chair"])
+    assert at.title[0].value == "Board paper"
+    assert not _download_buttons(at)
+    assert not [c for c in at.checkbox if c.key == "paper_annex"]  # the chair is not cleared
+    at.selectbox(key="paper_board").set_value("HWBB").run()
+    assert at.query_params.get("board") in ("HWBB", ["HWBB"])
+    at.button(key="paper_prepare").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    buttons = _download_buttons(at)
+    assert len(buttons) == 1
+    assert "OFFICIAL-SENSITIVE board-paper HWBB" in buttons[0].proto.label
+    # another board: the paper prepared for HWBB is no longer offered
+    at.selectbox(key="paper_board").set_value("CSP").run()
+    assert not _download_buttons(at)
+
+
+def test_a_cleared_secretary_is_offered_the_annex(seeded_sqlite, people_sqlite) -> None:
+    at = open_app(PAGE, user=people_sqlite["admin"])
+    at.checkbox(key="paper_annex").check().run()
+    at.button(key="paper_prepare").click().run()
+    assert not at.exception and not at.error
+    assert "RESTRICTED-ANNEX" in _download_buttons(at)[0].proto.label
+
+
+@pytest.mark.parametrize("role", ["viewer", "owner", "contributor"])
+def test_other_roles_cannot_open_the_page(seeded_sqlite, people_sqlite, role) -> None:  # noqa: ANN001
+    at = open_app(user=people_sqlite[role])
+    with pytest.raises(ValueError):  # noqa: PT011  the page is not registered for the role
+        at.switch_page(PAGE).run()

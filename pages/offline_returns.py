@@ -1,8 +1,6 @@
 """Offline update returns (secretariat): make a workbook of one owner's or agency's actions to
 fill in away from the app, then upload it completed, see each row (ok, stale, problems) and apply."""
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
@@ -34,16 +32,14 @@ with make:
     if chosen and st.button("Make the return", key="return_make"):
         try:
             with session_scope() as session:
-                content = return_workbook(session, user=user, plan_id=frame.id, **who)
+                made = return_workbook(session, user=user, plan_id=frame.id, **who)
         except PlanError as err:
             st.error(md(err))
         else:
-            stem = "".join(c if c.isalnum() else "-" for c in str(chosen))[:60]
-            st.session_state["return_made"] = (
-                content, f"{frame.protective_marking} update return {stem} {datetime.now(UTC):%Y-%m-%d}.xlsx")
+            st.session_state["return_made"] = (made.content, made.filename, made.mime)
     if made := st.session_state.get("return_made"):
-        st.download_button("Download the return", data=made[0], file_name=made[1], key="return_download",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.download_button("Download the return", data=made[0], file_name=made[1], mime=made[2],
+                           key="return_download")
 
 with apply:
     upload = st.file_uploader("Completed return (.xlsx)", type=["xlsx"], key="return_file")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models import Action, ActionPartner, Agency, Plan, StatusUpdate, Theme
-from plan import audit
 from plan.errors import NotFound
-from plan.excel import table_workbook
+from plan.exports import Export, table_export
 from plan.identity import Actor
 from plan.permissions import require
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
@@ -17,9 +16,10 @@ COLUMNS = ("Ref", "Theme", "Action", "Description", "Lead officer", "Lead agency
            "Start date", "Due date", "RAG", "Status", "Progress update")
 
 
-def plan_workbook(session: Session, *, user: Actor, plan_id: int) -> bytes:
+def plan_workbook(session: Session, *, user: Actor, plan_id: int) -> Export:
     """Every action of the plan, with its current RAG, status and latest commentary. Restricted
-    actions only for a cleared user. Secretariat only; recorded in the audit trail."""
+    actions only for a cleared user. Secretariat only; through the one export path (plan.exports:
+    text as text, marked, audited)."""
     require(user, "plan.import")
     plan = session.get(Plan, plan_id)
     if plan is None:
@@ -41,6 +41,7 @@ def plan_workbook(session: Session, *, user: Actor, plan_id: int) -> bytes:
                      RAG_LABELS[Rag(action.rag)] if rated else "",
                      DeliveryStatus(action.delivery_status).label if rated else "",
                      latest.commentary if latest else ""])
-    audit.record(session, actor=user, event="plan.export", plan_id=plan_id, entity="plan", entity_key=plan.slug,
-                 after={"actions": len(rows)})
-    return table_workbook(title=plan.name, marking=plan.protective_marking, columns=COLUMNS, rows=rows)
+    return table_export(session, user=user, operation="plan.import", plan_id=plan_id,
+                        marking=plan.protective_marking, plan_name=plan.name, title=plan.name, columns=COLUMNS,
+                        rows=rows, filename_stem=f"plan {plan.slug}",
+                        detail=f"the plan '{plan.slug}': {len(rows)} actions")

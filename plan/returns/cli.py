@@ -27,9 +27,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     init()
     with session_scope() as session:
         frame = plan_frame(session, args.plan)
-        content = return_workbook(session, user=Actor.system("command line"), plan_id=frame.id,
-                                  owner_email=args.owner, agency=args.agency)
-    Path(args.out).write_bytes(content)
+        made = return_workbook(session, user=Actor.system("command line"), plan_id=frame.id,
+                               owner_email=args.owner, agency=args.agency)
+    Path(args.out).write_bytes(made.content)
     print(f"Wrote the return for {args.owner or args.agency} to {args.out}.")
     return 0
 

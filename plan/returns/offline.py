@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import or_
 from sqlmodel import Session, select
@@ -33,6 +35,8 @@ from models import Action, ActionDelegate, Agency, Person, Plan, StatusUpdate
 from plan import audit
 from plan.errors import InvalidInput, NotFound, PlanError, StaleVersion
 from plan.excel import set_text
+from plan.exports import Export, export
+from plan.exports.writer import Book, Cell, Column
 from plan.identity import Actor
 from plan.permissions import require
 from plan.updates import record_update
@@ -41,12 +45,12 @@ from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
 
 SHEET = "Update return"
 HIDDEN = "_return"
-HEADER_ROW = 6
 FIXED = ("Ref", "Action", "Due date", "RAG now", "Latest update")
 EDITABLE = ("New RAG", "Delivery status", "Commentary", "Blockers", "Support asked", "Evidence link (https://)")
 RAG_CHOICES = [RAG_LABELS[r] for r in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)]
 STATUS_CHOICES = [s.label for s in DeliveryStatus]
 OPEN = (DeliveryStatus.NOT_STARTED.value, DeliveryStatus.IN_PROGRESS.value)
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
 def _actions(session: Session, plan_id: int, owner: Person | None, agency: Agency | None) -> list[Action]:
@@ -60,11 +64,13 @@ def _actions(session: Session, plan_id: int, owner: Person | None, agency: Agenc
 
 
 def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email: str | None = None,
-                    agency: str | None = None) -> bytes:
+                    agency: str | None = None) -> Export:
     """The return for one owner (their actions as owner or delegate) or one lead agency: the open
     actions (not complete, closed or deferred). Restricted actions only for a cleared user.
     Secretariat only. Raises NotAllowed, NotFound (no such person, agency or plan), InvalidInput
-    (neither or both given, or no actions to return)."""
+    (neither or both given, or no actions to return). Written through the one export path
+    (plan.exports: text as text, the marking in the sheet, its header and footer and the file's
+    name, the export audited); returns its Export (content, filename)."""
     require(user, "returns.manage")
     if bool(owner_email) == bool(agency):
         raise InvalidInput("Make a return either for one owner (their e-mail) or for one lead agency.")
@@ -86,91 +92,76 @@ def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email:
                if user.cleared_for_restricted or not a.restricted]
     if not actions:
         raise InvalidInput(f"{who} has no open actions in this plan to return.")
+    marking = plan.protective_marking
     latest = _latest_updates(session, [a.id for a in actions if a.id is not None])
     return_id = uuid.uuid4().hex
     made = datetime.now(UTC)
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    marking = plan.protective_marking
-    for part in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
-        part.center.text = marking
-    for part in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
-        part.center.text = marking
-    sheet.oddFooter.right.text = "Page &P of &N"
-    set_text(sheet.cell(1, 1), marking)
-    sheet.cell(1, 1).font = Font(bold=True, color="FFFFFF")
-    sheet.cell(1, 1).fill = PatternFill("solid", fgColor="1F1F1F")
-    set_text(sheet.cell(2, 1), f"Update return: {who}")
-    sheet.cell(2, 1).font = Font(bold=True, size=14)
-    set_text(sheet.cell(3, 1), f"{plan.name}. Made {made:%d %b %Y %H:%M} UTC.")
-    set_text(sheet.cell(4, 1), "Fill in the shaded cells only: a new RAG (Red, Amber, Green or Blue) and status from "
-                               "the lists, and what has happened. Commentary is needed when the RAG is Red or Amber "
-                               "or changes; Blue means complete and needs an evidence link. Leave a row blank to "
-                               "give no update.")
-    for index, name in enumerate((*FIXED, *EDITABLE), start=1):
-        cell = sheet.cell(HEADER_ROW, index)
-        set_text(cell, name)
-        cell.font = Font(bold=True)
-    editable_fill = PatternFill("solid", fgColor="FFF2CC")
-    first_edit = len(FIXED) + 1
-    for offset, action in enumerate(actions):
-        r = HEADER_ROW + 1 + offset
-        update = latest.get(action.id)  # type: ignore[arg-type]
-        fixed = (action.ref, action.title,
-                 f"{action.current_due_date:%d %b %Y}" if action.current_due_date else "not set",
-                 RAG_LABELS.get(Rag(action.rag), action.rag) if action.rag in Rag.__members__.values() else action.rag,
-                 (f"{update.created_at:%d %b %Y}: {update.commentary}" if update else "No update yet."))
-        for c, value in enumerate(fixed, start=1):
-            cell = sheet.cell(r, c)
-            set_text(cell, str(value))
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for c in range(first_edit, first_edit + len(EDITABLE)):
-            cell = sheet.cell(r, c)
-            cell.protection = Protection(locked=False)
-            cell.fill = editable_fill
-            cell.number_format = "@"  # typed text stays text
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    last = HEADER_ROW + len(actions)
-    rag_list = DataValidation(type="list", formula1='"' + ",".join(RAG_CHOICES) + '"', allow_blank=True,
-                              showErrorMessage=True, errorTitle="RAG", error="Choose Red, Amber, Green or Blue.")
-    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
-                                 showErrorMessage=True, errorTitle="Status", error="Choose a status from the list.")
-    rag_list.add(f"{get_column_letter(first_edit)}{HEADER_ROW + 1}:{get_column_letter(first_edit)}{last}")
-    status_list.add(f"{get_column_letter(first_edit + 1)}{HEADER_ROW + 1}:{get_column_letter(first_edit + 1)}{last}")
-    sheet.add_data_validation(rag_list)
-    sheet.add_data_validation(status_list)
     widths = (8, 45, 12, 10, 45, 12, 15, 45, 30, 30, 30)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 3)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.protection.sheet = True
-    sheet.protection.formatCells = False
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
+    columns = [Column(name, width) for name, width in zip((*FIXED, *EDITABLE), widths, strict=True)]
 
-    hidden = book.create_sheet(HIDDEN)
-    hidden.sheet_state = "veryHidden"
-    for c, value in enumerate(("return", return_id, plan.slug, owner.email if owner else "",
-                               agency_row.name if agency_row else "", made.isoformat()), start=1):
-        set_text(hidden.cell(1, c), value)
-    for c, value in enumerate(("row", "ref", "version"), start=1):
-        set_text(hidden.cell(2, c), value)
-    for offset, action in enumerate(actions):
-        hidden.cell(3 + offset, 1).value = HEADER_ROW + 1 + offset
-        set_text(hidden.cell(3 + offset, 2), action.ref)
-        hidden.cell(3 + offset, 3).value = action.version
-    hidden.protection.sheet = True
-    book.security.lockStructure = True  # the hidden sheet cannot be unhidden without unprotecting
+    def build(book: Book) -> str:
+        sheet = book.sheet(SHEET, title=f"Update return: {who}", columns=columns, freeze_columns=2, lines=[
+            f"{plan.name}. Made {made:%d %b %Y %H:%M} UTC.",
+            "Fill in the shaded cells only: a new RAG (Red, Amber, Green or Blue) and status from the lists, and "
+            "what has happened. Commentary is needed when the RAG is Red or Amber or changes; Blue means complete "
+            "and needs an evidence link. Leave a row blank to give no update."])
+        first_row = sheet.header_row + 1
+        for action in actions:
+            update = latest.get(action.id)  # type: ignore[arg-type]
+            rag = Rag(action.rag) if action.rag in {r.value for r in Rag} else None
+            fixed = [action.ref, action.title,
+                     f"{action.current_due_date:%d %b %Y}" if action.current_due_date else "not set",
+                     RAG_LABELS[rag] if rag else action.rag,
+                     f"{update.created_at:%d %b %Y}: {update.commentary}" if update else "No update yet."]
+            cells = [sheet._cell(value) for value in fixed]  # noqa: SLF001  the export path's text-safe cell
+            for _ in EDITABLE:
+                cell = sheet._cell(Cell("", EDITABLE_FILL))  # noqa: SLF001
+                cell.protection = Protection(locked=False)
+                cell.number_format = "@"  # what is typed stays text
+                cells.append(cell)
+            sheet.ws.append(cells)
+            sheet.rows_written += 1
+            sheet.data_rows += 1
+        last = first_row + len(actions) - 1
+        first_edit = get_column_letter(len(FIXED) + 1)
+        status_column = get_column_letter(len(FIXED) + 2)
+        rag_list = DataValidation(type="list", formula1='"' + ",".join(RAG_CHOICES) + '"', allow_blank=True,
+                                  showErrorMessage=True, errorTitle="RAG", error="Choose Red, Amber, Green or Blue.")
+        status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
+                                     showErrorMessage=True, errorTitle="Status", error="Choose a status from the list.")
+        rag_list.add(f"{first_edit}{first_row}:{first_edit}{last}")
+        status_list.add(f"{status_column}{first_row}:{status_column}{last}")
+        sheet.ws.data_validations.append(rag_list)
+        sheet.ws.data_validations.append(status_list)
+        protection = sheet.ws.protection
+        protection.sheet = True
+        protection.formatCells = protection.formatColumns = protection.formatRows = False
+        protection.autoFilter = protection.sort = False  # filtering and sorting still allowed
 
-    audit.record(session, actor=user, event="returns.export", plan_id=plan_id, entity="return", entity_key=return_id,
-                 after={"for": who, "actions": [a.ref for a in actions]},
-                 restricted=any(a.restricted for a in actions))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        hidden = book.workbook.create_sheet(HIDDEN)
+        hidden.sheet_state = "veryHidden"
+        hidden.protection.sheet = True
+        hidden.append(_texts(hidden, ["return", return_id, plan.slug, owner.email if owner else "",
+                                      agency_row.name if agency_row else "", made.isoformat()]))
+        hidden.append(_texts(hidden, ["row", "ref", "version"]))
+        for offset, action in enumerate(actions):
+            hidden.append([first_row + offset, *_texts(hidden, [action.ref]), action.version])
+        book.workbook.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays hidden
+        return f"update return {return_id} for {who}: {len(actions)} actions ({', '.join(a.ref for a in actions)})"
+
+    return export(session, user=user, operation="returns.manage", kind="table", plan_id=plan_id, marking=marking,
+                  plan_name=plan.name, title=f"Update return: {who}", build=build,
+                  filename_stem=f"update return {who}", entity_key=return_id,
+                  restricted=any(a.restricted for a in actions))
+
+
+def _texts(sheet: Any, values: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet)
+        set_text(cell, value)
+        cells.append(cell)
+    return cells
 
 
 def _latest_updates(session: Session, action_ids: list[int]) -> dict[int, StatusUpdate]:

@@ -32,7 +32,7 @@ def _counts() -> dict[str, int]:
 
 def _make(people, plan_id: int, **who) -> bytes:  # noqa: ANN001, ANN003
     with session_scope() as session:
-        return return_workbook(session, user=people["admin"], plan_id=plan_id, **who)
+        return return_workbook(session, user=people["admin"], plan_id=plan_id, **who).content
 
 
 def _fill(content: bytes, ref: str, values: tuple) -> bytes:
@@ -79,6 +79,11 @@ def test_the_return_workbook_is_protected_with_drop_downs_and_hidden_versions(se
         version = session.exec(select(Action.version).where(Action.plan_id == seeded.id,
                                                             Action.ref == "3.5")).scalar_one()
     assert (hidden.cell(3, 2).value, hidden.cell(3, 3).value) == ("3.5", version)
+    with session_scope() as session:  # through the one export path: marked file name, audited
+        made = return_workbook(session, user=people["admin"], plan_id=seeded.id, owner_email=OWNER)
+        assert made.filename.startswith(seeded.protective_marking + " update return Olu Owner")
+        event = session.exec(select(models.AuditEvent).order_by(models.AuditEvent.id.desc())).scalars().first()
+        assert event.event == "export.table" and "3.5" in event.detail
     with pytest.raises(NotAllowed), session_scope() as session:
         return_workbook(session, user=people["owner"], plan_id=seeded.id, owner_email=OWNER)
 

@@ -197,7 +197,7 @@ def test_a_corrected_mapping_is_used(seeded) -> None:
 
 def test_round_trip_export_then_import_into_an_empty_database(seeded, request, tmp_path) -> None:
     with session_scope() as session:
-        content = plan_workbook(session, user=Actor.system("test secretariat"), plan_id=seeded.id)
+        content = plan_workbook(session, user=Actor.system("test secretariat"), plan_id=seeded.id).content
         original = _snapshot(session, seeded.slug)
     # an empty database on the same backend
     if request.node.callspec.params["database"] == "sqlite":

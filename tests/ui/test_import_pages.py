@@ -79,7 +79,7 @@ def test_a_return_is_made_then_applied_after_confirming_a_stale_row(people_sqlit
     assert not at.exception and at.get("download_button")
     with session_scope() as session:
         content = return_workbook(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id,
-                                  owner_email=PEOPLE["owner"][0])
+                                  owner_email=PEOPLE["owner"][0]).content
         record_update(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="3.5", rag="green",
                       delivery_status="in_progress", commentary="Data flowing.")
     book = load_workbook(io.BytesIO(content))

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from models import Action, ActionPartner, Agency, Plan, RagDefinition, StatusUpdate, Theme
+from models import Action, ActionPartner, Agency, Person, Plan, RagDefinition, StatusUpdate, Theme
 from plan import audit
 from plan.errors import InvalidInput, NotFound, PlanError
 from plan.identity import Actor
@@ -53,6 +53,7 @@ from plan.refs import sort_key
 from plan.seed import REF_PATTERN
 from plan.text import clean
 from plan.updates import record_update
+from plan.users import assign_owner
 from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, DeliveryStatus, Rag
 
 MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "SECRET", "TOP SECRET", "NOT PROTECTIVELY MARKED")
@@ -389,6 +390,11 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
         for heading, text in row_values.pop("_notes", []):
             extra[heading] = text
         rows.append(_Row(number, ref, title, theme, row_values, history, extra, report))
+    roles = [r for r in rows if r.values.get("owner") and "@" not in r.values["owner"]]
+    if roles:
+        sheet_facts["notes"].append(f"{len(roles)} actions name their lead as a role, a group or a name, not an "
+                                    "account (e.g. '" + roles[0].values["owner"][:40] + "'): kept as written; "
+                                    "assign people to them on Users.")
     followed = {r.theme for r in rows}
     for number, banner in sheet_facts["banners"]:
         if banner not in followed:
@@ -590,6 +596,7 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
                          after={k: wanted[k] for k in changed if k != "extra"}, restricted=action.restricted)
         report.change = "update" if changed else "unchanged"
         report.changed_fields = changed
+    _owner_account(session, user=user, plan=plan, action=action, row=row)
     if "partners" in values:
         held = {p.agency_id for p in session.exec(select(ActionPartner).where(ActionPartner.action_id == action.id))}
         added = False
@@ -603,6 +610,31 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
             report.change, report.changed_fields = "update", [*report.changed_fields, "partners"]
         session.flush()
     _history(session, plan=plan, action=action, row=row, year=year)
+
+
+def _owner_account(session: Session, *, user: Actor, plan: Plan, action: Action, row: _Row) -> None:
+    """A lead officer given by e-mail who has an account becomes the action's owner; any other
+    lead (a role, a group, a name) stays as written until the secretariat assigns a person."""
+    found = re.search(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+", row.values.get("owner") or "")
+    if not found:
+        return
+    email = found.group(0).lower()
+    person = session.exec(select(Person).where(Person.email == email)).first()
+    if person is None:
+        row.report.warnings.append(f"No account has the e-mail {email}: the lead is kept as written; add them on "
+                                   "Users, then assign the action.")
+        return
+    if action.owner_person_id == person.id:
+        return
+    try:
+        assign_owner(session, user=user, plan_id=plan.id, ref=row.ref, email=email)  # type: ignore[arg-type]
+    except PlanError as err:
+        row.report.warnings.append(f"{person.name} cannot own this action ({err}); the lead is kept as written.")
+        return
+    session.flush()
+    if row.report.change == "unchanged":
+        row.report.change = "update"
+    row.report.changed_fields = [*row.report.changed_fields, "owner account"]
 
 
 def _history(session: Session, *, plan: Plan, action: Action, row: _Row, year: int) -> None:

@@ -227,3 +227,31 @@ def _snapshot(session, slug: str) -> dict:  # noqa: ANN001
                           a.delivery_status)
     return {"name": plan.name, "marking": plan.protective_marking, "themes": sorted(themes.values()),
             "actions": actions}
+
+
+def test_a_csv_with_owner_emails_assigns_accounts_and_keeps_roles(seeded, people) -> None:
+    from tests.factories import PEOPLE
+
+    owner = PEOPLE["owner"][0]
+    text = ("Ref,Action,Lead Officer,Theme,Target Date,RAG,Progress Update\n"
+            f"8.1,Screen every A&E attendance,{owner.upper()},Protect,31/03/2027,G,Screening live.\n"
+            "8.2,Train reception staff,Safeguarding Lead,protect,Q4 2026/27,Amber/Green,\"Two sessions held.\n"
+            "Third booked.\"\n"
+            "8.3,Publish the protocol,nobody@example.org,Protect,TBC,,\n")
+    report = _import(text.encode(), "plan.csv")
+    assert report.count("create") == 3
+    assert any("nobody@example.org" in w for w in report.rows[2].warnings)
+    assert any("role, a group or a name" in note for note in report.notes)
+    with session_scope() as session:
+        actions = {a.ref: a for a in session.exec(select(Action).where(Action.plan_id == seeded.id,
+                                                                       Action.ref.in_(["8.1", "8.2", "8.3"])))
+                   .scalars()}
+        assert actions["8.1"].owner_person_id == people["owner"].person_id
+        assert actions["8.2"].owner_person_id is None and actions["8.2"].lead_owner == "Safeguarding Lead"
+        assert actions["8.2"].rag == "amber" and actions["8.2"].current_due_date == date(2027, 3, 31)
+        assert actions["8.3"].owner_person_id is None and actions["8.3"].rag == "not_assessed"
+        latest = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == actions["8.2"].id)).scalar_one()
+        assert latest.commentary == "Two sessions held.\nThird booked." and latest.author_name == "import"
+    before = _counts()
+    assert _import(text.encode(), "plan.csv").count("unchanged") == 3
+    assert _counts() == before

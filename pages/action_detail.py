@@ -5,13 +5,15 @@ import html
 import streamlit as st
 
 from plan.actions import action_choices, action_detail
-from plan.charts import measure_line, rag_timeline
+from plan.charts import rag_timeline
 from plan.db import session_scope
 from plan.errors import NotFound, PlanError
+from plan.measures import measures_for_action
 from plan.permissions import allowed
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.measure_view import measure_panel
 from ui.rag import badge, legend
 from ui.text import md
 from ui.update_form import update_form
@@ -107,19 +109,16 @@ if allowed(user, "action.assign_owner"):
                 flash_and_rerun(f"Owner and delegates of {action['ref']} saved.")
 
 st.subheader("Measures")
-if not action["measures"]:
-    st.caption("No measures for this action.")
-for measure in action["measures"]:
-    with st.container(border=True):
-        target = f"target {measure['target']:g}" if measure["target"] is not None else "no target set"
-        baseline = f"baseline {measure['baseline']:g}" if measure["baseline"] is not None else "baseline to be set"
-        st.markdown(f"**{md(measure['ref'])} {md(measure['name'])}** ({md(measure['unit'])}; {baseline}; {target}; "
-                    f"good is {md(measure['direction'])}; {md(measure['frequency'])}; "
-                    f"from {md(measure['source'] or 'not given')})")
-        if measure["values"]:
-            st.plotly_chart(measure_line(measure), width="stretch", key=f"measure_{measure['ref']}")
-        else:
-            st.caption("No values submitted yet.")
+if not action["detail_visible"]:
+    st.caption("The measures of a restricted action are shown only to users cleared for restricted items.")
+else:
+    with session_scope() as session:
+        measures = measures_for_action(session, user=user, plan_id=frame.id, action_ref=action["ref"])
+    if not measures:
+        st.caption("No measures for this action.")
+    for measure in measures:
+        with st.container(border=True):
+            measure_panel(measure, key="action")
 
 st.subheader("Update history")
 updates = action["updates"]

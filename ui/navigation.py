@@ -20,6 +20,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/my_actions.py", "My actions", "my_actions", "action.update_own"),
     PageSpec("pages/actions.py", "Actions", "actions", None),
     PageSpec("pages/action_detail.py", "Action detail", "action_detail", None),
+    PageSpec("pages/data_returns.py", "Data returns", "data_returns", "measure.track"),
+    PageSpec("pages/measures.py", "Measures", "measures", "measure.track"),
     PageSpec("pages/update_round.py", "Update round", "update_round", "round.view"),
     PageSpec("pages/due_dates.py", "Due dates", "due_dates", "due_date.decide"),
     PageSpec("pages/board_paper.py", "Board paper", "board_paper", "board_paper.export"),

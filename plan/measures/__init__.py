@@ -34,8 +34,9 @@ target_text (the words as written), direction, tolerance (per cent of the target
 frequency, source_agency (name|""), source_agency_id, source_text, contributor (name|""),
 contributor_email, lag_days (int|None), notes, actions ([action refs]), version, restricted,
 values: [{period, label, start, end, value, state, raw, provisional, note, submitted_by,
-          submitted_at, is_demo}] in period order (the current figure per period; periods
-          between two figures with no return appear as state "missing", raw ""),
+          submitted_at, is_demo, shown}] in period order (the current figure per period; periods
+          between two figures with no return appear as state "missing", raw "", gap True;
+          shown: the figure in words, see describe_figure),
 latest: the last entry of values whose state is "value", or None,
 evidence_rag: "red" | "amber" | "green" | None,
 evidence: {rag, period, label, value, expected, band, reason, skipped: [labels of newer periods
@@ -62,14 +63,15 @@ Definitions (secretariat edits; everyone reads):
   get_measure(session, *, user, plan_id, ref) -> dict                      NotFound
   measures_for_action(session, *, user, plan_id, action_ref) -> list[dict] NotFound
   measure_history(session, *, user, plan_id, ref) -> list[dict]  every row ever appended, newest
-                                           first, each with "current": bool
+                                           first, each with "current": bool and "shown"
   create_measure(session, *, user, plan_id, fields: dict) -> dict
                                            NotAllowed, InvalidFields (keyed by field name)
   update_measure(session, *, user, plan_id, ref, changes: dict, expected_version=None) -> dict
                                            NotAllowed, NotFound, InvalidFields, StaleVersion
   link_actions(session, *, user, plan_id, ref, action_refs: list[str]) -> dict
                                            sets the full list of actions the measure serves
-  definition_choices() -> dict             the fixed words for forms (kinds, units, ...)
+  definition_choices(session=None) -> dict the fixed words for forms (kinds, units, ...); given a
+                                           session, also "agencies" (every agency's name)
 
 Returns (contributors for their own agency's measures; the secretariat for any):
   owed_returns(session, *, user, plan_id, today=None) -> list[dict]
@@ -81,13 +83,14 @@ Returns (contributors for their own agency's measures; the secretariat for any):
                provisional=False, personal_data_confirmed=False, today=None) -> dict
         value may be a number or text ("1,145", "55%", "<5", "*", "not yet available", "");
         returns {ref, period, label, state, value, raw, provisional, revision: bool,
-        previous: dict|None, changed: bool}. NotFound, NotAllowed, InvalidInput,
-        PersonalDataWarning.
+        previous: dict|None, changed: bool, shown}. NotFound, NotAllowed, PersonalDataWarning
+        (only the note to confirm), InvalidFields (every problem at once, keyed period, value,
+        note, personal_data_confirmed: a form shows each beside its field).
   submit_values(session, *, user, plan_id, rows: list[dict], dry_run=False,
                 personal_data_confirmed=False) -> dict
         rows: [{row, measure, period, value, provisional?, note?}]; all or nothing: raises
         RowsRejected (an InvalidInput, .problems = [(row number, reason)]) naming every bad row;
-        returns {"added": n, "unchanged": n, "rows": [...]}.
+        returns {"added": n, "unchanged": n, "rows": [...]} (rows as submit_value returns them).
   read_returns_file(content: bytes, filename: str) -> list[dict]   CSV or XLSX with columns
         measure, period, value (and optionally provisional, note); rows numbered as in the file.
   upload_returns(session, *, user, plan_id, content: bytes, filename: str, dry_run=False,
@@ -97,7 +100,11 @@ Returns (contributors for their own agency's measures; the secretariat for any):
         {periods: [period labels], labels: [the same in words], agencies: [{agency, cells:
         {period: {expected, received, not_available, due, late, status ("all in",
         "1 of 7 in; 6 late", ...)}}}], late: [{ref, name, agency, period, label, due_on,
-        days_late, not_available}]}. Roles: admin, chair (all agencies), contributor (own).
+        days_late, not_available}], measures: [{ref, name, agency, frequency, cells: {period:
+        [{period, label, status, late, due_on, shown}]}]}: each measure's own periods ended in each
+        column, the figure in words. Names of measures serving only restricted actions are
+        masked ("Restricted measure") for users not cleared, in `late` and `measures`.
+        Roles: admin, chair (all agencies), contributor (own).
 
 Import of the wide spreadsheets partnerships keep (secretariat):
   import_measures(session, *, user, plan_id, content: bytes, filename: str, sheet=None,
@@ -116,7 +123,9 @@ Evidence for the chair:
         the same shape for every action with a measure rated Red, Amber or Green, whatever the
         owner says (for suggested RAGs).
 
-Showing figures: format_value(value, unit) -> "1,145" / "55%" / "12.5 per 100,000".
+Showing figures: format_value(value, unit) -> "1,145" / "55%" / "12.5 per 100,000";
+describe_figure(state, value, raw, provisional, unit, gap=False) -> "1,145", "<5 (suppressed)",
+"not yet available", "no figure received", each + " (provisional)" when so marked.
 Charts: plan.charts.measure_chart(measure_dict) -> plotly Figure.
 A figure is due `lag_days` after its period ends (30 when not set); `today` parameters exist for
 tests and default to the real date.
@@ -160,6 +169,7 @@ _WHERE = {
     "returns_tracker": "returns",
     "upload_returns": "returns",
     "format_value": "figures",
+    "describe_figure": "figures",
     "RowsRejected": "terms",
     "import_measures": "importer",
 }

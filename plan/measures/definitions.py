@@ -17,7 +17,7 @@ from plan.errors import InvalidFields, InvalidInput, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.measures import periods as P
 from plan.measures.evidence import RAG_RANK, evidence, target_line, weaker_than_owner
-from plan.measures.figures import format_value
+from plan.measures.figures import describe_figure, format_value
 from plan.measures.targets import parse_target
 from plan.measures.terms import (
     DIRECTION_LABELS,
@@ -41,11 +41,16 @@ FIELDS = ("ref", "name", "definition", "unit", "kind", "cumulative_since", "base
           "source_agency", "contributor", "lag_days", "notes")
 
 
-def definition_choices() -> dict[str, Any]:
-    """The fixed words a definition form offers, each with its label."""
-    return {"kinds": dict(KIND_LABELS), "directions": dict(DIRECTION_LABELS), "frequencies": list(FREQUENCIES),
-            "units": list(UNITS), "target_types": list(TARGET_TYPES), "target_per": list(TARGET_PER),
-            "states": dict(STATE_LABELS)}
+def definition_choices(session: Session | None = None) -> dict[str, Any]:
+    """The fixed words a definition form offers, each with its label; given a session, also
+    "agencies": the names of every agency a measure can name as its source."""
+    choices: dict[str, Any] = {
+        "kinds": dict(KIND_LABELS), "directions": dict(DIRECTION_LABELS), "frequencies": list(FREQUENCIES),
+        "units": list(UNITS), "target_types": list(TARGET_TYPES), "target_per": list(TARGET_PER),
+        "states": dict(STATE_LABELS)}
+    if session is not None:
+        choices["agencies"] = list(session.exec(select(Agency.name).order_by(Agency.name)).all())
+    return choices
 
 
 # ---------------------------------------------------------------- reading
@@ -137,6 +142,9 @@ def _measure_dict(measure: Measure, agency: str | None, contributor: str | None,
         "restricted": bool(restricted), "is_demo": measure.is_demo,
     }
     values = [] if hidden else with_gaps(values, measure.frequency)
+    for value in values:
+        value["shown"] = describe_figure(value["state"], value["value"], value["raw"], value["provisional"],
+                                         measure.unit, gap=bool(value.get("gap")))
     found = evidence(data, values)
     data.update(
         values=values,
@@ -197,6 +205,7 @@ def measure_history(session: Session, *, user: Actor, plan_id: int, ref: str) ->
     history = []
     for row in rows:
         item = _value_dict(row)
+        item["shown"] = describe_figure(row.state, row.value, row.raw, row.provisional, measure.unit)
         item["current"] = row.period not in seen
         seen.add(row.period)
         history.append(item)

@@ -94,3 +94,19 @@ def format_value(value: float | None, unit: str = "count") -> str:
     if kind == "rate":
         return f"{text} {unit.replace('rate ', '')}"
     return text
+
+
+def describe_figure(state: str | None, value: float | None, raw: str = "", provisional: bool = False,
+                    unit: str = "count", *, gap: bool = False) -> str:
+    """A figure as every page shows it, its state in words: "1,145", "<5 (suppressed)", "not
+    yet available", "no figure received" (a period with no return at all), each followed by
+    " (provisional)" when so marked. A suppressed figure is never shown as a number, nor as 0."""
+    if state is None or gap:
+        return "no figure received" if gap else ""
+    if state == "value":
+        text = format_value(value, unit)
+    elif state == "suppressed":
+        text = f"{raw or 'suppressed'} (suppressed)" if raw not in ("", "suppressed") else "suppressed"
+    else:
+        text = "not yet available"
+    return text + (" (provisional)" if provisional else "")

@@ -26,15 +26,15 @@ from sqlmodel import Session, select
 
 from models import Agency, Measure, MeasureValue, Plan
 from plan import audit
-from plan.errors import InvalidInput, NotAllowed, NotFound, PlanError
+from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, PlanError
 from plan.identity import Actor
 from plan.measures import periods as P
 from plan.measures.definitions import restricted_condition
-from plan.measures.figures import Figure, format_value, parse_figure
+from plan.measures.figures import Figure, describe_figure, parse_figure
 from plan.measures.periods import MEASURE_PERIOD, PERIOD
-from plan.measures.terms import STATE_LABELS, RowsRejected
+from plan.measures.terms import RowsRejected
 from plan.permissions import allowed, require
-from plan.personal_data import checked_text
+from plan.personal_data import PersonalDataWarning, checked_text
 
 __all__ = ["MEASURE_PERIOD", "PERIOD", "owed_returns", "read_returns_file", "returns_tracker", "submit_value",
            "submit_values", "upload_returns"]
@@ -84,23 +84,49 @@ def _current(session: Session, measure_id: int | None, period: str) -> MeasureVa
 def _prepare(session: Session, *, user: Actor, plan_id: int, measure_ref: str, period: object, value: object,
              note: str, provisional: bool, personal_data_confirmed: bool, today: date,
              percent_cell: bool = False, blank_is_missing: bool = False) -> _Prepared:
+    """Check one return, every field at once: raises InvalidFields keyed period / value / note /
+    personal_data_confirmed (a form shows each beside its field), or PersonalDataWarning alone
+    when the note is the only thing to look at again."""
     measure = _measure(session, plan_id, measure_ref)
     _may_submit(user, measure)
-    read = P.for_measure(P.parse_period(period), kind=measure.kind, frequency=measure.frequency)
-    misfit = P.check_fits(read, kind=measure.kind, frequency=measure.frequency)
-    if misfit:
-        raise InvalidInput(f"Measure {measure.ref}: {misfit}.")
-    if read.end >= today:
-        raise InvalidInput(f"{read.display} has not ended yet (it ends on {read.end:%d/%m/%Y}); give its figure "
-                           "once the period is over.")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if not blank_is_missing:
-            raise InvalidInput(f"No figure given for {measure.ref} {read.display}: write the figure, <5 (or *) for "
-                               "a suppressed small number, or 'not yet available'.")
-    figure = parse_figure(value, unit=measure.unit, percent_cell=percent_cell)
+    problems: dict[str, str] = {}
+    read: P.Period | None = None
+    try:
+        read = P.for_measure(P.parse_period(period), kind=measure.kind, frequency=measure.frequency)
+        misfit = P.check_fits(read, kind=measure.kind, frequency=measure.frequency)
+        if misfit:
+            raise InvalidInput(f"Measure {measure.ref}: {misfit}.")
+        if read.end >= today:
+            raise InvalidInput(f"{read.display} has not ended yet (it ends on {read.end:%d/%m/%Y}); give its "
+                               "figure once the period is over.")
+    except InvalidInput as err:
+        problems["period"] = str(err)
+    figure = Figure("missing", None, "")
+    try:
+        if (value is None or (isinstance(value, str) and not value.strip())) and not blank_is_missing:
+            raise InvalidInput(f"No figure given for {measure.ref}" + (f" {read.display}" if read else "")
+                               + ": write the figure, <5 (or *) for a suppressed small number, or "
+                               "'not yet available'.")
+        figure = parse_figure(value, unit=measure.unit, percent_cell=percent_cell)
+    except InvalidInput as err:
+        problems["value"] = str(err)
     if provisional and not figure.provisional:
         figure = Figure(figure.state, figure.value, figure.raw, True)
-    note = checked_text(session, plan_id=plan_id, label="Note", text=note or "", confirmed=personal_data_confirmed)
+    warning: PersonalDataWarning | None = None
+    try:
+        note = checked_text(session, plan_id=plan_id, label="Note", text=note or "",
+                            confirmed=personal_data_confirmed)
+    except PersonalDataWarning as err:
+        warning = err
+    except InvalidInput as err:
+        problems["note"] = str(err)
+    if problems:
+        if warning is not None:
+            problems["personal_data_confirmed"] = str(warning)
+        raise InvalidFields(problems)
+    if warning is not None:
+        raise warning
+    assert read is not None
     return _Prepared(measure, read, figure, note, _current(session, measure.id, read.label))
 
 
@@ -110,7 +136,9 @@ def _write(session: Session, *, user: Actor, plan_id: int, item: _Prepared, sour
     result = {"ref": item.measure.ref, "period": item.period.label, "label": item.period.display,
               "state": item.figure.state, "value": item.figure.value, "raw": item.figure.raw,
               "provisional": item.figure.provisional, "revision": previous is not None,
-              "previous": _brief(previous), "changed": not item.unchanged}
+              "previous": _brief(previous), "changed": not item.unchanged,
+              "shown": describe_figure(item.figure.state, item.figure.value, item.figure.raw,
+                                       item.figure.provisional, item.measure.unit)}
     if item.unchanged:
         return result
     row = MeasureValue(measure_id=item.measure.id, period=item.period.label, period_start=item.period.start,
@@ -191,7 +219,9 @@ def submit_values(session: Session, *, user: Actor, plan_id: int, rows: Sequence
         results = [{"ref": i.measure.ref, "period": i.period.label, "label": i.period.display,
                     "state": i.figure.state, "value": i.figure.value, "raw": i.figure.raw,
                     "provisional": i.figure.provisional, "revision": i.previous is not None,
-                    "previous": _brief(i.previous), "changed": not i.unchanged} for i in prepared]
+                    "previous": _brief(i.previous), "changed": not i.unchanged,
+                    "shown": describe_figure(i.figure.state, i.figure.value, i.figure.raw, i.figure.provisional,
+                                             i.measure.unit)} for i in prepared]
     return {"added": sum(r["changed"] for r in results), "unchanged": sum(not r["changed"] for r in results),
             "rows": results, "dry_run": dry_run}
 
@@ -368,13 +398,7 @@ def _shown(row: MeasureValue | None, unit: str) -> str:
     """A return as the tracker shows it: the figure, '<5 (suppressed)', 'not yet available'."""
     if row is None:
         return ""
-    if row.state == "value":
-        text = format_value(row.value, unit)
-    elif row.state == "suppressed":
-        text = f"{row.raw or 'suppressed'} (suppressed)"
-    else:
-        text = STATE_LABELS["missing"].lower()
-    return text + (" (provisional)" if row.provisional else "")
+    return describe_figure(row.state, row.value, row.raw, row.provisional, unit)
 
 
 def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date | None = None,
@@ -382,7 +406,9 @@ def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date 
     """Which agencies have sent figures for which period, and what is late. Columns are the
     last `periods` reporting periods of the plan's cycle (the current one included); each cell
     counts the measures' own periods that have ended within it: expected, received, not yet
-    available, due (not late yet), late.
+    available, due (not late yet), late. `measures` gives each measure's own periods in each
+    column with their status and the figure in words ("<5 (suppressed)"); names of measures
+    serving only restricted actions are masked for users not cleared.
     The secretariat and chairs see every agency; a contributor sees their own. Raises NotAllowed."""
     require(user, "measure.track")
     today = today or date.today()
@@ -394,16 +420,20 @@ def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date 
     conditions = [Measure.plan_id == plan_id]
     if not allowed(user, "round.view"):
         conditions.append(_supplier_condition(user))
-    rows = session.exec(select(Measure, Agency.name).outerjoin(Agency, Agency.id == Measure.source_agency_id)
+    rows = session.exec(select(Measure, Agency.name, restricted_condition().label("restricted"))
+                        .outerjoin(Agency, Agency.id == Measure.source_agency_id)
                         .where(*conditions).order_by(Agency.name, Measure.ref)).all()
     if not columns:
-        return {"periods": [], "labels": [], "agencies": [], "late": []}
-    current = _states(session, [m.id for m, _ in rows if m.id is not None], columns[0].start)
+        return {"periods": [], "labels": [], "agencies": [], "late": [], "measures": []}
+    current = _states(session, [m.id for m, _, _ in rows if m.id is not None], columns[0].start)
     agencies: dict[str, dict[str, Any]] = {}
     late: list[dict[str, Any]] = []
-    for measure, agency in rows:
+    measures: list[dict[str, Any]] = []
+    for measure, agency, restricted in rows:
         name = agency or "No source agency named"
+        title = "Restricted measure" if restricted and not user.cleared_for_restricted else measure.name
         entry = agencies.setdefault(name, {"agency": name, "cells": {c.label: _empty_cell() for c in columns}})
+        own: dict[str, list[dict[str, Any]]] = {c.label: [] for c in columns}
         for period in _owed_periods(measure, columns[0].start, today, 1000):
             column = next((c for c in columns if c.start <= period.end <= c.end), None)
             if column is None:
@@ -416,16 +446,21 @@ def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date 
             cell[{"received": "received", "not_available": "not_available", "late": "late", "due": "due"}[status]] += 1
             if is_late and status == "not_available":
                 cell["late"] += 1
+            own[column.label].append({"period": period.label, "label": period.display, "status": status,
+                                      "late": is_late, "due_on": due, "shown": _shown(row, measure.unit)})
             if is_late:
-                late.append({"ref": measure.ref, "name": measure.name, "agency": name, "period": period.label,
+                late.append({"ref": measure.ref, "name": title, "agency": name, "period": period.label,
                              "label": period.display, "due_on": due, "days_late": (today - due).days,
                              "not_available": status == "not_available"})
+        measures.append({"ref": measure.ref, "name": title, "agency": name, "frequency": measure.frequency,
+                         "cells": own})
     for entry in agencies.values():
         for cell in entry["cells"].values():
             cell["status"] = _cell_status(cell)
     return {"periods": [c.label for c in columns], "labels": [c.display for c in columns],
             "agencies": list(agencies.values()),
-            "late": sorted(late, key=lambda r: (-r["days_late"], r["agency"], r["ref"]))}
+            "late": sorted(late, key=lambda r: (-r["days_late"], r["agency"], r["ref"])),
+            "measures": measures}
 
 
 def _empty_cell() -> dict[str, Any]:

@@ -56,16 +56,21 @@ for column in columns:
                           index=options.index(column.field), key=f"plan_import_map_{column.index}",
                           format_func=lambda f: "Keep with the action (no field)" if f is None else FIELD_LABELS[f])
     mapping[column.heading] = chosen
+year = None
+if any(c.period and c.period.startswith("Q") for c in columns):
+    year = st.number_input("Financial year the quarter columns are in (e.g. 2025 for 2025/26; 0: work it out from "
+                           "the sheet's date)", min_value=0, max_value=2100, value=0, step=1,
+                           key="plan_import_year") or None
 skip_invalid = st.checkbox("Skip rows with errors (they are listed) and import the rest", key="plan_import_skip")
 
-fingerprint = hashlib.sha256(content + repr((sheet, slug, sorted(mapping.items(), key=str), skip_invalid))
+fingerprint = hashlib.sha256(content + repr((sheet, slug, sorted(mapping.items(), key=str), skip_invalid, year))
                              .encode()).hexdigest()
 
 
 def run(dry_run: bool):  # noqa: ANN201
     with session_scope() as session:
         return import_plan(session, user=user, content=content, filename=name, sheet=sheet, plan_slug=slug,
-                           mapping=mapping, dry_run=dry_run, skip_invalid=skip_invalid)
+                           mapping=mapping, dry_run=dry_run, skip_invalid=skip_invalid, year=year)
 
 
 if st.button("Check the file (dry run)", key="plan_import_check"):

@@ -44,6 +44,9 @@ def test_the_secretariat_uploads_checks_and_imports_a_plan(people_sqlite, seeded
     at.button(key="plan_import_go").click().run()
     assert not at.exception
     assert any("Imported into plan 'southend-vv': 4 new" in s.value for s in at.success)
+    with session_scope() as session:
+        periods = set(session.exec(select(StatusUpdate.period).join(Action).where(Action.ref == "9.1")).all())
+    assert periods == {"2025/26 Q1", "2025/26 Q2"}  # quarters with no year: the year of the title's date
     assert _refs(seeded_sqlite.id) == {"9.1", "9.2", "9.3", "9.4"}
     with session_scope() as session:
         assert session.exec(select(Action.description).where(Action.ref == "9.1")).one() == "CS-101"
@@ -63,6 +66,17 @@ def test_a_broken_file_is_blocked_until_its_rows_are_skipped(people_sqlite, seed
     assert "Rows to be skipped: 7 (9.2)" in at.warning[0].value
     at.button(key="plan_import_go").click().run()
     assert _refs(seeded_sqlite.id) == {"9.1", "9.3", "9.4"}
+
+
+def test_the_year_of_quarter_columns_can_be_given(people_sqlite, seeded_sqlite) -> None:
+    at = open_app("pages/import_plan.py", user=people_sqlite["admin"])
+    at.file_uploader(key="plan_import_file").set_value(("tracker.xlsx", _book(MESSY), XLSX)).run()
+    at.number_input(key="plan_import_year").set_value(2024).run()
+    at.button(key="plan_import_check").click().run()
+    at.button(key="plan_import_go").click().run()
+    with session_scope() as session:
+        periods = set(session.exec(select(StatusUpdate.period).join(Action).where(Action.ref == "9.1")).all())
+    assert periods == {"2024/25 Q1", "2024/25 Q2"}
 
 
 def test_owners_cannot_open_the_import_or_returns_pages(people_sqlite) -> None:

@@ -287,7 +287,12 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
             return values[column.index] if column is not None and column.index < len(values) else None
 
         report = RowReport(row=number, ref="", title="")
-        ref = one_line(get("ref"))
+        raw_ref = get("ref")
+        ref = one_line(raw_ref)
+        if isinstance(raw_ref, float):  # Excel keeps 1.10 typed as a number as 1.1
+            ref = str(int(raw_ref)) if raw_ref.is_integer() else repr(raw_ref)
+            report.warnings.append(f"Ref {ref} is a number in the sheet: if it was written 1.10, 2.20 ..., the "
+                                   "trailing zero is lost; format the column as text and import again.")
         if ref.endswith(".") and ref[:-1].replace(".", "").isdigit():
             ref = ref[:-1]
         title_text = cell_text(get("title"))

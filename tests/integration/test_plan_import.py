@@ -138,6 +138,12 @@ def test_a_messy_sheet_imports_into_the_existing_plan(seeded) -> None:
         assert [u.rag for u in updates] == ["amber", "amber"]
         assert updates[1].commentary == "Two venues lost.\nLooking for others."
 
+    numbers = [list(r) for r in MESSY]
+    numbers[5][0], numbers[6][0] = 9.5, 10.0  # refs typed as numbers
+    dry = _import(_book(numbers), "numbers.xlsx", dry_run=True)
+    assert [r.ref for r in dry.rows][:2] == ["9.5", "10"]
+    assert any("trailing zero" in w for w in dry.rows[0].warnings)
+
     before = _counts()
     again = _import(content, "tracker.xlsx")
     assert _counts() == before, "re-importing the same file changes nothing"

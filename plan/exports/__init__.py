@@ -15,7 +15,7 @@ What the rest may call:
   table_export(session, *, user, operation, plan_id, marking, plan_name, title, columns, rows,
                filename_stem, detail) -> Export          any one-table download
   board_paper(session, *, user, plan_id, board=None, meeting_id=None, as_of=None,
-              restricted_annex=False, progress=None) -> Export      (plan/exports/board_paper.py)
+              restricted_annex=False, progress=None) -> Export      (plan/exports/paper.py)
   filename(marking, stem, day) -> "OFFICIAL-SENSITIVE board-paper 2026-11-29.xlsx"
 """
 
@@ -33,7 +33,7 @@ _WHERE = {
     "Book": "writer",
     "Sheet": "writer",
     "Column": "writer",
-    "board_paper": "board_paper",
+    "board_paper": "paper",
 }
 
 __all__ = sorted(_WHERE)

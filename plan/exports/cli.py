@@ -10,7 +10,7 @@ from typing import Any
 
 from plan.db import session_scope
 from plan.errors import InvalidInput
-from plan.exports.board_paper import board_paper
+from plan.exports.paper import board_paper
 from plan.identity import Actor
 from plan.plans import plan_frame
 

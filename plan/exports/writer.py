@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from openpyxl import Workbook
@@ -24,12 +26,14 @@ MARKING_FILL = PatternFill("solid", fgColor="1F1F1F")
 THIN = Border(bottom=Side(style="thin", color="808080"))
 
 
+@lru_cache(maxsize=16)  # one object per RAG: the style cache below keys on it
 def rag_fill(rag: str | None) -> PatternFill | None:
     if rag not in {r.value for r in Rag}:
         return None
     return PatternFill("solid", fgColor=RAG_COLOURS[Rag(rag)].lstrip("#").upper())
 
 
+@lru_cache(maxsize=16)
 def rag_font(rag: str | None) -> Font | None:
     if rag not in {r.value for r in Rag}:
         return None
@@ -94,25 +98,18 @@ class Sheet:
         look = value if isinstance(value, Cell) else Cell(value)
         raw = look.value
         cell = WriteOnlyCell(self.ws)
+        number_format = "General"
         if isinstance(raw, str):
             set_text(cell, raw)
         elif isinstance(raw, datetime):
-            cell.value = raw.replace(tzinfo=None)
-            cell.number_format = "dd mmm yyyy hh:mm"
+            cell.value, number_format = raw.replace(tzinfo=None), "dd mmm yyyy hh:mm"
         elif isinstance(raw, date):
-            cell.value = raw
-            cell.number_format = "dd mmm yyyy"
+            cell.value, number_format = raw, "dd mmm yyyy"
         elif raw is None or isinstance(raw, bool | int | float):
             cell.value = raw
         else:  # anything else goes out as its words, never as something Excel evaluates
             set_text(cell, str(raw))
-        cell.alignment = WRAP
-        if look.fill is not None:
-            cell.fill = look.fill
-        if look.font is not None:
-            cell.font = look.font
-        if header:
-            cell.border = THIN
+        cell._style = self.book.style(self.ws, look, number_format, bool(cell.quotePrefix), header)  # noqa: SLF001
         return cell
 
     def _append(self, values: Sequence[Any], *, header: bool = False) -> None:
@@ -140,6 +137,27 @@ class Book:
         self.marking, self.plan_name, self.title = marking, plan_name, title
         self.workbook = Workbook(write_only=True)
         self.sheets: list[Sheet] = []
+        self._styles: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+
+    def style(self, ws: Any, look: Cell, number_format: str, quote: bool, header: bool) -> Any:
+        """The cell style for this look, registered with the workbook once and copied after: setting
+        fill, font and alignment cell by cell is most of openpyxl's time at 10,000 actions. The
+        cache keeps the fill and font objects alive, so their ids stay theirs."""
+        key = (id(look.fill), id(look.font), number_format, quote, header)
+        found = self._styles.get(key)
+        if found is None:
+            proto = WriteOnlyCell(ws)  # its styles go into the workbook's tables
+            proto.alignment = WRAP
+            proto.number_format = number_format
+            proto.quotePrefix = quote
+            if look.fill is not None:
+                proto.fill = look.fill
+            if look.font is not None:
+                proto.font = look.font
+            if header:
+                proto.border = THIN
+            found = self._styles[key] = (proto._style, look.fill, look.font)  # noqa: SLF001
+        return copy(found[0])
 
     def sheet(self, name: str, *, title: str, columns: Sequence[Column], lines: Sequence[str] = (),
               freeze_columns: int = 1) -> Sheet:

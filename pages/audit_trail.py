@@ -8,6 +8,7 @@ import streamlit as st
 from plan import audit
 from plan.db import session_scope
 from plan.errors import PlanError
+from ui import downloads
 from ui.frame import current_user, page_start
 from ui.text import md
 
@@ -54,7 +55,6 @@ if st.button("Prepare Excel export", key="audit_export"):
     except PlanError as err:
         st.error(md(err))
 if workbook := st.session_state.get("audit_workbook"):
-    st.download_button("Download audit trail (Excel)", workbook, file_name="audit-trail.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="audit_download")
+    downloads.offer("Download audit trail (Excel)", workbook, file_name="audit-trail.xlsx",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_download")
     st.caption(f"The workbook is marked {md(frame.protective_marking)} on every page.")

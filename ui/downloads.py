@@ -1,12 +1,13 @@
 """Which browser may fetch which download.
 
 Streamlit serves a download button's file at /media/<id> to anyone who asks for that URL. The
-server (server.py) asks here first: the file must belong to a Streamlit session whose signed-in
-cookie is the one the request carries. The gate records, on every page run, which session token
-this Streamlit session is signed in with; sign-out forgets it.
+server (server.py) asks here first: the file must have been offered (`offer`) to the signed-in
+session whose cookie the request carries, and that session must still be live. The gate
+records, on every page run, which session token this Streamlit session is signed in with;
+sign-out forgets it and the files offered to it.
 
-Download buttons are given their bytes (prepared on a click), never a callable: Streamlit keeps
-a callable's file outside any session, and so it could not be tied to one here.
+Pages offer files only through `offer` (a test checks), given their bytes (prepared on a
+click), never a callable: Streamlit keeps a callable's file outside any session.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import threading
 
-from streamlit.runtime import Runtime
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from plan import sessions
@@ -22,6 +24,7 @@ from plan.db import session_scope
 
 _LOCK = threading.Lock()
 _TOKEN_BY_SESSION: dict[str, str] = {}  # Streamlit session id -> SHA-256 of its session token
+_TOKEN_BY_FILE: dict[str, str] = {}  # media file id -> SHA-256 of the session token it was offered to
 
 
 def _hash(token: str) -> str:
@@ -36,17 +39,20 @@ def remember(token: str | None) -> None:
     with _LOCK:
         if token:
             _TOKEN_BY_SESSION[ctx.session_id] = _hash(token)
-        else:
-            _TOKEN_BY_SESSION.pop(ctx.session_id, None)
+            return
+        gone = _TOKEN_BY_SESSION.pop(ctx.session_id, None)
+        for file_id in [f for f, owner in _TOKEN_BY_FILE.items() if owner == gone]:
+            del _TOKEN_BY_FILE[file_id]
 
 
-def _owners(file_id: str) -> list[str]:
-    if not Runtime.exists():
-        return []
-    manager = Runtime.instance().media_file_mgr
-    with manager._lock:  # noqa: SLF001  Streamlit offers no public "who owns this file"
-        return [session_id for session_id, files in manager._files_by_session_and_coord.items()  # noqa: SLF001
-                if file_id in files.values()]
+def offer(label: str, data: bytes, *, file_name: str, mime: str, key: str) -> None:
+    """A download button for `data`, fetchable only by this signed-in browser session."""
+    ctx = get_script_run_ctx()
+    with _LOCK:
+        owner = _TOKEN_BY_SESSION.get(ctx.session_id) if ctx is not None else None
+        if owner:
+            _TOKEN_BY_FILE[_calculate_file_id(data, mime, file_name)] = owner
+    st.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
 def is_download(file_id: str) -> bool:
@@ -57,10 +63,8 @@ def is_download(file_id: str) -> bool:
 def may_fetch(file_id: str, cookie_token: str) -> bool:
     if not cookie_token:
         return False
-    wanted = _hash(cookie_token)
-    owners = _owners(file_id)
     with _LOCK:
-        mine = any(_TOKEN_BY_SESSION.get(session_id) == wanted for session_id in owners)
+        mine = _TOKEN_BY_FILE.get(file_id) == _hash(cookie_token)
     if not mine:
         return False
     with session_scope() as session:  # signed out elsewhere, disabled, expired: no file

@@ -35,3 +35,11 @@ def test_every_page_is_registered_in_the_app() -> None:
     assert pages, "no pages found"
     missing = [name for name in pages if f'"pages/{name}"' not in app]
     assert missing == []
+
+
+def test_pages_offer_files_only_through_the_guarded_download() -> None:
+    """ui/downloads.offer ties a file to the signed-in session that asked for it (server.py serves
+    it to nobody else); a bare st.download_button would be fetchable by anyone with its URL."""
+    offenders = [str(p.relative_to(ROOT)) for folder in ("pages", "ui") for p in (ROOT / folder).rglob("*.py")
+                 if "download_button(" in p.read_text(encoding="utf-8") and p.name != "downloads.py"]
+    assert offenders == []

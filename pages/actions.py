@@ -1,6 +1,7 @@
 """Actions: the plan's actions for review, filtered (the filters live in the URL), RAG first, the
 owner's latest commentary, blockers and support asked on screen; a row opens its action."""
 
+import html
 import math
 
 import pandas as pd
@@ -13,7 +14,8 @@ from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.frame import current_user, page_start
-from ui.rag import legend, style_rag_column
+from ui.rag import badge, legend, style_rag_column
+from ui.text import md
 
 PAGE_SIZE = 100
 
@@ -76,7 +78,30 @@ if not rows:
     st.info("No actions match these filters. Clear a filter to see more.")
     st.stop()
 
-st.caption("Select a row to open its action. Long text shows in full when you point at it, and on the action's page.")
+url_state.seed("actions_view", "view", choices=["Table", "Cards"], default="Table")
+view = st.radio("Show as", ["Table", "Cards"], horizontal=True, key="actions_view",
+                format_func={"Table": "Table", "Cards": "Cards (commentary in full)"}.get)
+url_state.publish({"view": ("actions_view", view if view != "Table" else None)})
+if view == "Cards":
+    for r in rows:
+        with st.container(border=True):
+            st.markdown(f"{badge(r['rag'])} &nbsp; **{html.escape(r['ref'])}** {html.escape(r['title'])}",
+                        unsafe_allow_html=True)
+            due = f"{r['current_due_date']:%d %b %Y}" if r["current_due_date"] else "no due date"
+            st.caption(f"{md(r['owner'])} · {md(r['lead_agency'] or 'no lead agency')} · due {due}"
+                       + (" · **Overdue**" if r["overdue"] else "") + f" · {r['status_label']}")
+            for label, key in (("Latest commentary", "commentary"), ("Blockers", "blockers"),
+                               ("Support asked", "support_asked")):
+                if r[key]:
+                    st.caption(label)
+                    st.text(r[key])
+            st.page_link("pages/action_detail.py", label=f"Open {r['ref']}", query_params={"ref": r["ref"]})
+    if pages > 1:
+        st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="actions_page")
+    st.stop()
+
+st.caption("Select a row to open its action. Long text shows in full when you point at it, in the cards view, "
+           "and on the action's page.")
 table = pd.DataFrame([{
     "RAG": r["rag_label"], "Ref": r["ref"], "Title": r["title"], "Owner": r["owner"],
     "Due": r["current_due_date"], "Overdue": "Overdue" if r["overdue"] else "", "Status": r["status_label"],
@@ -88,7 +113,7 @@ chosen = st.dataframe(
     style_rag_column(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
     key="actions_table", row_height=60,
     column_config={
-        "RAG": st.column_config.TextColumn("RAG", width="small", pinned=True),
+        "RAG": st.column_config.TextColumn("RAG", width=130, pinned=True),
         "Ref": st.column_config.TextColumn("Ref", width="small", pinned=True),
         "Title": st.column_config.TextColumn("Title", width="large"),
         "Due": st.column_config.DateColumn("Due", format="DD MMM YYYY", width="small"),

@@ -120,3 +120,16 @@ def test_an_owner_sees_the_decision_on_their_due_date_request(seeded_sqlite, peo
     mine = at.dataframe[-1].value
     assert list(mine["Decision"]) == ["Declined"]
     assert list(mine["Note from the decider"]) == ["Keep the date: the chair will raise it with the trust"]
+
+
+def test_the_cards_view_shows_commentary_in_full_and_stays_in_the_url(seeded_sqlite, people_sqlite, admin) -> None:
+    long_text = ("The trust's information governance board meets on 14 January; until it signs the agreement no "
+                 "A&E data can flow, so the first quarterly return will be late.")
+    with session_scope() as session:
+        record_update(session, user=admin, plan_id=seeded_sqlite.id, ref="3.5", rag="amber",
+                      delivery_status="in_progress", commentary=long_text, support_asked="Chair to write to the CEO")
+    at = open_app("pages/actions.py", user=people_sqlite["chair"])
+    at.radio(key="actions_view").set_value("Cards").run()
+    assert at.query_params["view"] in ("Cards", ["Cards"])
+    texts = [t.value for t in at.text]
+    assert long_text in texts and "Chair to write to the CEO" in texts

@@ -194,3 +194,67 @@ def measure_chart(measure: dict[str, Any]) -> go.Figure:
         legend={"orientation": "h", "y": -0.2}, showlegend=True,
     )
     return _still(figure)
+
+
+# ---------------------------------------------------------------- chair's view (plan/reports)
+
+def rag_columns(rows: list[dict[str, Any]], *, x: str = "period", title: str = "") -> go.Figure:
+    """A stacked column per period (plan.reports.rag_trend / round_trend rows), one patterned segment
+    per RAG, the counts written above each column ("R 2 · A 5 · G 9 ..."), the legend naming each."""
+    xs = [str(row[x]) for row in rows]
+    figure = go.Figure()
+    for rag in RAG_ORDER:
+        values = [int(row.get(rag.value, 0) or 0) for row in rows]
+        if not any(values):
+            continue
+        label = RAG_LABELS[rag]
+        figure.add_bar(
+            name=label, x=xs, y=values,
+            marker={"color": RAG_COLOURS[rag], "line": {"color": "#404040", "width": 1},
+                    "pattern": {"shape": RAG_PATTERNS[rag], "fillmode": "replace", "bgcolor": RAG_COLOURS[rag],
+                                "fgcolor": RAG_TEXT_COLOURS[rag], "fgopacity": 0.6, "size": 8, "solidity": 0.25}},
+            hovertemplate=f"%{{x}}: %{{y}} {label}<extra></extra>",
+        )
+    for key, row in zip(xs, rows, strict=True):
+        counts = " · ".join(f"{RAG_LABELS[rag][0]} {row.get(rag.value, 0)}" for rag in RAG_ORDER[:4])
+        figure.add_annotation(text=f"{counts}<br>Total {row.get('total', 0)}", x=key, y=row.get("total", 0),
+                              yanchor="bottom", showarrow=False, font={"size": 11})
+    top = max((int(row.get("total", 0) or 0) for row in rows), default=0)
+    figure.update_layout(
+        barmode="stack", height=360, title={"text": title, "x": 0} if title else None,
+        yaxis={"title": {"text": "Actions"}, "rangemode": "tozero", "tickformat": "d", "range": [0, top * 1.3 + 1]},
+        xaxis={"type": "category"},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "traceorder": "normal"},
+        margin={"l": 10, "r": 10, "t": 40 if title else 20, "b": 60},
+    )
+    return _still(figure)
+
+
+def rag_flow(flows: list[dict[str, Any]], *, title: str = "") -> go.Figure:
+    """A Sankey of RAG then (left) to RAG now (right): plan.reports flows rows
+    {from_rag, to_rag, from_label, to_label, count}. Each node is named with its word and count."""
+    order = [rag.value for rag in RAG_ORDER]
+    lefts = [r for r in order if any(f["from_rag"] == r and f["count"] for f in flows)]
+    rights = [r for r in order if any(f["to_rag"] == r and f["count"] for f in flows)]
+    labels = {rag.value: RAG_LABELS[rag] for rag in RAG_ORDER}
+
+    def total(side: str, rag: str) -> int:
+        return sum(f["count"] for f in flows if f[side] == rag)
+
+    nodes = ([f"{labels[r]} then ({total('from_rag', r)})" for r in lefts]
+             + [f"{labels[r]} now ({total('to_rag', r)})" for r in rights])
+    colours = [RAG_COLOURS[Rag(r)] for r in lefts + rights]
+    links = [f for f in flows if f["count"]]
+    figure = go.Figure(go.Sankey(
+        arrangement="fixed",
+        node={"label": nodes, "color": colours, "pad": 18, "thickness": 18, "line": {"color": "#404040", "width": 1}},
+        link={"source": [lefts.index(f["from_rag"]) for f in links],
+              "target": [len(lefts) + rights.index(f["to_rag"]) for f in links],
+              "value": [f["count"] for f in links],
+              "label": [f"{f['from_label']} to {f['to_label']}: {f['count']}" for f in links],
+              "color": "rgba(120,120,120,0.35)"},
+        textfont={"color": CHART_TEXT, "size": 13},
+    ))
+    figure.update_layout(height=360, title={"text": title, "x": 0} if title else None,
+                         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
+    return _still(figure)

@@ -17,6 +17,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", "home", None),
+    PageSpec("pages/dashboard.py", "Dashboard", "dashboard", "meeting.view"),
     PageSpec("pages/my_actions.py", "My actions", "my_actions", "action.update_own"),
     PageSpec("pages/actions.py", "Actions", "actions", None),
     PageSpec("pages/action_detail.py", "Action detail", "action_detail", None),

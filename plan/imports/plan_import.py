@@ -614,7 +614,7 @@ def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: 
         if added and report.change == "unchanged":
             report.change, report.changed_fields = "update", [*report.changed_fields, "partners"]
         session.flush()
-    _history(session, plan=plan, action=action, row=row, year=year)
+    _history(session, user=user, plan=plan, action=action, row=row, year=year)
 
 
 def _owner_account(session: Session, *, user: Actor, plan: Plan, action: Action, row: _Row) -> None:
@@ -642,8 +642,10 @@ def _owner_account(session: Session, *, user: Actor, plan: Plan, action: Action,
     row.report.changed_fields = [*row.report.changed_fields, "owner account"]
 
 
-def _history(session: Session, *, plan: Plan, action: Action, row: _Row, year: int) -> None:
-    importer = Actor.system(IMPORT_AUTHOR)
+def _history(session: Session, *, user: Actor, plan: Plan, action: Action, row: _Row, year: int) -> None:
+    # written as "import", with the importing user's role and clearance (a restricted action's
+    # history only by someone cleared)
+    importer = Actor(None, IMPORT_AUTHOR, "", user.role, cleared_for_restricted=user.cleared_for_restricted)
     report = row.report
     for period, entry in row.history:
         label = entry.pop("label")

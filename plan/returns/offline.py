@@ -276,8 +276,8 @@ def apply_return(session: Session, *, user: Actor, content: bytes, filename: str
     outer = session.begin_nested()
     try:
         for row in rows:
-            _apply_row(session, acting=acting, plan_id=plan.id, return_id=meta["return_id"], row=row,  # type: ignore[arg-type]
-                       confirm_stale=confirm_stale)
+            _apply_row(session, user=user, acting=acting, plan_id=plan.id,  # type: ignore[arg-type]
+                       return_id=meta["return_id"], row=row, confirm_stale=confirm_stale)
         blocked = report.rows_in("problem") or (report.rows_in("stale") and not confirm_stale)
         if blocked or dry_run:
             outer.rollback()
@@ -304,13 +304,17 @@ def read_return(session: Session, *, user: Actor, content: bytes, filename: str 
     return apply_return(session, user=user, content=content, filename=filename, dry_run=True)
 
 
-def _apply_row(session: Session, *, acting: Actor, plan_id: int, return_id: str, row: ReturnRow,
+def _apply_row(session: Session, *, user: Actor, acting: Actor, plan_id: int, return_id: str, row: ReturnRow,
                confirm_stale: bool) -> None:
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == row.ref)).first()
     if action is None:
         row.state, row.problems = "problem", [f"there is no action {row.ref} in the plan any more."]
         return
-    row.title = action.title if acting.cleared_for_restricted or not action.restricted else "Restricted"
+    cleared = user.cleared_for_restricted and acting.cleared_for_restricted
+    row.title = action.title if cleared or not action.restricted else "Restricted"
+    if action.restricted and not user.cleared_for_restricted:
+        row.state, row.problems = "problem", ["this action is restricted: only someone cleared may apply its update."]
+        return
     if row.state == "problem":
         return
     values = row.values
@@ -328,7 +332,7 @@ def _apply_row(session: Session, *, acting: Actor, plan_id: int, return_id: str,
         row.state = "stale"
         newer = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == action.id)
                              .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())).first()  # type: ignore[attr-defined]
-        if newer is not None and (acting.cleared_for_restricted or not action.restricted):
+        if newer is not None and (cleared or not action.restricted):
             row.newer_update = (f"{newer.created_at:%d %b %Y} by {newer.author_name or 'someone'}: "
                                 f"{RAG_LABELS.get(Rag(newer.rag), newer.rag)}. {newer.commentary}")
     savepoint = session.begin_nested()

@@ -151,3 +151,17 @@ def test_an_agency_return_through_the_cli(seeded, people, tmp_path) -> None:
         lead = set(session.exec(select(Action.ref).join(models.Agency, Action.lead_agency_id == models.Agency.id)
                                 .where(models.Agency.name == "Essex Police")).scalars())
     assert set(refs) <= lead
+
+
+def test_a_restricted_row_is_applied_only_by_someone_cleared(seeded, people) -> None:
+    from dataclasses import replace
+
+    content = _make(people, seeded.id, agency="Essex Police")  # made by the cleared secretariat
+    filled = _fill(content, "4.6", ("Amber", "In progress", "Verbal update given.", None, None, None))
+    uncleared = replace(people["admin"], cleared_for_restricted=False)
+    before = _counts()
+    with pytest.raises(ReturnRejected, match="restricted"), session_scope() as session:
+        apply_return(session, user=uncleared, content=filled)
+    assert _counts() == before
+    assert _apply(people, filled).applied
+    assert _history(seeded.id, "4.6")[-1].commentary == "Verbal update given."

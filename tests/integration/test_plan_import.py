@@ -261,3 +261,18 @@ def test_a_csv_with_owner_emails_assigns_accounts_and_keeps_roles(seeded, people
     before = _counts()
     assert _import(text.encode(), "plan.csv").count("unchanged") == 3
     assert _counts() == before
+
+
+def test_an_uncleared_secretary_cannot_change_a_restricted_action_by_import(seeded) -> None:
+    from dataclasses import replace
+
+    uncleared = replace(Actor.system("uncleared secretariat"), cleared_for_restricted=False)
+    with session_scope() as session:
+        title = session.exec(select(Action.title).where(Action.plan_id == seeded.id, Action.ref == "4.6")).scalar_one()
+    before = _counts()
+    for words, reason in (("Something else", "only someone cleared may change it"),
+                          (title, "only if cleared for restricted items")):  # its history alone
+        text = f'Ref,Action,Theme,RAG,Progress Update\n4.6,"{words}",Pursue,R,Stalled.\n'
+        with pytest.raises(ImportRejected, match=reason), session_scope() as session:
+            import_plan(session, user=uncleared, content=text.encode(), filename="plan.csv")
+    assert _counts() == before

@@ -2,8 +2,10 @@
 
 import html
 
+import pandas as pd
 import streamlit as st
 
+from plan import meetings
 from plan.actions import action_choices, action_detail
 from plan.charts import rag_timeline
 from plan.db import session_scope
@@ -50,6 +52,31 @@ st.markdown(f"{badge(action['rag'])} &nbsp; **{html.escape(action['status_label'
             + (" &nbsp; · &nbsp; **Restricted**" if action["restricted"] else "")
             + (" &nbsp; · &nbsp; Demo data" if action["is_demo"] else ""),
             unsafe_allow_html=True)
+
+# Meetings and decisions (chair's view): the RAG agreed at a meeting beside the owner's, never instead of it
+try:
+    with session_scope() as session:
+        met = meetings.for_action(session, user=user, plan_id=frame.id, ref=action["ref"])
+except PlanError:
+    met = {"agreed": None, "decisions": [], "follow_ups": []}
+if met["agreed"] or met["decisions"] or met["follow_ups"]:
+    with st.expander("Meetings and decisions", expanded=True):
+        if agreed := met["agreed"]:
+            st.markdown(f"Owner's RAG: {badge(action['rag'])} &nbsp; · &nbsp; Agreed at the meeting of "
+                        f"{agreed['held_on']:%d %b %Y}: {badge(agreed['rag'])}", unsafe_allow_html=True)
+        if met["decisions"]:
+            st.dataframe(pd.DataFrame([{"Held on": d["held_on"], "Meeting": d["meeting_title"] or "Meeting",
+                                        "Owner's RAG": d["proposed_label"] or "", "Agreed RAG": d["agreed_label"] or "",
+                                        "Challenge": d["challenge"] or "", "Response": d["response"] or "",
+                                        "Decision": d["decision"] or ""} for d in met["decisions"]]),
+                         hide_index=True, width="stretch", key="action_decisions",
+                         column_config={"Held on": st.column_config.DateColumn(format="DD MMM YYYY")})
+        if met["follow_ups"]:
+            st.caption("Follow-ups")
+            st.dataframe(pd.DataFrame([{"What": f["text"], "Who": f["owner"], "Due": f["due"],
+                                        "Done": "Done" if f["done"] else ("Overdue" if f["overdue"] else "Open")}
+                                       for f in met["follow_ups"]]), hide_index=True, width="stretch",
+                         key="action_follow_ups")
 legend(frame.rag_definitions)
 if not action["detail_visible"]:
     st.warning("This action is restricted (police-sensitive). It counts in every total, but its detail "

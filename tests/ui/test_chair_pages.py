@@ -150,6 +150,19 @@ def test_a_chair_records_a_meeting_item_and_finds_it_in_the_log_and_on_the_actio
     assert row["Agreed RAG"] == "Red"
     assert row["Owner's RAG"] == (item["proposed_label"] or item["seen"]["rag_label"])
     assert row["Decision"] == "Escalate to the board"
+    # the action's page: the agreed RAG beside the owner's, and the decision
+    detail = open_app(user=people_sqlite["chair"])
+    detail.switch_page("pages/action_detail.py")
+    detail.query_params["ref"] = item["ref"]
+    detail.run()
+    assert not detail.exception
+    section = next(e for e in detail.expander if e.label == "Meetings and decisions")
+    shown = "\n".join(m.value for m in section.markdown)
+    assert "Owner's RAG:" in shown and f"Agreed at the meeting of {date.today():%d %b %Y}:" in shown
+    assert ">Red</span>" in shown.split("Agreed at")[1]
+    decisions = next(d.value for d in detail.dataframe if "Decision" in d.value.columns)
+    assert list(decisions["Decision"]) == ["Escalate to the board"]
+    assert list(decisions["Agreed RAG"]) == ["Red"]
 
 
 def test_a_problem_shows_beside_its_field_and_nothing_is_saved(seeded_sqlite, people_sqlite) -> None:

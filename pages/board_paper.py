@@ -10,7 +10,7 @@ from plan.db import session_scope
 from plan.errors import PlanError
 from plan.exports import board_paper
 from plan.plans import filter_choices
-from ui import url_state
+from ui import downloads, url_state
 from ui.frame import current_user, page_start
 from ui.text import md
 
@@ -79,7 +79,7 @@ if st.button("Prepare board paper", key="paper_prepare", type="primary"):
             st.error(md(err))
 
 if paper := st.session_state.get("paper"):
-    st.download_button(f"Download {paper['filename']}", paper["content"], file_name=paper["filename"],
-                       mime=paper["mime"], key="paper_download")
+    downloads.offer(f"Download {paper['filename']}", paper["content"], file_name=paper["filename"],
+                    mime=paper["mime"], key="paper_download")
     st.caption(f"{paper['rows']:,} rows. Marked {md(frame.protective_marking)} in the header and footer of "
                "every page; A4 landscape, one page wide.")

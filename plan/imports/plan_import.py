@@ -40,6 +40,7 @@ from plan.identity import Actor
 from plan.imports.parsing import (
     FIELD_LABELS,
     Period,
+    Reading,
     cell_text,
     match_heading,
     one_line,
@@ -376,6 +377,14 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
             where = f"{label}: " if label else ""
             rag = parse_rag(entry.get("rag"))
             status = parse_status(entry.get("status"))
+            as_rag = parse_rag(entry.get("status")) if status.error else None
+            if as_rag is not None and as_rag.value is not None:  # a 'Status' column holding RAG words
+                if rag.value is None and not rag.error:
+                    rag = as_rag
+                    status = Reading(None, f"status '{one_line(entry.get('status'))}' is a rating: taken as the RAG.")
+                else:
+                    status = Reading(None, f"status '{one_line(entry.get('status'))}' is a rating, and the RAG is "
+                                           "given: the status is worked out from the RAG.")
             for reading in (rag, status):
                 if reading.warning:
                     report.warnings.append(where + reading.warning)

@@ -244,10 +244,12 @@ def test_a_csv_with_owner_emails_assigns_accounts_and_keeps_roles(seeded, people
             "8.2,Train reception staff,Safeguarding Lead,protect,Q4 2026/27,Amber/Green,\"Two sessions held.\n"
             "Third booked.\"\n"
             "8.3,Publish the protocol,nobody@example.org,Protect,TBC,,\n")
+    text = text.replace("Target Date,RAG,Progress Update", "Target Date,Status,Progress Update")  # RAG words
     report = _import(text.encode(), "plan.csv")
     assert report.count("create") == 3
     assert any("nobody@example.org" in w for w in report.rows[2].warnings)
     assert any("role, a group or a name" in note for note in report.notes)
+    assert any("is a rating: taken as the RAG" in w for w in report.rows[0].warnings)
     with session_scope() as session:
         actions = {a.ref: a for a in session.exec(select(Action).where(Action.plan_id == seeded.id,
                                                                        Action.ref.in_(["8.1", "8.2", "8.3"])))

@@ -4,6 +4,7 @@ every print setting), every str written as text, print-ready sheets carrying the
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ class Sheet:
     def __init__(self, book: Book, name: str, *, title: str, columns: Sequence[Column], lines: Sequence[str] = (),
                  freeze_columns: int = 1) -> None:
         self.book, self.columns = book, list(columns)
-        ws = self.ws = book.workbook.create_sheet(name[:31])
+        ws = self.ws = book.workbook.create_sheet(book.sheet_name(name))
         for index, column in enumerate(self.columns, start=1):  # widths, panes: before the first row
             ws.column_dimensions[get_column_letter(index)].width = column.width
         self.header_row = 3 + len(lines) + 1
@@ -78,12 +79,12 @@ class Sheet:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.gridLines = True
         ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.oddHeader.left.text = book.plan_name.replace("&", "&&")
-        ws.oddHeader.center.text = book.marking.replace("&", "&&")
+        ws.oddHeader.left.text = _header_text(book.plan_name, 80)
+        ws.oddHeader.center.text = _header_text(book.marking, 60)
         ws.oddHeader.center.font = "-,Bold"
         ws.oddHeader.right.text = "&A"
-        ws.oddFooter.left.text = book.title.replace("&", "&&")
-        ws.oddFooter.center.text = book.marking.replace("&", "&&")
+        ws.oddFooter.left.text = _header_text(book.title, 60)
+        ws.oddFooter.center.text = _header_text(book.marking, 60)
         ws.oddFooter.right.text = "Page &P of &N"
         self.rows_written = 0
         self._append([Cell(book.marking, MARKING_FILL, Font(bold=True, color="FFFFFF"))])
@@ -130,6 +131,13 @@ class Sheet:
         self.ws.auto_filter.ref = f"A{self.header_row}:{get_column_letter(len(self.columns))}{last}"
 
 
+def _header_text(text: str, limit: int) -> str:
+    """Words for a page header or footer: Excel refuses a header over 255 characters, and reads
+    "&" as a code ("&&" prints one)."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("&", "&&")
+
+
 class Book:
     """A write-only workbook of print-ready sheets carrying the marking."""
 
@@ -158,6 +166,16 @@ class Book:
                 proto.border = THIN
             found = self._styles[key] = (proto._style, look.fill, look.font)  # noqa: SLF001
         return copy(found[0])
+
+    def sheet_name(self, name: str) -> str:
+        """A name Excel accepts: at most 31 characters, none of []:*?/\\, not one already used."""
+        base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'")[:31] or "Sheet"
+        taken = {s.ws.title.lower() for s in self.sheets}
+        candidate, n = base, 2
+        while candidate.lower() in taken:
+            suffix = f" ({n})"
+            candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        return candidate
 
     def sheet(self, name: str, *, title: str, columns: Sequence[Column], lines: Sequence[str] = (),
               freeze_columns: int = 1) -> Sheet:

@@ -234,3 +234,16 @@ def test_the_writer_writes_formula_like_text_as_text(text: str) -> None:
     sheet.row([text])
     cell = load_workbook(io.BytesIO(book.save()))["S"].cell(5, 1)  # marking, title, blank, header, the row
     assert (cell.value, cell.data_type, cell.quotePrefix) == (text.replace("\r", "\n"), "s", True)  # XML keeps no CR
+
+
+def test_sheet_names_and_headers_excel_accepts() -> None:
+    from plan.exports.writer import Book, Column
+
+    book = Book(marking="OFFICIAL & SENSITIVE", plan_name="A plan " + "x" * 300, title="T")
+    for name in ("Prepare: [2026/27]?", "Prepare: [2026/27]?", "A" * 40):
+        book.sheet(name, title=name, columns=[Column("A")])
+    read = load_workbook(io.BytesIO(book.save()))
+    assert read.sheetnames == ["Prepare- -2026-27--", "Prepare- -2026-27-- (2)", "A" * 31]
+    sheet = read.worksheets[0]
+    assert sheet.oddHeader.center.text == "OFFICIAL && SENSITIVE"  # prints as one "&"
+    assert len(sheet.oddHeader.left.text) <= 80 and sheet["A1"].value == "OFFICIAL & SENSITIVE"

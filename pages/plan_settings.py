@@ -5,6 +5,7 @@ import streamlit as st
 from plan.db import session_scope
 from plan.errors import PlanError
 from plan.plans import PERSONAL_DATA_POLICIES, update_settings
+from ui.chair_sections import suggestion_thresholds
 from ui.frame import current_user, flash_and_rerun, page_start
 
 frame = page_start()
@@ -29,3 +30,5 @@ with st.form("plan_settings"):
             st.error(str(err))
         else:
             flash_and_rerun("Settings saved.")
+
+suggestion_thresholds(frame, user)  # the suggested-RAG rules (chair's view)

@@ -10,6 +10,7 @@ from plan import mail, rounds
 from plan.db import session_scope
 from plan.errors import PlanError
 from plan.permissions import allowed
+from ui.chair_sections import closed_round_snapshot
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.session import secret, secret_section
 from ui.text import md
@@ -28,6 +29,8 @@ with session_scope() as session:
     current = rounds.current_round(session, plan_id=frame.id)
     last = rounds.latest_round(session, plan_id=frame.id)
     suggested = rounds.suggested_period(session, plan_id=frame.id, cycle=frame.reporting_cycle)
+
+closed_round_snapshot(frame, user)  # what each closed round froze (chair's view); above the stops below
 
 if current is None:
     if last is not None:

@@ -195,3 +195,48 @@ def test_the_secretariat_creates_a_meeting_with_its_agenda(seeded_sqlite, people
     assert at.success[0].value.startswith("Meeting created with")
     assert "Spring review" in at.header[0].value
     assert at.query_params.get("meeting")
+
+
+def test_an_owner_sees_and_completes_their_follow_up(seeded_sqlite, people_sqlite) -> None:
+    from plan import meetings
+
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
+    owner = people_sqlite["owner"]
+    with session_scope() as session:
+        asked = meetings.add_follow_up(session, user=people_sqlite["chair"], plan_id=seeded_sqlite.id,
+                                       meeting_id=made["id"], text="Send the venue costs to the board",
+                                       due=date.today(), owner_email=owner.email)
+    at = open_app("pages/my_actions.py", user=owner)
+    assert "Your follow-ups" in [s.value for s in at.subheader]
+    assert any("Send the venue costs to the board" in t.value for t in at.text)
+    at.button(key=f"follow_up_done_{asked['id']}").click().run()
+    assert at.success[0].value == "Follow-up marked done."
+    assert not any("Send the venue costs to the board" in t.value for t in at.text)
+
+
+def test_the_secretariat_changes_the_suggested_rag_rules_with_problems_beside_fields(seeded_sqlite,
+                                                                                     people_sqlite) -> None:
+    at = open_app("pages/plan_settings.py", user=people_sqlite["admin"])
+    at.number_input(key="threshold_amber_overdue_days").set_value(60)
+    at.button(key="thresholds_save").click().run()
+    assert any("must not be more than" in e.value for e in at.error), [e.value for e in at.error]
+    with session_scope() as session:
+        assert reports.suggestion_settings(session, plan_id=seeded_sqlite.id).amber_overdue_days == 1
+    at.number_input(key="threshold_amber_overdue_days").set_value(10)
+    at.button(key="thresholds_save").click().run()
+    assert at.success[0].value == "Suggested-RAG rules saved."
+    with session_scope() as session:
+        assert reports.suggestion_settings(session, plan_id=seeded_sqlite.id).amber_overdue_days == 10
+
+
+def test_a_chair_opens_a_closed_rounds_snapshot(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    with session_scope() as session:
+        closed = reports.closed_rounds(session, user=chair, plan_id=history.id)
+        snap = reports.round_snapshot(session, user=chair, plan_id=history.id, round_id=closed[0]["round_id"],
+                                      rag="red")
+    at = open_app("pages/update_round.py", user=chair)
+    at.selectbox(key="snapshot_rag").set_value("red").run()
+    table = next(d.value for d in at.dataframe if "Updated in the round" in d.value.columns)
+    assert snap["rows"] and list(table["Ref"]) == [r["ref"] for r in snap["rows"]]
+    assert set(table["RAG"]) <= {"Red"}

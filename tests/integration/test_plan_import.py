@@ -278,3 +278,25 @@ def test_an_uncleared_secretary_cannot_change_a_restricted_action_by_import(seed
         with pytest.raises(ImportRejected, match=reason), session_scope() as session:
             import_plan(session, user=uncleared, content=text.encode(), filename="plan.csv")
     assert _counts() == before
+
+
+def test_re_importing_a_changed_sheet_updates_the_words_and_not_the_dates(seeded) -> None:
+    _import(_book(MESSY), "tracker.xlsx")
+    rows = [list(r) for r in MESSY]
+    rows[5][1], rows[5][2], rows[5][4] = "Run a summer diversion programme", "Head of Youth Services", "Jun-26"
+    rows[6][8] = "Eight mentors trained."  # a different Q2 update for 9.2
+    report = _import(_book(rows), "tracker.xlsx")
+    changed = {r.ref: r for r in report.rows}
+    assert changed["9.1"].change == "update" and sorted(changed["9.1"].changed_fields) == ["lead_owner", "title"]
+    assert any("differs from the plan's" in w for w in changed["9.1"].warnings)
+    assert changed["9.2"].history_added == 0 and any("older than the action's latest update" in w
+                                                     for w in changed["9.2"].warnings)
+    assert changed["9.3"].change == changed["9.4"].change == "unchanged"
+    with session_scope() as session:
+        action = session.exec(select(Action).where(Action.plan_id == seeded.id, Action.ref == "9.1")).scalar_one()
+        assert (action.title, action.lead_owner) == ("Run a summer diversion programme", "Head of Youth Services")
+        assert action.current_due_date == action.baseline_due_date == date(2026, 3, 31)
+        event = session.exec(select(models.AuditEvent).where(models.AuditEvent.event == "action.import",
+                                                             models.AuditEvent.entity_key == "9.1")
+                             .order_by(models.AuditEvent.id.desc())).scalars().first()
+        assert "Head of Youth Services" in event.after and "Community Safety Team" in event.before

@@ -49,6 +49,7 @@ from plan.imports.parsing import (
     parse_status,
 )
 from plan.measures.importer import _cells
+from plan.periods import period_for
 from plan.permissions import require
 from plan.refs import sort_key
 from plan.seed import REF_PATTERN
@@ -686,7 +687,7 @@ def _history(session: Session, *, user: Actor, plan: Plan, action: Action, row: 
             report.warnings.append(f"{label + ': ' if label else ''}no commentary with the RAG: the history says so.")
         record_update(session, user=importer, plan_id=plan.id, ref=row.ref, rag=rag, delivery_status=status,
                       commentary=commentary, blockers=entry["blockers"], support_asked=entry["support_asked"],
-                      evidence_url=entry["evidence_url"], at=at, period=period.named(year) if period else None,
+                      evidence_url=entry["evidence_url"], at=at, period=period_for(at.date(), plan.reporting_cycle),
                       is_demo=False, personal_data_confirmed=False, submission_key=key)
         report.history_added += 1
     if report.history_added and report.change == "unchanged":

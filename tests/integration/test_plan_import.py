@@ -100,6 +100,8 @@ def test_the_sample_workbook_imports_with_a_clear_report(seeded) -> None:
                                .order_by(StatusUpdate.created_at)).scalars().all()
         assert [h.author_name for h in history] == ["import", "import"]
         assert [h.created_at.date() for h in history] == [date(2025, 6, 30), date(2025, 9, 30)]
+        assert [h.period for h in history] == ["2025-Q2", "2025-Q3"]  # the app's own period labels
+        assert all(h.round_id is None for h in history)
         assert history[1].commentary == "Two academy trusts still to sign.\nChased 03/10."
         assert not any(h.is_demo for h in history)
         assert json.loads(p2.extra) == {"Notes / risks": "Delay limits school data"}

@@ -685,10 +685,14 @@ def _history(session: Session, *, user: Actor, plan: Plan, action: Action, row: 
         if not commentary and (rag in (Rag.RED.value, Rag.AMBER.value) or rag != action.rag):
             commentary = "RAG taken from the spreadsheet; no commentary was given."
             report.warnings.append(f"{label + ': ' if label else ''}no commentary with the RAG: the history says so.")
-        record_update(session, user=importer, plan_id=plan.id, ref=row.ref, rag=rag, delivery_status=status,
-                      commentary=commentary, blockers=entry["blockers"], support_asked=entry["support_asked"],
-                      evidence_url=entry["evidence_url"], at=at, period=period_for(at.date(), plan.reporting_cycle),
-                      is_demo=False, personal_data_confirmed=False, submission_key=key)
+        update = record_update(
+            session, user=importer, plan_id=plan.id, ref=row.ref, rag=rag, delivery_status=status,
+            commentary=commentary, blockers=entry["blockers"], support_asked=entry["support_asked"],
+            evidence_url=entry["evidence_url"], at=at, period=period_for(at.date(), plan.reporting_cycle),
+            is_demo=False, personal_data_confirmed=False, submission_key=key)
+        if period is not None and update.round_id is not None:
+            update.round_id = None  # a past period's update is history, not a return to the round open now
+            session.flush()
         report.history_added += 1
     if report.history_added and report.change == "unchanged":
         report.change = "update"

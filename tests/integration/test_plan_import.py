@@ -302,3 +302,18 @@ def test_re_importing_a_changed_sheet_updates_the_words_and_not_the_dates(seeded
                                                              models.AuditEvent.entity_key == "9.1")
                              .order_by(models.AuditEvent.id.desc())).scalars().first()
         assert "Head of Youth Services" in event.after and "Community Safety Team" in event.before
+
+
+def test_history_imported_while_a_round_is_open_is_not_counted_in_the_round(seeded) -> None:
+    from plan.rounds import open_round
+
+    with session_scope() as session:
+        open_round(session, user=Actor.system("test secretariat"), plan_id=seeded.id, period="2026-Q4",
+                   deadline=date(2026, 12, 31))
+    text = ("Ref,Action,Theme,RAG (Q1 2025/26),Update (Q1 2025/26),RAG,Progress Update\n"
+            "8.1,Screen every attendance,Protect,A,Started late.,G,Caught up.\n")
+    _import(text.encode(), "plan.csv")
+    with session_scope() as session:
+        updates = session.exec(select(StatusUpdate).join(Action).where(Action.ref == "8.1")
+                               .order_by(StatusUpdate.created_at)).scalars().all()
+    assert [(u.period, u.round_id is None) for u in updates] == [("2025-Q2", True), ("2026-Q4", False)]

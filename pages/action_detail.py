@@ -65,10 +65,10 @@ if met["agreed"] or met["decisions"] or met["follow_ups"]:
             st.markdown(f"Owner's RAG: {badge(action['rag'])} &nbsp; · &nbsp; Agreed at the meeting of "
                         f"{agreed['held_on']:%d %b %Y}: {badge(agreed['rag'])}", unsafe_allow_html=True)
         if met["decisions"]:
-            st.dataframe(pd.DataFrame([{"Held on": d["held_on"], "Meeting": d["meeting_title"] or "Meeting",
-                                        "Owner's RAG": d["proposed_label"] or "", "Agreed RAG": d["agreed_label"] or "",
+            st.dataframe(pd.DataFrame([{"Held on": d["held_on"], "Owner's RAG": d["proposed_label"] or "",
+                                        "Agreed RAG": d["agreed_label"] or "", "Decision": d["decision"] or "",
                                         "Challenge": d["challenge"] or "", "Response": d["response"] or "",
-                                        "Decision": d["decision"] or ""} for d in met["decisions"]]),
+                                        "Meeting": d["meeting_title"] or "Meeting"} for d in met["decisions"]]),
                          hide_index=True, width="stretch", key="action_decisions",
                          column_config={"Held on": st.column_config.DateColumn(format="DD MMM YYYY")})
         if met["follow_ups"]:

@@ -265,10 +265,10 @@ def decisions_log() -> None:
     if not rows:
         st.info("Nothing recorded yet." if not ref else "Nothing recorded for that action.")
         return
-    table = pd.DataFrame([{"Held on": r["held_on"], "Meeting": r["meeting_title"] or "Meeting", "Ref": r["ref"],
-                           "Title": r["title"], "Owner's RAG": r["proposed_label"] or "",
-                           "Agreed RAG": r["agreed_label"] or "", "Challenge": r["challenge"] or "",
-                           "Response": r["response"] or "", "Decision": r["decision"] or "",
+    table = pd.DataFrame([{"Held on": r["held_on"], "Ref": r["ref"], "Owner's RAG": r["proposed_label"] or "",
+                           "Agreed RAG": r["agreed_label"] or "", "Decision": r["decision"] or "",
+                           "Challenge": r["challenge"] or "", "Response": r["response"] or "",
+                           "Title": r["title"], "Meeting": r["meeting_title"] or "Meeting",
                            "Recorded by": r["recorded_by"] or ""} for r in rows])
     st.dataframe(style_rag_column(table, "Agreed RAG"), hide_index=True, width="stretch",
                  key="decisions_log", column_config={"Held on": st.column_config.DateColumn(format="DD MMM YYYY")})

@@ -122,8 +122,18 @@ with overview:
     a, b, c, d = st.columns(4)
     drill_by = a.selectbox("Group by", ["", *GROUPS], format_func=lambda g: GROUPS.get(g, "Any group"),
                            key="drill_by")
-    drill_group = b.text_input("Group", key="drill_group", disabled=not drill_by,
-                               help="A theme, lead agency or board code, as in the table above.")
+    if drill_by == by:
+        groups = [str(r["group"]) for r in rows]
+    elif drill_by:
+        with session_scope() as session:
+            groups = [str(r["group"]) for r in reports.summary(session, user=user, plan_id=frame.id, by=drill_by,
+                                                                 as_of=as_of, filters=filters)]
+    else:
+        groups = []
+    if st.session_state.get("drill_group") not in ["", *groups]:
+        st.session_state["drill_group"] = ""
+    drill_group = b.selectbox("Group", ["", *groups], key="drill_group", disabled=not drill_by,
+                              format_func=lambda g: g or "Any")
     drill_rag = c.selectbox("RAG", ["", *RAGS], format_func=lambda r: RAG_LABELS[r] if r else "Any RAG",
                             key="drill_rag")
     drill_flag = d.selectbox("Only", ["", *FLAGS], format_func=lambda f: FLAGS.get(f, "All actions"),

@@ -3,7 +3,7 @@ actions behind them, the date and filters live in the URL; exceptions say why; a
 (challenge, agreed RAG beside the owner's, decision) reaches the decisions log and the action's
 page; a closed meeting refuses edits; other roles are refused."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -81,6 +81,44 @@ def test_filters_live_in_the_url_and_narrow_the_counts(history, people_sqlite) -
     fresh.run()
     assert fresh.multiselect(key="dash_themes").value == [theme["group"]]
     assert f"**{narrowed['total']} actions.**" in markdown_text(fresh)
+
+
+def test_a_theme_row_drills_to_its_actions_and_the_drill_is_in_the_url(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    with session_scope() as session:
+        theme = next(r for r in reports.summary(session, user=chair, plan_id=history.id, by="theme") if r["total"])
+        rows, total = reports.drill(session, user=chair, plan_id=history.id, group_by="theme", group=theme["group"],
+                                    rag="amber")
+    at = open_app(DASHBOARD, user=chair)
+    at.selectbox(key="drill_by").set_value("theme").run()
+    at.selectbox(key="drill_group").set_value(theme["group"]).run()
+    at.selectbox(key="drill_rag").set_value("amber").run()
+    assert not at.exception
+    assert at.query_params.get("drill_group") in (theme["group"], [theme["group"]])
+    assert f"**{total} action{'s' if total != 1 else ''}**" in markdown_text(at)
+    assert sorted(_drill_refs(at)) == sorted(r["ref"] for r in rows)
+
+
+def test_what_changed_between_two_dates_in_the_url(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    until = date.today() - timedelta(days=1)
+    since = until - timedelta(days=200)
+    with session_scope() as session:
+        moved = reports.changes(session, user=chair, plan_id=history.id, since=since, until=until)
+    at = open_app(DASHBOARD, user=chair)
+    at.date_input(key="dash_since").set_value(since).run()
+    at.date_input(key="dash_until").set_value(until).run()
+    assert not at.exception
+    assert at.query_params.get("since") in (since.isoformat(), [since.isoformat()])
+    assert at.query_params.get("until") in (until.isoformat(), [until.isoformat()])
+    counts = moved["counts"]
+    said = (f"**{counts['better']} better, {counts['worse']} worse, {counts['same']} the same, "
+            f"{counts['first_assessed']} first assessed** between {since:%d %b %Y} and {until:%d %b %Y}.")
+    assert said in markdown_text(at)
+    labels = [e.label for e in at.expander]
+    assert f"RAG changed ({len(moved['transitions'])})" in labels
+    assert f"No update since ({len(moved['updates_not_made'])})" in labels
+    assert moved["transitions"]
 
 
 def test_the_exceptions_say_why_with_the_owners_commentary(history, people_sqlite) -> None:

@@ -136,6 +136,19 @@ def meeting_view(meeting_id: int) -> None:
     scope = f"{meeting['board']}: {meeting['board_name']}" if meeting["board"] else "The whole plan"
     st.text(f"{scope}. " + (f"Reviews round {meeting['round_period']}. " if meeting["round_period"] else "")
             + f"Attendees: {', '.join(meeting['attendees']) or 'none recorded'}.")
+    if meeting["status"] == "open" and manage:
+        with st.expander("Attendees"):
+            errors = st.session_state.get("attendees_errors", {})
+            with st.form("attendees"):
+                names = st.text_area("Attendees (one per line)", value="\n".join(meeting["attendees"]),
+                                     key="attendees_text")
+                problems_beside(errors, "attendees")
+                problems_beside(errors, "form")
+                changed = st.form_submit_button("Save attendees", key="attendees_save")
+            if changed:
+                attempt("attendees_errors", lambda s: meetings.set_attendees(
+                    s, user=user, plan_id=frame.id, meeting_id=meeting_id,
+                    attendees=[n.strip() for n in names.splitlines() if n.strip()]), "Attendees saved.")
     if meeting["status"] == "closed":
         st.info(f"Closed on {meeting['closed_at']:%d %b %Y} by {md(meeting['closed_by'])}. This is what the group "
                 "saw then; the record cannot change. Record anything new at the next meeting.")

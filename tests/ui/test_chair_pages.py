@@ -10,7 +10,7 @@ import pytest
 from plan import reports
 from plan.db import session_scope
 from plan.demo import add_demo
-from tests.ui.helpers import markdown_text, open_app
+from tests.ui.helpers import markdown_text, open_app, unescaped
 
 DASHBOARD = "pages/dashboard.py"
 MEETINGS = "pages/meetings.py"
@@ -278,3 +278,30 @@ def test_a_chair_opens_a_closed_rounds_snapshot(history, people_sqlite) -> None:
     table = next(d.value for d in at.dataframe if "Updated in the round" in d.value.columns)
     assert snap["rows"] and list(table["Ref"]) == [r["ref"] for r in snap["rows"]]
     assert set(table["RAG"]) <= {"Red"}
+
+
+def test_the_secretariat_adds_and_drops_agenda_items_and_sets_attendees(seeded_sqlite, people_sqlite) -> None:
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
+    at = _open_meeting(people_sqlite["admin"], made["id"])
+    at.text_input(key="agenda_add_ref").set_value("3.3")
+    at.button(key="agenda_add_save").click().run()
+    assert at.success[0].value == "3.3 added to the agenda."
+    assert any(unescaped(e.label).startswith("3.3: ") for e in at.expander), [e.label for e in at.expander]
+    at.text_input(key="agenda_add_ref").set_value("3.3")
+    at.button(key="agenda_add_save").click().run()
+    assert at.error, "the same action twice is refused"
+    added = next(i for i in _items(seeded_sqlite.id, made["id"], people_sqlite["admin"]) if i["ref"] == "3.3")
+    at.button(key=f"item_{added['id']}_drop").click().run()
+    assert at.success[0].value == "3.3 dropped from the agenda."
+    assert unescaped(next(e.label for e in at.expander if unescaped(e.label).startswith("3.3:"))).endswith("(dropped)")
+    at.text_area(key="attendees_text").set_value("Chris Chair\nSam Secretariat\nPat Police")
+    at.button(key="attendees_save").click().run()
+    assert at.success[0].value == "Attendees saved."
+    assert any("Attendees: Chris Chair, Sam Secretariat, Pat Police." in t.value for t in at.text)
+
+
+def _items(plan_id: int, meeting_id: int, admin) -> list[dict]:  # noqa: ANN001
+    from plan import meetings
+
+    with session_scope() as session:
+        return meetings.get_meeting(session, user=admin, plan_id=plan_id, meeting_id=meeting_id)["items"]

@@ -37,6 +37,12 @@ def _iso(value: object) -> str | None:
     return value.isoformat() if isinstance(value, date) else None
 
 
+try:  # the URL's own reading of the filters: a wrong date is said, not silently dropped
+    from_url, _ = reports.ReportFilter.from_params(st.query_params)
+except PlanError as err:
+    st.error(md(err))
+    from_url = reports.ReportFilter()
+url_state.seed("dash_demo", "demo", convert=lambda v: v not in ("0", "false", "no"), default=from_url.include_demo)
 url_state.seed("dash_themes", "theme", choices=choices.themes, multi=True)
 url_state.seed("dash_agencies", "agency", choices=choices.agencies, multi=True)
 url_state.seed("dash_boards", "board", choices=choices.boards, multi=True)
@@ -57,8 +63,9 @@ with st.expander("Filters and date", expanded=True):
                                format_func=lambda c: f"{c}: {choices.board_names[c]}")
     as_of = fourth.date_input("Plan as at", value=None, key="dash_as_of", format="DD/MM/YYYY",
                               help="Empty: today. Everything on this page then shows the plan on that date.")
+    include_demo = first.checkbox("Include demo data", key="dash_demo")
 as_of = as_of if isinstance(as_of, date) else None
-filters = reports.ReportFilter(themes=themes, agencies=agencies, boards=boards)
+filters = reports.ReportFilter(themes=themes, agencies=agencies, boards=boards, include_demo=include_demo)
 day_words = f"{as_of:%d %b %Y}" if as_of else "today"
 
 
@@ -236,6 +243,7 @@ url_state.publish({
                                                      ("agency", "dash_agencies", agencies),
                                                      ("board", "dash_boards", boards))},
     "as_of": ("dash_as_of", _iso(as_of)),
+    "demo": ("dash_demo", None if include_demo else "0"),
     "drill_by": ("drill_by", st.session_state.get("drill_by")),
     "drill_group": ("drill_group", st.session_state.get("drill_group")),
     "drill_rag": ("drill_rag", st.session_state.get("drill_rag")),

@@ -305,3 +305,19 @@ def _items(plan_id: int, meeting_id: int, admin) -> list[dict]:  # noqa: ANN001
 
     with session_scope() as session:
         return meetings.get_meeting(session, user=admin, plan_id=plan_id, meeting_id=meeting_id)["items"]
+
+
+def test_a_wrong_date_in_the_url_is_said_and_demo_data_can_be_left_out(history, people_sqlite) -> None:
+    chair = people_sqlite["chair"]
+    at = open_app(user=chair)
+    at.switch_page(DASHBOARD)
+    at.query_params["as_of"] = "31/02/2026"
+    at.run()
+    assert at.error and "As at" in at.error[0].value, [e.value for e in at.error]
+    with session_scope() as session:
+        real = reports.headline(session, user=chair, plan_id=history.id,
+                                filters=reports.ReportFilter(include_demo=False))
+    at = open_app(DASHBOARD, user=chair)
+    at.checkbox(key="dash_demo").uncheck().run()
+    assert at.query_params.get("demo") in ("0", ["0"])
+    assert f"**{real['total']} actions.**" in markdown_text(at)

@@ -50,11 +50,13 @@ if rows:
 if st.button("Prepare Excel export", key="audit_export"):
     try:
         with session_scope() as session:
-            st.session_state["audit_workbook"] = audit.export_events(
-                session, user=user, marking=frame.protective_marking, filters=filters)
+            made = audit.export_audit(session, user=user, marking=frame.protective_marking, filters=filters,
+                                      plan_id=frame.id, plan_name=frame.name)
+            st.session_state["audit_workbook"] = (made.content, made.filename)
     except PlanError as err:
         st.error(md(err))
-if workbook := st.session_state.get("audit_workbook"):
-    downloads.offer("Download audit trail (Excel)", workbook, file_name="audit-trail.xlsx",
+if prepared := st.session_state.get("audit_workbook"):
+    workbook, filename = prepared
+    downloads.offer("Download audit trail (Excel)", workbook, file_name=filename,
                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_download")
     st.caption(f"The workbook is marked {md(frame.protective_marking)} on every page.")

@@ -116,9 +116,11 @@ def test_a_chair_exports_the_audit_trail(people_sqlite) -> None:
     assert set(shown["Event"]) == {"User added"} and set(shown["Code"]) == {"user.create"}
     at.button(key="audit_export").click().run()
     assert at.get("download_button")[0].label == "Download audit trail (Excel)"
-    sheet = load_workbook(io.BytesIO(at.session_state["audit_workbook"])).active
+    content, filename = at.session_state["audit_workbook"]
+    assert filename.startswith("OFFICIAL-SENSITIVE audit-trail")
+    sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A1"].value == "OFFICIAL-SENSITIVE"
-    assert sheet.max_row - 5 == len(shown)
+    assert sheet.max_row - 5 == len(shown)  # marking, title, the filter line, a blank, the header
     at.selectbox(key="audit_kind").set_value("Exports").run()
     assert at.dataframe[0].value.iloc[0]["Who"] == "Chris Chair <chair@southend.gov.uk>"
 

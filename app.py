@@ -39,9 +39,13 @@ if user is None:
     pages = [_sign_in_at(spec) for spec in navigation.PAGES]
     page = st.navigation(pages, position="hidden")
 else:
-    pages = [st.Page(spec.file, title=spec.title, url_path=spec.url_path, default=spec.url_path == "home")
-             for spec in navigation.PAGES if spec.operation is None or allowed(user, spec.operation)]
-    page = st.navigation(pages)
+    menu: dict[str, list[st.Page]] = {}
+    for spec in navigation.PAGES:
+        if spec.operation is None or allowed(user, spec.operation):
+            menu.setdefault(navigation.section_of(spec), []).append(
+                st.Page(spec.file, title=spec.title, url_path=spec.url_path, default=spec.url_path == "home"))
+    ordered = {name: menu[name] for name in navigation.SECTIONS if name in menu}
+    page = st.navigation(ordered if len(ordered) > 1 else next(iter(ordered.values())), expanded=True)
 
 try:
     page.run()

@@ -33,6 +33,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/import_plan.py", "Import a plan", "import_plan", "plan.import"),
     PageSpec("pages/offline_returns.py", "Offline returns", "offline_returns", "returns.manage"),
 )
+# The menu's sections, in order; a page not named here goes under the first.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "The plan": ("home", "my_actions", "actions", "action_detail"),
+    "Support and challenge": ("dashboard", "meetings", "board_paper", "update_round", "due_dates"),
+    "Measures": ("data_returns", "measures"),
+    "Secretariat": ("users", "plan_settings", "import_plan", "offline_returns", "audit_trail"),
+}
 SIGN_IN = "pages/sign_in.py"  # shown in place of every page until someone signs in
 
 
@@ -40,3 +47,7 @@ def spec_for(path: str) -> PageSpec | None:
     """The page whose file this is (a path from __file__ or a stack frame)."""
     name = Path(path).name
     return next((spec for spec in PAGES if Path(spec.file).name == name), None)
+
+
+def section_of(spec: PageSpec) -> str:
+    return next((name for name, paths in SECTIONS.items() if spec.url_path in paths), next(iter(SECTIONS)))

@@ -21,8 +21,7 @@ What the rest may call:
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from plan.lazy import exports
 
 _WHERE = {
     "Export": "path",
@@ -39,10 +38,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'plan.exports' has no attribute '{name}'")
-    value = getattr(import_module(f"plan.exports.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports(__name__, _WHERE)

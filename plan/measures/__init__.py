@@ -136,8 +136,7 @@ canonical measure period label).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from plan.lazy import exports
 
 # name -> submodule that defines it (imported on first use, so pages can import the package
 # while parts of it are still being built)
@@ -177,10 +176,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'plan.measures' has no attribute '{name}'")
-    value = getattr(import_module(f"plan.measures.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports(__name__, _WHERE)

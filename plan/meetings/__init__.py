@@ -111,8 +111,7 @@ Across meetings, and for one action:
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from plan.lazy import exports
 
 _WHERE = {
     "create_meeting": "meetings",
@@ -136,10 +135,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'plan.meetings' has no attribute '{name}'")
-    value = getattr(import_module(f"plan.meetings.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports(__name__, _WHERE)

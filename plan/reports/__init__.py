@@ -151,8 +151,7 @@ Command line (plan/reports/cli.py; `python -m plan report ...`, as the secretari
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from plan.lazy import exports
 
 # name -> submodule that defines it (imported on first use, so pages can import the package
 # while parts of it are still being built)
@@ -185,10 +184,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'plan.reports' has no attribute '{name}'")
-    value = getattr(import_module(f"plan.reports.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports(__name__, _WHERE)

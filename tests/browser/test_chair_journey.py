@@ -100,3 +100,31 @@ def test_a_chair_challenges_an_action_at_a_meeting_and_finds_the_record(page, ap
     expect(section).to_contain_text("Agreed at the meeting of")
     expect(section.locator("span", has_text="Red").last).to_be_visible()
     expect(section.get_by_test_id("stDataFrame").filter(has_text="Escalate to the board chair")).to_be_attached()
+
+
+def test_the_chair_pages_with_data_have_no_serious_accessibility_violations(page, app_url, app_env) -> None:
+    """axe over the dashboard (every tab), an open meeting as the secretariat sees it (every form) and
+    an action with a decision, on this module's demo history: the shared check sees them only empty."""
+    from tests.browser.test_accessibility import check_page, settle
+
+    def content_only(where: str) -> list[str]:
+        # the menu is the same on every page and checked by tests/browser/test_accessibility.py: here, the pages
+        settle(page)
+        page.evaluate("document.querySelector('[data-testid=stSidebarNav]')?.remove()")
+        return check_page(page, where)
+
+    meeting = json.loads(app_env["CHAIR_MEETING"])
+    page.goto(app_url + "/dashboard")
+    sign_in(page, "admin")
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    found = content_only("Dashboard")
+    page.goto(app_url + f"/meetings?meeting={meeting['id']}")
+    expect(page.get_by_role("heading", name=re.compile("Browser challenge session"))).to_be_visible()
+    found += content_only("Meeting")
+    page.goto(app_url + "/meetings")
+    expect(page.get_by_role("heading", name="Meetings")).to_be_visible()
+    found += content_only("Meetings list")
+    page.goto(app_url + f"/action_detail?ref={meeting['ref']}")
+    expect(page.get_by_test_id("stExpander").filter(has_text="Meetings and decisions")).to_be_visible()
+    found += content_only("Action detail with decisions")
+    assert not found, f"{len(found)} serious or critical accessibility violations:\n" + "\n".join(found)

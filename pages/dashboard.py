@@ -101,7 +101,8 @@ with overview:
                     "not_updated_this_round": head["not_updated_this_round"], "complete": head["complete"],
                     "due_by_now": head["due_by_now"],
                     "due_not_complete": head["due_by_now"] - head["due_complete"]}
-    for column, (flag, number) in zip(st.columns(len(FLAGS)), flag_numbers.items(), strict=True):
+    flag_columns = [*st.columns(3), *st.columns(3)]  # two rows of three: each label in full
+    for column, (flag, number) in zip(flag_columns, flag_numbers.items(), strict=True):
         with column, st.container(border=True):
             words = FLAGS[flag] + (f" ({head['stale_days']} days)" if flag == "stale" else "")
             st.metric(words, number)

@@ -98,7 +98,8 @@ def show_item(meeting: dict, item: dict) -> None:
         if seen.get("suggested_rag"):
             right.markdown(f"Suggested: {badge(seen['suggested_rag'])}", unsafe_allow_html=True)
             right.text(seen["suggested_reason"] or "")
-        st.text(f"Owner: {item['owner'] or 'None'}    Status: {seen['status_label']}    Due: {seen['due'] or 'None'}")
+        due = seen["due"].strftime("%d %b %Y") if seen["due"] else "None"
+        st.text(f"Owner: {item['owner'] or 'None'}    Status: {seen['status_label']}    Due: {due}")
         for words, text in (("Latest commentary", seen["commentary"]), ("Blockers", seen["blockers"]),
                             ("Support asked", seen["support_asked"])):
             if text:

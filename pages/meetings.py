@@ -218,7 +218,7 @@ def meetings_list() -> None:
     with session_scope() as session:
         held = meetings.list_meetings(session, user=user, plan_id=frame.id)
         choices = filter_choices(session, plan_id=frame.id)
-    listing, log = st.tabs(["Meetings", "Decisions log"])
+    listing, log, open_follow_ups = st.tabs(["Meetings", "Decisions log", "Open follow-ups"])
     with listing:
         if held:
             st.caption("Select a row to open the meeting.")
@@ -236,6 +236,32 @@ def meetings_list() -> None:
             create_form(choices)
     with log:
         decisions_log()
+    with open_follow_ups:
+        follow_ups_across()
+
+
+def follow_ups_across() -> None:
+    """Every open follow-up across meetings; the chair or the secretariat marks one done."""
+    with session_scope() as session:
+        rows = meetings.follow_ups(session, user=user, plan_id=frame.id)
+    if not rows:
+        st.info("No open follow-ups.")
+        return
+    st.dataframe(pd.DataFrame([{"Due": f["due"], "State": "Overdue" if f["overdue"] else "Open", "Ref": f["ref"],
+                                "What": f["text"], "Who": f["owner"], "Meeting": f["held_on"]} for f in rows]),
+                 hide_index=True, width="stretch", key="follow_ups_table",
+                 column_config={"Due": st.column_config.DateColumn(format="DD MMM YYYY"),
+                                "Meeting": st.column_config.DateColumn(format="DD MMM YYYY")})
+    if not allowed(user, "follow_up.complete"):
+        return
+    names = {f["id"]: f"{f['due']:%d %b %Y}: {f['ref'] + ' ' if f['ref'] else ''}{f['text'][:60]}" for f in rows}
+    chosen = st.selectbox("Follow-up", list(names), format_func=names.get, key="follow_up_done_pick")
+    note = st.text_input("Note (optional)", key="follow_up_done_note")
+    if st.button("Mark done", key="follow_up_done"):
+        attempt("follow_up_done_errors", lambda s: meetings.complete_follow_up(
+            s, user=user, plan_id=frame.id, follow_up_id=chosen, note=note), "Follow-up marked done.")
+    problems_beside(st.session_state.get("follow_up_done_errors", {}), "form")
+    problems_beside(st.session_state.get("follow_up_done_errors", {}), "confirm")
 
 
 def create_form(choices) -> None:  # noqa: ANN001

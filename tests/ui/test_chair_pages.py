@@ -321,3 +321,21 @@ def test_a_wrong_date_in_the_url_is_said_and_demo_data_can_be_left_out(history, 
     at.checkbox(key="dash_demo").uncheck().run()
     assert at.query_params.get("demo") in ("0", ["0"])
     assert f"**{real['total']} actions.**" in markdown_text(at)
+
+
+def test_a_chair_sees_open_follow_ups_across_meetings_and_marks_one_done(seeded_sqlite, people_sqlite) -> None:
+    from plan import meetings
+
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
+    with session_scope() as session:
+        asked = meetings.add_follow_up(session, user=people_sqlite["chair"], plan_id=seeded_sqlite.id,
+                                       meeting_id=made["id"], text="Report the training numbers",
+                                       due=date.today(), owner_name="Community safety team")
+    at = open_app(MEETINGS, user=people_sqlite["chair"])
+    table = next(d.value for d in at.dataframe if "What" in d.value.columns)
+    assert list(table["What"]) == ["Report the training numbers"]
+    assert list(table["Who"]) == ["Community safety team"]
+    at.selectbox(key="follow_up_done_pick").set_value(asked["id"])
+    at.button(key="follow_up_done").click().run()
+    assert at.success[0].value == "Follow-up marked done."
+    assert "No open follow-ups." in [i.value for i in at.info]

@@ -39,13 +39,14 @@ if user is None:
     pages = [_sign_in_at(spec) for spec in navigation.PAGES]
     page = st.navigation(pages, position="hidden")
 else:
-    menu: dict[str, list[st.Page]] = {}
-    for spec in navigation.PAGES:
-        if spec.operation is None or allowed(user, spec.operation):
-            menu.setdefault(navigation.section_of(spec), []).append(
-                st.Page(spec.file, title=spec.title, url_path=spec.url_path, default=spec.url_path == "home"))
-    ordered = {name: menu[name] for name in navigation.SECTIONS if name in menu}
-    page = st.navigation(ordered if len(ordered) > 1 else next(iter(ordered.values())), expanded=True)
+    # One flat menu in the sections' order, always expanded (no page hidden under "View more").
+    # Streamlit's sectioned menu puts headings inside its list, which axe-core reports as broken
+    # list markup for screen readers, so the sections only order the pages.
+    allowed_specs = [s for s in navigation.PAGES if s.operation is None or allowed(user, s.operation)]
+    ordered = sorted(allowed_specs, key=lambda s: list(navigation.SECTIONS).index(navigation.section_of(s)))
+    pages = [st.Page(spec.file, title=spec.title, url_path=spec.url_path, default=spec.url_path == "home")
+             for spec in ordered]
+    page = st.navigation(pages, expanded=True)
 
 try:
     page.run()

@@ -13,9 +13,12 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PAGES = {
     "chair": [("overview", "/", "Violence & Vulnerability Local Action Plan"), ("actions", "/actions", "Actions"),
-              ("action-detail", "/action_detail?ref=3.5", "3.5 Share A&E data")],
+              ("action-detail", "/action_detail?ref=3.5", "3.5 Share A&E data"),
+              ("dashboard", "/dashboard", "Dashboard"), ("meetings", "/meetings", "Meetings"),
+              ("measures", "/measures", "Measures")],
     "owner": [("my-actions", "/my_actions", "My actions")],
-    "admin": [("update-round", "/update_round", "Update round"), ("users", "/users", "Users")],
+    "admin": [("update-round", "/update_round", "Update round"), ("users", "/users", "Users"),
+              ("board-paper", "/board_paper", "Board paper")],
 }
 WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 

@@ -185,7 +185,9 @@ def test_after_the_idle_time_out_an_organisation_account_must_sign_in_again(page
     with db:
         db.execute("UPDATE signin_session SET last_seen_at = datetime('now', '-2 hours') WHERE revoked_at IS NULL")
     db.close()
-    page.reload()
+    # the app sends the browser on (to /api/session/end) as soon as the reloaded page finds the session
+    # ended, which can abort the reload's own "load": wait only for the reload to start
+    page.reload(wait_until="commit")
     expect_sign_in_page(page)
     expect(page.get_by_test_id("stMain")).to_contain_text("signed out after a while without activity")
 

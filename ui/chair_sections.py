@@ -15,6 +15,7 @@ from plan.personal_data import PersonalDataWarning
 from plan.plans import PlanFrame
 from plan.reports.rules import LIMITS, WORDS
 from plan.vocab import RAG_LABELS, RAG_ORDER
+from ui import url_state
 from ui.frame import flash_and_rerun
 from ui.rag import style_rag_column
 from ui.text import md
@@ -92,9 +93,13 @@ def closed_round_snapshot(frame: PlanFrame, user: Actor) -> None:
         return
     if not closed:
         return
-    with st.expander("Closed rounds: what each froze"):
-        names = {r["round_id"]: f"{r['period']} (closed {r['closed_at']:%d %b %Y})" for r in closed}
+    names = {r["round_id"]: f"{r['period']} (closed {r['closed_at']:%d %b %Y})" for r in closed}
+    linked = "round" in st.query_params  # /update_round?round=ID opens that round's snapshot
+    url_state.seed("snapshot_round", "round", choices=list(names), convert=int, default=next(iter(names)))
+    with st.expander("Closed rounds: what each froze", expanded=linked):
         round_id = st.selectbox("Round", list(names), format_func=names.get, key="snapshot_round")
+        if linked or round_id != next(iter(names)):
+            url_state.publish({"round": ("snapshot_round", round_id)})
         left, right = st.columns(2)
         rags = [r.value for r in RAG_ORDER]
         rag = left.selectbox("RAG", ["", *rags], format_func=lambda r: RAG_LABELS[r] if r else "Any RAG",

@@ -339,3 +339,21 @@ def test_a_chair_sees_open_follow_ups_across_meetings_and_marks_one_done(seeded_
     at.button(key="follow_up_done").click().run()
     assert at.success[0].value == "Follow-up marked done."
     assert "No open follow-ups." in [i.value for i in at.info]
+
+
+def test_a_closed_round_has_a_url_that_opens_its_snapshot(history, people_sqlite) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.helpers import ROOT, signed_in
+
+    chair = people_sqlite["chair"]
+    with session_scope() as session:
+        closed = reports.closed_rounds(session, user=chair, plan_id=history.id)
+    wanted = closed[-1]["round_id"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    signed_in(at, chair)
+    at.run()
+    at.query_params["round"] = str(wanted)
+    at.switch_page("pages/update_round.py").run()
+    assert at.selectbox(key="snapshot_round").value == wanted
+    assert at.query_params["round"] in (str(wanted), [str(wanted)])

@@ -42,10 +42,8 @@ else:
     # One flat menu in the sections' order, always expanded (no page hidden under "View more").
     # Streamlit's sectioned menu puts headings inside its list, which axe-core reports as broken
     # list markup for screen readers, so the sections only order the pages.
-    allowed_specs = [s for s in navigation.PAGES if s.operation is None or allowed(user, s.operation)]
-    ordered = sorted(allowed_specs, key=lambda s: list(navigation.SECTIONS).index(navigation.section_of(s)))
     pages = [st.Page(spec.file, title=spec.title, url_path=spec.url_path, default=spec.url_path == "home")
-             for spec in ordered]
+             for spec in navigation.menu_for(lambda operation: allowed(user, operation))]
     page = st.navigation(pages, expanded=True)
 
 try:

@@ -3,6 +3,7 @@ and by every page's own gate (ui/frame.py), so the two can never disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,3 +52,10 @@ def spec_for(path: str) -> PageSpec | None:
 
 def section_of(spec: PageSpec) -> str:
     return next((name for name, paths in SECTIONS.items() if spec.url_path in paths), next(iter(SECTIONS)))
+
+
+def menu_for(allowed: Callable[[str], bool]) -> list[PageSpec]:
+    """The pages a user may open (`allowed(operation)`), in the sections' order."""
+    sections = list(SECTIONS)
+    mine = [spec for spec in PAGES if spec.operation is None or allowed(spec.operation)]
+    return sorted(mine, key=lambda spec: sections.index(section_of(spec)))

@@ -50,6 +50,15 @@ def _meeting(session: Session, plan_id: int, meeting_id: int) -> Meeting:
     return meeting
 
 
+def agenda_item(session: Session, meeting_id: int, item_id: int) -> tuple[AgendaItem, Action]:
+    """An item of this meeting's agenda and its action. Raises NotFound."""
+    item = session.get(AgendaItem, item_id)
+    action = session.get(Action, item.action_id) if item is not None and item.meeting_id == meeting_id else None
+    if item is None or action is None:
+        raise NotFound("There is no such item on this meeting's agenda.")
+    return item, action
+
+
 def open_meeting(session: Session, plan_id: int, meeting_id: int) -> Meeting:
     """The meeting, refusing one that is closed: its record cannot change."""
     meeting = _meeting(session, plan_id, meeting_id)
@@ -211,11 +220,7 @@ def drop_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id:
     """Take an item off the agenda of an open meeting (kept, marked dropped, with the reason)."""
     require(user, "meeting.manage")
     meeting = open_meeting(session, plan_id, meeting_id)
-    item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting_id:
-        raise NotFound("There is no such item on this meeting's agenda.")
-    action = session.get(Action, item.action_id)
-    assert action is not None
+    item, action = agenda_item(session, meeting_id, item_id)
     if item.dropped:
         raise InvalidInput(f"Action {action.ref} is already off the agenda.")
     if item.recorded_at is not None:

@@ -16,7 +16,7 @@ from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.dates import parse_date
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
-from plan.meetings.meetings import agenda, open_meeting, seen_rows
+from plan.meetings.meetings import agenda, agenda_item, open_meeting, seen_rows
 from plan.permissions import allowed, require
 from plan.personal_data import check_plan_text
 from plan.reports.rules import label
@@ -57,11 +57,7 @@ def record_discussion(session: Session, *, user: Actor, plan_id: int, meeting_id
     one (taken from what the group sees when first recorded)."""
     require(user, "meeting.record")
     meeting = open_meeting(session, plan_id, meeting_id)
-    item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting_id:
-        raise NotFound("There is no such item on this meeting's agenda.")
-    action = session.get(Action, item.action_id)
-    assert action is not None
+    item, action = agenda_item(session, meeting_id, item_id)
     if item.dropped:
         raise InvalidInput(f"Action {action.ref} is off the agenda: put it back on before recording.")
     if _hidden(user, action.restricted):
@@ -117,10 +113,7 @@ def add_follow_up(session: Session, *, user: Actor, plan_id: int, meeting_id: in
     problems: dict[str, str] = {}
     action: Action | None = None
     if item_id is not None:
-        item = session.get(AgendaItem, item_id)
-        if item is None or item.meeting_id != meeting_id:
-            raise NotFound("There is no such item on this meeting's agenda.")
-        action = session.get(Action, item.action_id)
+        item, action = agenda_item(session, meeting_id, item_id)
     elif ref:
         action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref.strip())).first()
         if action is None:

@@ -34,6 +34,17 @@ class Action(SQLModel, table=True):
     # Columns of an imported spreadsheet that no field takes, kept as JSON {heading: text}.
     extra: str | None = Field(default=None, sa_type=Text)
     is_demo: bool = Field(default=False)
+    # An invented illustration (e.g. a restricted example), labelled as such wherever it is shown.
+    is_example: bool = Field(default=False)
+    # JSON list of the fields whose values the plan chose rather than its source document said
+    # ("theme", "objective", "lead_agency", "due_date", ...), shown on the action's page.
+    plan_choices: str | None = Field(default=None, sa_type=Text)
+    # Retired: withdrawn from the plan with a reason. Never deleted: it stays in history, in past
+    # snapshots and in exports as at earlier dates; current views leave it out (retired_at set).
+    retired_at: datetime | None = Field(default=None, index=True)
+    retired_reason: str = Field(default="", sa_type=Text)
+    # The action of last year's plan this one carries forward (yearly refresh), if any.
+    carried_from_id: int | None = Field(default=None, foreign_key="action.id")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     # Kept beside the history, in the same transaction as each status update.

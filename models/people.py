@@ -1,6 +1,6 @@
 """Agencies and people. Shared by every plan in a deployment: one police force, one person."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -21,6 +21,8 @@ class Person(SQLModel, table=True):
     role: str = Field(default="viewer", max_length=20)
     cleared_for_restricted: bool = Field(default=False)
     active: bool = Field(default=True)
+    # When they left their post: their actions show as orphaned until reassigned.
+    left_on: date | None = None
     # argon2 hash for local sign-in; empty for people who sign in through the organisation (OIDC)
     password_hash: str = Field(default="", max_length=200)
     last_signin_at: datetime | None = None

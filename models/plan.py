@@ -18,6 +18,14 @@ class Plan(SQLModel, table=True):
     start_date: date | None = None
     # What to do when free text looks like personal data: "warn" (ask to confirm) or "refuse".
     personal_data_policy: str = Field(default="warn", max_length=10)
+    # Days between opening an update round and its deadline, offered when a round is opened.
+    update_deadline_days: int = Field(default=14)
+    # The public, read-only community page (no sign-in): off unless an admin switches it on.
+    community_view: bool = Field(default=False)
+    # JSON list of the plan-level things the plan chose rather than its source document said.
+    plan_choices: str | None = Field(default=None, sa_type=Text)
+    # The plan this one was refreshed from (the yearly refresh), if any.
+    refreshed_from_id: int | None = Field(default=None, foreign_key="plan.id")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 

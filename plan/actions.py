@@ -50,6 +50,7 @@ class ActionFilter:
     overdue_only: bool = False
     text: str = ""
     include_demo: bool = True
+    include_retired: bool = False  # retired actions are left out of current views unless asked for
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
@@ -59,6 +60,11 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
         Action.current_due_date < today,
         Action.delivery_status.not_in([s.value for s in FINISHED_STATUSES]),
     )
+
+
+def in_plan_now() -> ColumnElement[bool]:
+    """Not retired: retired actions stay in history and past snapshots but leave current views."""
+    return Action.retired_at.is_(None)
 
 
 def _visible_detail(user: Actor) -> ColumnElement[bool]:
@@ -79,6 +85,8 @@ def _checked(filters: ActionFilter) -> ActionFilter:
 def _where(user: Actor, plan_id: int, filters: ActionFilter, today: date) -> list[ColumnElement[bool]]:
     filters = _checked(filters)
     conditions: list[ColumnElement[bool]] = [Action.plan_id == plan_id]
+    if not filters.include_retired:
+        conditions.append(in_plan_now())
     if not filters.include_demo:
         conditions.append(Action.is_demo.is_(False))
     if filters.themes:
@@ -182,7 +190,7 @@ def rag_counts(session: Session, *, plan_id: int, by: str = "theme", today: date
     """
     today = today or date.today()
     overdue = func.sum(case((overdue_condition(today), 1), else_=0))
-    base = [Action.plan_id == plan_id] + ([] if include_demo else [Action.is_demo.is_(False)])
+    base = [Action.plan_id == plan_id, in_plan_now()] + ([] if include_demo else [Action.is_demo.is_(False)])
     if by == "theme":
         query = (select(Theme.name.label("group"), Theme.position.label("position"), Action.rag,
                         func.count(Action.id).label("count"), overdue.label("overdue"))

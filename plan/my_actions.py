@@ -10,7 +10,7 @@ from sqlalchemy import case, func, literal
 from sqlmodel import Session, select
 
 from models import Action, StatusUpdate, Theme, UpdateReturn
-from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail, overdue_condition
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail, in_plan_now, overdue_condition
 from plan.identity import Actor
 from plan.rounds import _latest_in_round, _submitted, current_round, owes_condition, owner_filter
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
@@ -46,7 +46,7 @@ def my_actions(session: Session, *, user: Actor, plan_id: int, today: date | Non
              .join(Theme, Theme.id == Action.theme_id)
              .join(last, last.c.action_id == Action.id, isouter=True)
              .join(StatusUpdate, StatusUpdate.id == last.c.update_id, isouter=True)
-             .where(Action.plan_id == plan_id, owner_filter(user)))
+             .where(Action.plan_id == plan_id, owner_filter(user), in_plan_now()))
     if in_round is not None:
         query = query.join(in_round, in_round.c.action_id == Action.id, isouter=True)
     query = query.order_by(returned.is_(None), ~owes, ~overdue, rag_order, Action.ref_sort)

@@ -98,7 +98,8 @@ def _submitted(latest: Any) -> ColumnElement[bool]:
 
 
 def owes_condition() -> ColumnElement[bool]:
-    return Action.delivery_status.not_in(NOT_OWING)
+    """Owes an update in a round: not finished and not retired."""
+    return and_(Action.delivery_status.not_in(NOT_OWING), Action.retired_at.is_(None))
 
 
 def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, by: str = "agency") -> list[dict]:

@@ -53,6 +53,7 @@ EVENT_WORDS: dict[str, str] = {
     "action.import": "Action created or changed by a plan import",
     "returns.import": "Offline update return applied",
     "plan.settings": "Plan settings changed",
+    "plan.community_view": "Public community page switched on or off",
     "plan.suggestion_settings": "Suggested-RAG thresholds changed",
     "round.open": "Update round opened",
     "round.chase": "Reminders sent",

@@ -16,6 +16,7 @@ from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
+from ui.provenance import render as provenance_marks
 from ui.rag import badge, legend
 from ui.text import md
 from ui.update_form import update_form
@@ -47,6 +48,7 @@ except NotFound as err:
     st.stop()
 
 st.title(f"{md(action['ref'])} {md(action['title'])}")
+provenance_marks(frame.id, action["ref"])  # what the plan chose, not its source; examples
 st.markdown(f"{badge(action['rag'])} &nbsp; **{html.escape(action['status_label'])}** &nbsp; · &nbsp; "
             f"{html.escape(action['theme'])}"
             + (" &nbsp; · &nbsp; **Restricted**" if action["restricted"] else "")

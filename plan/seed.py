@@ -35,6 +35,7 @@ from plan.measures import terms
 from plan.measures.targets import parse_target
 from plan.periods import CYCLES
 from plan.permissions import require
+from plan.provenance import ACTION_FIELDS, PLAN_FIELDS, dump
 from plan.refs import sort_key
 from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, Rag, parse_choice
 
@@ -120,6 +121,9 @@ class SeedAction:
     due_date: date | None
     restricted: bool
     measures: list[SeedMeasure] = field(default_factory=list)
+    plan_choices: list[str] = field(default_factory=list)  # fields the plan chose, not its source
+    example: bool = False  # an invented illustration, labelled as such
+    baseline_due_date: date | None = None  # the first due date, when it has since moved
 
 
 @dataclass
@@ -138,6 +142,10 @@ class SeedPlan:
     objectives: list[tuple[str, str, str]]
     actions: list[SeedAction]
     measures: list[SeedMeasure] = field(default_factory=list)  # every measure, under an action or not
+    plan_choices: list[str] = field(default_factory=list)  # plan-level things the plan chose
+    personal_data_policy: str = "warn"
+    update_deadline_days: int = 14
+    community_view: bool = False
 
 
 class _Checker:
@@ -236,6 +244,15 @@ class _Checker:
             elif text not in found:
                 found.append(text)
         return found
+
+    def flag(self, mapping: _Mapping, key: str, where: str) -> bool:
+        value = mapping.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", "must be true or false.")
+            return False
+        return value
 
 
 def read_seed(path: str | Path) -> SeedPlan:
@@ -341,10 +358,7 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         if start and due and due < start:
             check.fail(check.line_of(item, "due_date"), f"{where}.due_date",
                        f"{due.isoformat()} is before the start date {start.isoformat()}.")
-        restricted = item.get("restricted", False)
-        if not isinstance(restricted, bool):
-            check.fail(check.line_of(item, "restricted"), f"{where}.restricted", "must be true or false.")
-            restricted = False
+        restricted = check.flag(item, "restricted", where)
         action = SeedAction(
             ref=ref, theme=theme, objective=objective,
             title=check.text(item, "title", where),
@@ -355,6 +369,9 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
             partners=check.names(item, "partners", where, agency_names, "agencies"),
             boards=check.names(item, "boards", where, board_codes, "boards"),
             start_date=start, due_date=due, restricted=restricted,
+            plan_choices=check.names(item, "plan_choices", where, set(ACTION_FIELDS), "markable fields"),
+            example=check.flag(item, "example", where),
+            baseline_due_date=check.day(item, "baseline_due_date", where),
         )
         for m_index, m_item in enumerate(check.mappings(item, "measures", f"{where}.measures",
                                                         required=False)):
@@ -373,6 +390,17 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
                 check.fail(measure.line, f"measure {measure.ref}.actions",
                            f"'{action_ref}' is not an action of the plan.")
 
+    plan_choices = check.names(document, "plan_choices", "plan_choices", set(PLAN_FIELDS), "markable fields")
+    policy = check.text(plan_part, "personal_data_policy", "plan", required=False) or "warn"
+    if policy not in ("warn", "refuse"):
+        check.fail(check.line_of(plan_part, "personal_data_policy"), "plan.personal_data_policy",
+                   f"'{policy}' is not one of: warn, refuse.")
+    deadline_days = check.number(plan_part, "update_deadline_days", "plan")
+    if deadline_days is not None and (not deadline_days.is_integer() or not 1 <= deadline_days <= 90):
+        check.fail(check.line_of(plan_part, "update_deadline_days"), "plan.update_deadline_days",
+                   f"{deadline_days:g} is not a whole number of days from 1 to 90.")
+        deadline_days = None
+    community_view = check.flag(plan_part, "community_view", "plan")
     if check.problems:
         shown = check.problems[:MAX_ERRORS]
         more = len(check.problems) - len(shown)
@@ -390,7 +418,8 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         start_date=check.day(plan_part, "start_date", "plan"),
         rag_definitions=rag_definitions,
         themes=themes, boards=boards, agencies=agencies, objectives=objectives, actions=actions,
-        measures=plan_measures,
+        measures=plan_measures, plan_choices=plan_choices, personal_data_policy=policy,
+        update_deadline_days=int(deadline_days) if deadline_days is not None else 14, community_view=community_view,
     )
 
 
@@ -503,7 +532,9 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
 
     plan = Plan(slug=seed.slug, name=seed.name, organisation=seed.organisation, vision=seed.vision,
                 protective_marking=seed.protective_marking, reporting_cycle=seed.reporting_cycle,
-                start_date=seed.start_date)
+                start_date=seed.start_date, plan_choices=dump(seed.plan_choices),
+                personal_data_policy=seed.personal_data_policy, update_deadline_days=seed.update_deadline_days,
+                community_view=seed.community_view)
     session.add(plan)
     session.flush()
     assert plan.id is not None
@@ -532,8 +563,9 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
             objective_id=objectives[item.objective].id if item.objective else None,
             lead_owner=item.owner,
             lead_agency_id=agencies[item.lead_agency].id if item.lead_agency else None,
-            start_date=item.start_date, baseline_due_date=item.due_date,
+            start_date=item.start_date, baseline_due_date=item.baseline_due_date or item.due_date,
             current_due_date=item.due_date, restricted=item.restricted,
+            plan_choices=dump(item.plan_choices), is_example=item.example,
         )
         session.add(action)
         session.flush()

@@ -1,0 +1,35 @@
+"""On an action's page: which of its fields the plan chose rather than its source document said,
+and an "Example" label on invented examples. In words (not colour), every value escaped."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from plan.db import session_scope
+from plan.errors import NotFound
+from plan.provenance import PLAN_CHOICE, action_provenance
+
+
+def render(plan_id: int, ref: str) -> None:
+    """Draw the marks for action `ref`; nothing when it has none."""
+    try:
+        with session_scope() as session:
+            marks = action_provenance(session, plan_id=plan_id, ref=ref)
+    except NotFound:
+        return
+    if marks.is_example:
+        st.markdown(
+            '<p role="note" aria-label="Example action" style="border:2px solid #1f1f1f;padding:4px 8px;'
+            'display:inline-block;font-weight:700">Example: an invented illustration, not a commitment of the '
+            "source document.</p>",
+            unsafe_allow_html=True,
+        )
+    if marks.fields:
+        fields = ", ".join(html.escape(name) for name in marks.fields)
+        st.markdown(
+            f'<p role="note" aria-label="Fields {html.escape(PLAN_CHOICE)}">'
+            f"<strong>{html.escape(PLAN_CHOICE.capitalize())}:</strong> {fields}.</p>",
+            unsafe_allow_html=True,
+        )

@@ -5,6 +5,10 @@ Streamlit's `st.App` serves app.py as usual and lets us add what a page cannot d
   reload or a second tab stays signed in (plan/sessions.py); /api/session/end clears it.
 - downloads (exports) are served only to the signed-in browser session that made them; the
   same file's URL asked for without that session's cookie gets 403.
+- /community/<slug> is the plan's public community page (off unless an admin switches it on):
+  plain HTML built outside Streamlit (plan/community.py, ui/community_page.py), no script, no
+  sign-in, no link into the app; a plan that does not exist and one whose page is off get the same
+  404.
 - the old "pages/ folder" mode is off from the first request, so /users on a fresh server runs
   app.py's router (sign-in first), never pages/users.py on its own. Each page still checks who
   is signed in itself (ui/gate.py): defence in depth.
@@ -18,14 +22,14 @@ import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web.server.starlette.starlette_server_config import TOKENS_COOKIE_NAME, USER_COOKIE_NAME
 
-from plan import sessions
+from plan import community, sessions
 from plan.db import session_scope
-from ui import downloads
+from ui import community_page, downloads
 
 # Streamlit decides "pages/ folder mode" once per process, on the first session, and until the
 # first st.navigation call runs pages/<name>.py directly, without app.py's sign-in. Decide it now.
@@ -78,6 +82,21 @@ async def end_session(request: Request) -> Response:
     return response
 
 
+def _community_page(slug: str) -> str | None:
+    with session_scope() as session:
+        view = community.community_view(session, slug)
+    return community_page.community_page(view) if view is not None else None
+
+
+async def community_route(request: Request) -> Response:
+    """The public community page: the same 404 for an unknown plan and for one whose page is off."""
+    page = await run_in_threadpool(_community_page, request.path_params.get("slug", ""))
+    if page is None:
+        return HTMLResponse(community_page.not_found_page(), status_code=404,
+                            headers=community_page.NOT_FOUND_HEADERS)
+    return HTMLResponse(page, headers=community_page.HEADERS)
+
+
 class DownloadGuard:
     """Exports are OFFICIAL-SENSITIVE: /media/<file> of a download is served only with the cookie of
     the signed-in session that made it."""
@@ -99,6 +118,7 @@ class DownloadGuard:
 
 app = st.App(
     "app.py",
-    routes=[Route("/api/session", start_session), Route("/api/session/end", end_session)],
+    routes=[Route("/api/session", start_session), Route("/api/session/end", end_session),
+            Route("/community", community_route), Route("/community/{slug:path}", community_route)],
     middleware=[Middleware(DownloadGuard)],
 )

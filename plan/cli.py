@@ -31,10 +31,30 @@ def _safe_url(url: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    slug, created = init(Path(args.seed))
+    slug, created = init(Path(args.seed), plan_slug=args.plan)
     where = _safe_url(database_url())
     print(f"Loaded plan '{slug}' from {args.seed} into {where}." if created
-          else f"Database {where} is up to date; plan '{slug}' was already loaded. Nothing changed.")
+          else f"Database {where} is up to date; plan '{slug}' was already loaded. Nothing changed."
+          + ("" if Path(args.seed) == SEED_FILE else " To load this file as another plan, add --plan NEW-SLUG."))
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from plan.maintenance.plans import refresh_plan
+
+    try:
+        start = date.fromisoformat(args.start)
+    except ValueError as err:
+        raise InvalidInput(f"--start {args.start}: write the date as YYYY-MM-DD, e.g. 2027-07-01.") from err
+    with session_scope() as session:
+        old = plan_frame(session, args.plan)
+        refreshed = refresh_plan(session, user=Actor.system("command line"), plan_id=old.id, new_slug=args.slug,
+                                 new_name=args.name, start_date=start)
+    print(f"Made plan '{args.slug}' from '{old.slug}', starting {start:%d %b %Y}: {len(refreshed.carried)} open "
+          f"actions carried forward, {len(refreshed.left_behind)} finished ones left behind; '{old.slug}' and "
+          "its history are unchanged.")
     return 0
 
 
@@ -151,7 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("init", help="migrate the database and load the seed plan if it is empty")
     p.add_argument("--seed", default=str(SEED_FILE), help="plan file to load (default: seed_actions.yaml)")
+    p.add_argument("--plan", default=None, help="load the file as this plan (a new short name) even when other "
+                   "plans exist; refused if the name is taken")
     p.set_defaults(func=cmd_init)
+    p = sub.add_parser("refresh", help="next year's plan: same frame, open actions carried forward")
+    p.add_argument("--plan", required=True, help="last year's plan (its short name)")
+    p.add_argument("--slug", required=True, help="next year's short name, e.g. southend-vv-2027")
+    p.add_argument("--name", required=True, help="next year's name")
+    p.add_argument("--start", required=True, help="the date it starts (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_refresh)
     p = sub.add_parser("demo", help="add labelled demo history (and synthetic actions) to a plan")
     p.add_argument("--actions", type=int, default=0, help="also add this many synthetic actions")
     p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")

@@ -11,6 +11,7 @@ from plan.vocab import Role
 RULES: dict[str, tuple[frozenset[Role], str]] = {
     "plan.load": (frozenset({Role.ADMIN}), "load a plan"),
     "plan.settings": (frozenset({Role.ADMIN}), "change the plan's settings"),
+    "plan.manage": (frozenset({Role.ADMIN}), "create, refresh or export plans"),
     "plan.community_view": (frozenset({Role.ADMIN}), "switch the public community page on or off"),
     "demo.add": (frozenset({Role.ADMIN}), "add demo data"),
     "action.update_any": (frozenset({Role.ADMIN}), "update actions that are not yours"),

@@ -17,6 +17,8 @@ What the rest may call:
   board_paper(session, *, user, plan_id, board=None, meeting_id=None, as_of=None,
               restricted_annex=False, progress=None) -> Export      (plan/exports/paper.py)
   filename(marking, stem, day) -> "OFFICIAL-SENSITIVE board-paper 2026-11-29.xlsx"
+  text_export(session, *, user, operation, plan_id, marking, body, filename_stem, suffix, mime,
+              detail) -> Export      a text file (a plan's YAML), the marking its first comment line
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _WHERE = {
     "Export": "path",
     "export": "path",
     "table_export": "path",
+    "text_export": "path",
     "filename": "path",
     "XLSX_MIME": "path",
     "Book": "writer",

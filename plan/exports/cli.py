@@ -1,5 +1,6 @@
-"""`python -m plan export board-paper ...`: the board paper from the command line, through the same
-export path as the app (marked, text as text, audited as the command line)."""
+"""`python -m plan export board-paper|yaml ...`: the board paper, or a plan as a plan file, from the
+command line, through the same export path as the app (marked, text as text, audited as the
+command line)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,26 @@ def cmd_board_paper(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_yaml(args: argparse.Namespace) -> int:
+    from plan.maintenance.yaml_export import export_yaml
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise InvalidInput(f"--out {out}: a plan file is YAML; name the file .yaml.")
+    with session_scope() as session:
+        frame = plan_frame(session, args.plan)
+        exported = export_yaml(session, user=Actor.system("command line"), plan_id=frame.id)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it may hold restricted actions
+    with os.fdopen(fd, "wb") as file:
+        file.write(exported.content)
+    print(f"Wrote plan '{frame.slug}' to {out} ({len(exported.content):,} bytes), marked "
+          f"{frame.protective_marking}. Load it with: python -m plan init --seed {out} --plan NEW-SLUG")
+    return 0
+
+
 def add_parser(sub: Any) -> None:
     """Register `export board-paper` on the main parser's subcommands."""
-    commands = sub.add_parser("export", help="exports: the board paper").add_subparsers(
+    commands = sub.add_parser("export", help="exports: the board paper, a plan file").add_subparsers(
         dest="export_command", required=True)
     p = commands.add_parser("board-paper", help="write the board paper (Excel, print-ready, marked)")
     p.add_argument("--out", required=True, help="file to write (.xlsx)")
@@ -47,6 +65,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--restricted-annex", action="store_true",
                    help="add the restricted annex (restricted actions' detail): handle as restricted")
     p.set_defaults(func=cmd_board_paper)
+    p = commands.add_parser("yaml", help="write a plan as a plan file (the format of seed_actions.yaml)")
+    p.add_argument("--out", required=True, help="file to write (.yaml)")
+    p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")
+    p.set_defaults(func=cmd_plan_yaml)
 
 
 __all__ = ["add_parser"]

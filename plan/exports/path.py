@@ -57,6 +57,24 @@ def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id:
     return Export(content=content, filename=name, rows=book.data_rows)
 
 
+def text_export(session: Session, *, user: Actor, operation: str, plan_id: int | None, marking: str,
+                body: str, filename_stem: str, suffix: str, mime: str, detail: str,
+                entity_key: str = "", comment: str = "# ", restricted: bool = False,
+                day: date | None = None) -> Export:
+    """A text file (a plan's YAML) through the same path: checks `operation`, puts the marking on the
+    file's first line as a comment and in its name, and records who exported what (export.plan_yaml:
+    plan files are the only text files the app writes)."""
+    from plan import audit
+
+    require(user, operation)
+    content = f"{comment}{marking}\n{body}"
+    name = filename(marking, filename_stem, day).removesuffix(".xlsx") + suffix
+    audit.record(session, actor=user, event="export.plan_yaml", plan_id=plan_id, entity="export",
+                 entity_key=entity_key or filename_stem,
+                 detail=f"{name}: {detail}", restricted=restricted)
+    return Export(content=content.encode("utf-8"), filename=name, mime=mime, rows=body.count("\n"))
+
+
 def table_export(session: Session, *, user: Actor, operation: str, plan_id: int | None, marking: str,
                  plan_name: str, title: str, columns: Sequence[str | Column], rows: Sequence[Sequence[Any]],
                  filename_stem: str, detail: str, lines: Sequence[str] = (), kind: str = "table") -> Export:

@@ -1,0 +1,162 @@
+"""A plan exported as a plan file and loaded into an empty database is the same plan; a plan file
+loads as another plan beside one that exists (init --seed --plan), never twice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from models import (
+    Action,
+    ActionBoard,
+    ActionPartner,
+    Agency,
+    AuditEvent,
+    Board,
+    Measure,
+    MeasureAction,
+    Objective,
+    Plan,
+    RagDefinition,
+    Theme,
+)
+from plan.cli import main as cli
+from plan.db import session_scope
+from plan.maintenance.yaml_export import export_yaml
+from plan.plans import plan_frame
+
+PLAN_FIELDS = ("slug", "name", "organisation", "vision", "protective_marking", "reporting_cycle", "start_date",
+               "personal_data_policy", "update_deadline_days", "community_view", "plan_choices")
+ACTION_FIELDS = ("ref", "ref_sort", "title", "description", "source_text", "lead_owner", "start_date",
+                 "baseline_due_date", "current_due_date", "restricted", "is_example", "plan_choices", "extra")
+MEASURE_FIELDS = ("ref", "name", "description", "unit", "kind", "cumulative_since", "baseline", "baseline_period",
+                  "target", "target_date", "target_type", "target_per", "target_text", "direction", "tolerance",
+                  "frequency", "lag_days", "notes")
+
+
+def plan_content(slug: str) -> dict[str, Any]:
+    """Every table's plan content, by names (never ids), so two databases can be compared."""
+    with session_scope() as session:
+        plan = session.exec(select(Plan).where(Plan.slug == slug)).one()
+        themes = {t.id: t.name for t in session.exec(select(Theme).where(Theme.plan_id == plan.id)).all()}
+        boards = {b.id: b.code for b in session.exec(select(Board).where(Board.plan_id == plan.id)).all()}
+        agencies = {a.id: a.name for a in session.exec(select(Agency)).all()}
+        objectives = {o.id: o.ref for o in session.exec(select(Objective).where(Objective.plan_id == plan.id)).all()}
+        actions = session.exec(select(Action).where(Action.plan_id == plan.id)).all()
+        refs = {a.id: a.ref for a in actions}
+        measures = session.exec(select(Measure).where(Measure.plan_id == plan.id)).all()
+        return {
+            "plan": {f: getattr(plan, f) for f in PLAN_FIELDS},
+            "themes": [(t.name, t.description, t.position) for t in session.exec(
+                select(Theme).where(Theme.plan_id == plan.id).order_by(Theme.position)).all()],
+            "rag_definitions": sorted((d.rag, d.label, d.meaning) for d in session.exec(
+                select(RagDefinition).where(RagDefinition.plan_id == plan.id)).all()),
+            "boards": sorted((b.code, b.name) for b in session.exec(select(Board).where(Board.plan_id == plan.id))),
+            "agencies": sorted((a.name, a.kind) for a in session.exec(select(Agency)).all()),
+            "objectives": sorted((o.ref, themes[o.theme_id], o.title) for o in session.exec(
+                select(Objective).where(Objective.plan_id == plan.id)).all()),
+            "actions": sorted(
+                ({f: getattr(a, f) for f in ACTION_FIELDS}
+                 | {"theme": themes[a.theme_id], "objective": objectives.get(a.objective_id),
+                    "lead_agency": agencies.get(a.lead_agency_id),
+                    "partners": sorted(agencies[p.agency_id] for p in session.exec(
+                        select(ActionPartner).where(ActionPartner.action_id == a.id)).all()),
+                    "boards": sorted(boards[b.board_id] for b in session.exec(
+                        select(ActionBoard).where(ActionBoard.action_id == a.id)).all())}
+                 for a in actions), key=lambda row: row["ref"]),
+            "measures": sorted(
+                ({f: getattr(m, f) for f in MEASURE_FIELDS}
+                 | {"home": refs.get(m.action_id), "source_agency": agencies.get(m.source_agency_id),
+                    "serves": sorted(refs[x.action_id] for x in session.exec(
+                        select(MeasureAction).where(MeasureAction.measure_id == m.id)).all())}
+                 for m in measures), key=lambda row: row["ref"]),
+        }
+
+
+@pytest.fixture
+def second_database(request: pytest.FixtureRequest, database: str, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Points the process at another empty database on the same backend."""
+    def make() -> str:
+        if database.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / 'second.db'}"
+            monkeypatch.setenv("PLAN_DATABASE_URL", url)
+            return url
+        return str(request.getfixturevalue("postgres_schemas")())
+    return make
+
+
+def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: str, second_database,
+                                                                     tmp_path: Path, capsys) -> None:
+    assert cli(["init"]) == 0
+    # Make the plan less plain than the seed: a moved due date, a spreadsheet's extra column.
+    with session_scope() as session:
+        action = session.exec(select(Action).where(Action.ref == "2.3")).one()
+        action.current_due_date = date(2027, 2, 28)
+        action.extra = json.dumps({"Budget": "£5,000"})
+        session.add(action)
+    before = plan_content("southend-vv")
+    out = tmp_path / "plan.yaml"
+    assert cli(["export", "yaml", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# OFFICIAL-SENSITIVE"
+    assert "example: true" in text and "plan_choices:" in text
+    with session_scope() as session:
+        exported = session.exec(select(AuditEvent).where(AuditEvent.event == "export.plan_yaml")).one()
+        assert exported.detail.startswith("OFFICIAL-SENSITIVE plan southend-vv")
+
+    second_database()
+    capsys.readouterr()
+    assert cli(["init", "--seed", str(out)]) == 0
+    assert "Loaded plan 'southend-vv'" in capsys.readouterr().out
+    after = plan_content("southend-vv")
+    # The extra column is not part of the plan file's format: the only thing left behind.
+    moved = next(a for a in before["actions"] if a["ref"] == "2.3")
+    assert moved["baseline_due_date"] != moved["current_due_date"]
+    for rows in (before, after):
+        for row in rows["actions"]:
+            row.pop("extra")
+    for part in before:
+        assert after[part] == before[part], part
+
+
+def test_a_plan_file_loads_as_another_plan_and_never_twice(database: str, tmp_path: Path, capsys) -> None:
+    assert cli(["init"]) == 0
+    out = tmp_path / "plan.yaml"
+    assert cli(["export", "yaml", "--out", str(out)]) == 0
+    capsys.readouterr()
+    # Without --plan, init stays idempotent: the first plan is there, nothing changes.
+    assert cli(["init", "--seed", str(out)]) == 0
+    assert "Nothing changed" in capsys.readouterr().out
+    assert cli(["init", "--seed", str(out), "--plan", "southend-vv-copy"]) == 0
+    assert "Loaded plan 'southend-vv-copy'" in capsys.readouterr().out
+    copy = plan_content("southend-vv-copy")
+    original = plan_content("southend-vv")
+    assert copy["actions"] == original["actions"]
+    assert len(copy["measures"]) == len(original["measures"])
+    # The same short name again is refused, and nothing is duplicated.
+    assert cli(["init", "--seed", str(out), "--plan", "southend-vv-copy"]) == 1
+    assert "There is already a plan 'southend-vv-copy'" in capsys.readouterr().err
+    assert cli(["init", "--seed", str(out), "--plan", "Bad Slug"]) == 1
+    assert "lower-case letters" in capsys.readouterr().err
+    with session_scope() as session:
+        assert len(session.exec(select(Plan)).all()) == 2
+        assert plan_frame(session, "southend-vv-copy").protective_marking == "OFFICIAL-SENSITIVE"
+
+
+def test_the_plan_file_holds_restricted_actions_so_only_the_cleared_may_export_it(seeded, people) -> None:
+    from plan.errors import NotAllowed
+    from plan.identity import Actor
+    from plan.vocab import Role
+
+    uncleared = Actor(people["admin"].person_id, "Uncleared Admin", "u@example.org", Role.ADMIN,
+                      cleared_for_restricted=False)
+    with session_scope() as session, pytest.raises(NotAllowed, match="restricted"):
+        export_yaml(session, user=uncleared, plan_id=seeded.id)
+    with session_scope() as session, pytest.raises(NotAllowed):
+        export_yaml(session, user=people["owner"], plan_id=seeded.id)

@@ -273,6 +273,8 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
         "slipped_days": ((action.current_due_date - action.baseline_due_date).days
                          if action.current_due_date and action.baseline_due_date else 0),
         "is_demo": action.is_demo,
+        "retired_at": action.retired_at,
+        "retired_reason": (action.retired_reason if visible else RESTRICTED_TEXT) if action.retired_at else "",
         "measures": _measures(session, action.id) if visible else [],
         "updates": [
             {

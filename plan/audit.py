@@ -74,6 +74,16 @@ EVENT_WORDS: dict[str, str] = {
     "user.update": "User changed",
     "user.role_change": "Role or clearance changed",
     "user.password_set": "Password set",
+    "action.create": "Action added to the plan",
+    "action.edit": "Action edited",
+    "action.move": "Action moved to another theme or objective",
+    "action.close": "Action closed",
+    "action.retire": "Action retired from the plan",
+    "objective.create": "Objective added",
+    "objective.edit": "Objective changed",
+    "agency.create": "Agency added",
+    "agency.edit": "Agency renamed or its kind changed",
+    "user.actions_reassigned": "A person's actions reassigned",
 }
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import Action, DueDateRequest
 from plan import audit
-from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, in_plan_now
 from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
@@ -29,6 +29,12 @@ def _action(session: Session, plan_id: int, ref: str) -> Action:
     return action
 
 
+def _not_retired(action: Action) -> None:
+    if action.retired_at is not None:
+        raise InvalidInput(f"Action {action.ref} was retired on {action.retired_at:%d %b %Y}: its due date no "
+                           "longer moves.")
+
+
 def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, new_date: date | str,
                      reason: str, personal_data_confirmed: bool = False) -> DueDateRequest:
     """Ask to move an action's due date. Only its owner (or delegate) or the secretariat; one
@@ -37,6 +43,7 @@ def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, n
     action = _action(session, plan_id, ref)
     if not may_update(session, user, action):
         raise NotAllowed(f"You cannot ask to move the due date of {ref}: only its owner or the secretariat can.")
+    _not_retired(action)
     wanted = parse_date(new_date, "New due date")
     reason = checked_text(session, plan_id=plan_id, label="Reason", text=reason, limit=MAX_REASON,
                           missing="Give the reason for the new date: the strategic group will read it.",
@@ -72,6 +79,7 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
         hidden = action.restricted and not user.cleared_for_restricted  # who decided is restricted detail too
         raise InvalidInput(f"This request was already {row.decision}"
                            + ("." if hidden else f" by {row.decided_by}."))
+    _not_retired(action)
     note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_REASON,
                         missing="" if approve else "Say why the request is declined: the owner will read it.",
                         confirmed=personal_data_confirmed)
@@ -95,8 +103,8 @@ def requests(session: Session, *, user: Actor, plan_id: int, pending_only: bool 
     query = (select(DueDateRequest, Action.ref, Action.title, Action.restricted, Action.baseline_due_date)
              .join(Action, Action.id == DueDateRequest.action_id).where(Action.plan_id == plan_id)
              .order_by(DueDateRequest.requested_at))
-    if pending_only:
-        query = query.where(DueDateRequest.decision == "pending")
+    if pending_only:  # a retired action's request waits for nothing: it is kept in the history only
+        query = query.where(DueDateRequest.decision == "pending", in_plan_now())
     rows = []
     for req, ref, title, restricted, baseline in session.exec(query).all():
         hidden = restricted and not user.cleared_for_restricted
@@ -131,7 +139,7 @@ def plan_slippage(session: Session, *, plan_id: int) -> dict[str, int]:
                           _days_between(session, Action.baseline_due_date, Action.current_due_date)), else_=0))
     row = session.exec(select(func.count(moved.c.action_id), func.coalesce(func.sum(moved.c.times), 0), days)
                        .select_from(Action).join(moved, moved.c.action_id == Action.id, isouter=True)
-                       .where(Action.plan_id == plan_id)).one()
+                       .where(Action.plan_id == plan_id, in_plan_now())).one()
     return {"actions_moved": int(row[0]), "revisions": int(row[1]), "days_slipped": int(row[2] or 0)}
 
 

@@ -38,6 +38,10 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "follow_up.complete": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER}), "mark follow-ups done"),
     "plan.import": (frozenset({Role.ADMIN}), "import a plan from a spreadsheet"),
     "returns.manage": (frozenset({Role.ADMIN}), "make or apply offline update returns"),
+    "plan.edit": (frozenset({Role.ADMIN}), "add, edit, move, close or retire actions and objectives"),
+    "agency.manage": (frozenset({Role.ADMIN}), "add or change agencies"),
+    "owners.view": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER, Role.VIEWER}),
+                    "see the unowned or orphaned actions"),
 }
 
 ROLE_DESCRIPTIONS = {

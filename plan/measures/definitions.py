@@ -543,7 +543,8 @@ def evidence_by_action(session: Session, *, user: Actor, plan_id: int) -> list[d
     rows = session.exec(select(Action.ref, Action.title, Action.rag, Action.restricted, Measure.ref)
                         .join(MeasureAction, MeasureAction.action_id == Action.id)
                         .join(Measure, Measure.id == MeasureAction.measure_id)
-                        .where(Action.plan_id == plan_id, Measure.ref.in_(list(measures)))
+                        .where(Action.plan_id == plan_id, Measure.ref.in_(list(measures)),
+                               Action.retired_at.is_(None))  # a retired action is no longer flagged
                         .order_by(Action.ref_sort, Measure.ref)).all()
     by_action: dict[str, dict[str, Any]] = {}
     for ref, title, rag, restricted, measure_ref in rows:

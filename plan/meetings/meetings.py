@@ -148,6 +148,10 @@ def create_meeting(session: Session, *, user: Actor, plan_id: int, held_on: date
         as_of = seen_day(session, meeting.round_id) if meeting.round_id else min(day, today)
         found = exceptions(session, user=reader, plan_id=plan_id, as_of=as_of, round_id=meeting.round_id,
                            filters=ReportFilter(boards=[the_board.code]) if the_board else None)
+        # An action retired since the round froze it is no longer the group's to discuss.
+        retired = set(session.exec(select(Action.id).where(Action.plan_id == plan_id,
+                                                           Action.retired_at.is_not(None))).all())
+        found = [row for row in found if row["action_id"] not in retired]
         not_drawn = max(0, len(found) - max_items)
         session.add_all([AgendaItem(meeting_id=meeting.id, action_id=row["action_id"], position=i,
                                     why=" ".join(row["reasons"]), source="exceptions")
@@ -193,6 +197,9 @@ def add_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id: 
     require(user, "meeting.manage")
     meeting = open_meeting(session, plan_id, meeting_id)
     action = _action(session, plan_id, ref)
+    if action.retired_at is not None:
+        raise InvalidInput(f"Action {action.ref} was retired on {action.retired_at:%d %b %Y}: it is no longer in the "
+                           "plan, so it cannot go on an agenda.")
     why = checked_text(session, plan_id=plan_id, label="Why it is on the agenda", text=clean(why or ""),
                        limit=MAX_WHY, confirmed=personal_data_confirmed)
     item = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id,

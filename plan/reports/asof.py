@@ -3,7 +3,8 @@
 An action's RAG and delivery status on day D are those of its latest status update made on or
 before the end of D (UTC), by created_at then id; "not_assessed" / "not_started" if none. Its due
 date on D is the date of the latest due-date request approved on or before D, else its baseline.
-An action exists on D if it was added on or before D or has an update on or before D. Every
+An action exists on D if it was added on or before D or has an update on or before D, and had
+not been retired by then (retired on day R: in the plan for D < R, not for D >= R). Every
 query here is one SQL statement over the whole plan (window functions, no loop over actions).
 """
 
@@ -242,7 +243,7 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
     status = func.coalesce(latest.c.delivery_status, literal("not_started"))
     due_on = func.coalesce(due.c.due, Action.baseline_due_date)
     update_id = latest.c.update_id
-    existed = or_(Action.created_at < end, latest.c.update_id.is_not(None))
+    existed = and_(or_(Action.created_at < end, latest.c.update_id.is_not(None)), in_plan_on(day))
     if round_id is not None:
         snap = (select(RoundSnapshot.action_id, RoundSnapshot.rag, RoundSnapshot.delivery_status,
                        RoundSnapshot.current_due_date, RoundSnapshot.status_update_id)
@@ -265,6 +266,12 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
                  moves=func.coalesce(due.c.moves, 0), update_id=update_id,
                  last_update_at=latest.c.created_at, overdue=overdue, updated_in_round=updated,
                  missed_round=missed, existed=existed, created_at=Action.created_at, joins=joins, where=where)
+
+
+def in_plan_on(day: date) -> ColumnElement[bool]:
+    """Not yet retired on `day`: an action retired on day R is in the plan as at D < R and not as
+    at D >= R (a closed round or meeting that froze it still shows it: what the group saw)."""
+    return or_(Action.retired_at.is_(None), Action.retired_at >= end_of(day))
 
 
 def filter_conditions(plan_id: int, filters: ReportFilter) -> list[ColumnElement[bool]]:

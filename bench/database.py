@@ -1,0 +1,113 @@
+"""The bench's databases: a temporary SQLite file, or a fresh PostgreSQL database made for the run
+and dropped after it (never the `test` database the tests use), filled with a synthetic plan
+through the demo generator, with the accounts a bench signs in as and an open update round."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from bench.common import use_database
+
+ADMIN = ("bench.secretariat@example.org", "Bench Secretariat", "harbour lights at low tide")
+OWNER = ("bench.owner@example.org", "Bench Owner", "cockles from leigh on sea")
+OWNED = 20  # actions the owner owns: an owner's workload, spread through the plan
+
+
+def create_postgres(url: str, name: str) -> str:
+    """A new, empty database `name` on the server of `url`; returns its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(database_url_of(url))
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(make_url(database_url_of(url)), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def database_url_of(url: str) -> str:
+    """`postgresql://` as plan.db reads it (psycopg 3)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def build(url: str, actions: int, *, owned: int = OWNED) -> dict[str, Any]:
+    """Migrate and seed `url`, grow the plan to `actions` actions with demo history (and the
+    chair's view demo: closed rounds, a past meeting), add the secretariat and an owner with
+    passwords, give the owner `owned` actions and open an update round. Returns what stages need."""
+    use_database(url)
+    from sqlalchemy import func, text
+    from sqlmodel import select
+
+    from models import Action, StatusUpdate
+    from plan import rounds
+    from plan.db import get_engine, session_scope
+    from plan.demo import add_demo
+    from plan.identity import Actor
+    from plan.plans import plan_frame
+    from plan.setup import init
+    from plan.users import actor_for, add_user, assign_owner_many
+
+    init()
+    system = Actor.system("bench")
+    with session_scope() as session:
+        frame = plan_frame(session)
+        plan_id = frame.id
+        seeded = session.exec(select(func.count()).select_from(Action).where(Action.plan_id == plan_id)).one()
+        people = {}
+        for role, (email, name, password) in (("admin", ADMIN), ("owner", OWNER)):
+            people[role] = actor_for(add_user(session, user=system, email=email, name=name, role=role,
+                                              cleared_for_restricted=True, password=password))
+    admin = people["admin"]
+    with session_scope() as session:
+        added = add_demo(session, user=admin, plan_id=plan_id, actions=max(actions - int(seeded), 0))
+    with session_scope() as session:
+        refs = session.exec(select(Action.ref).where(Action.plan_id == plan_id, Action.retired_at.is_(None),
+                                                     Action.delivery_status.not_in(rounds.NOT_OWING))
+                            .order_by(Action.ref_sort)).all()
+        step = max(len(refs) // owned, 1)
+        mine = list(refs[::step][:owned])
+        assign_owner_many(session, user=admin, plan_id=plan_id, refs=mine, email=OWNER[0])
+    with session_scope() as session:
+        period = rounds.suggested_period(session, plan_id=plan_id, cycle=frame.reporting_cycle)
+        opened = rounds.open_round(session, user=admin, plan_id=plan_id, period=period,
+                                   deadline=date.today() + timedelta(days=14))
+    if get_engine().dialect.name == "postgresql":
+        # Fresh bulk-loaded tables have no planner statistics until autovacuum reaches them; a
+        # live database has them. Without this PostgreSQL picks nested loops over 10,000 rows.
+        with get_engine().connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    with session_scope() as session:
+        total = session.exec(select(func.count()).select_from(Action).where(Action.plan_id == plan_id)).one()
+        updates = session.exec(select(func.count()).select_from(StatusUpdate)).one()
+    return {"url": url, "plan_id": plan_id, "actions": int(total), "updates": int(updates),
+            "added": added, "owner_refs": mine, "round": opened.period,
+            "admin": {"email": ADMIN[0], "name": ADMIN[1], "password": ADMIN[2], "person_id": admin.person_id},
+            "owner": {"email": OWNER[0], "name": OWNER[1], "password": OWNER[2],
+                      "person_id": people["owner"].person_id}}
+
+
+def actor(role: str) -> Any:
+    """The bench's admin or owner as the app sees them (read afresh from the database)."""
+    from plan.db import session_scope
+    from plan.users import actor_for_email
+
+    with session_scope() as session:
+        found = actor_for_email(session, (ADMIN if role == "admin" else OWNER)[0])
+    assert found is not None
+    return found

@@ -1,0 +1,88 @@
+"""Page script times through AppTest (as tests/ui/helpers.py opens pages: app.py first, signed
+in with a real server-side session, then switch_page), and the floor page beside them."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, median, p95, timed
+from bench.database import actor
+
+PAGES = {"overview": "pages/overview.py", "dashboard": "pages/dashboard.py"}
+
+
+def open_signed_in(page: str, user: Any, timeout: float = 600) -> Any:
+    """The app at `page`, signed in as `user` the way tests/ui/helpers.signed_in does it."""
+    from streamlit.testing.v1 import AppTest
+
+    from plan import sessions
+    from plan.db import session_scope
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    with session_scope() as session:
+        at.session_state["plan_token"] = sessions.start(session, actor=user).token
+    at.run()
+    at.switch_page(page).run()
+    _check(at)
+    return at
+
+
+def _check(at: Any) -> None:
+    if at.exception:
+        raise RuntimeError(f"the page failed: {[e.value for e in at.exception]}")
+
+
+def _times(at: Any, repeat: int) -> dict[str, float]:
+    """Warm: reruns as a user's clicks make them. Cold: Streamlit's data caches cleared before
+    each run, as after a save when caches are keyed on a change stamp (or with no cache)."""
+    import streamlit as st
+
+    warm = timed(at.run, repeat)
+    _check(at)
+
+    def cold() -> None:
+        st.cache_data.clear()
+        at.run()
+
+    cold_times = timed(cold, repeat, warm=0)
+    _check(at)
+    return {"warm_s": median(warm), "warm_p95_s": p95(warm), "cold_s": median(cold_times)}
+
+
+def floor_spec(at: Any) -> dict[str, Any]:
+    """The charts (figure JSON) and tables (frames) the page drew, for the floor page."""
+    charts = [chart.proto.spec for chart in at.get("plotly_chart")]
+    tables = [frame.value for frame in at.dataframe]
+    return {"charts": charts, "tables": tables}
+
+
+def floor_times(spec: dict[str, Any], repeat: int) -> dict[str, Any]:
+    from streamlit.testing.v1 import AppTest
+
+    path = Path(tempfile.mkdtemp()) / "floor.pickle"
+    path.write_bytes(pickle.dumps(spec))
+    os.environ["BENCH_FLOOR_SPEC"] = str(path)
+    at = AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=600)
+    at.run()
+    _check(at)
+    times = timed(at.run, repeat)
+    return {"floor_s": median(times), "charts": len(spec["charts"]),
+            "tables": [list(frame.shape) for frame in spec["tables"]]}
+
+
+def measure(facts: dict[str, Any], repeat: int, floor: bool) -> dict[str, Any]:
+    """Overview and Dashboard script times at this database's size; with `floor`, the floor page
+    drawing what the Dashboard drew."""
+    admin = actor("admin")
+    out: dict[str, Any] = {"actions": facts["actions"]}
+    for name, page in PAGES.items():
+        at = open_signed_in(page, admin)
+        out[name] = _times(at, repeat)
+        if floor:
+            spec = floor_spec(at)
+            out[name]["floor"] = floor_times(spec, repeat)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 from models import Action, ActionDelegate, Agency, Person
 from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
+from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.passwords import check_strength, hash_password
@@ -58,7 +60,8 @@ def _agency_id(session: Session, agency: str | None) -> int | None:
 def _snapshot(person: Person, session: Session) -> dict[str, Any]:
     agency = session.get(Agency, person.agency_id) if person.agency_id else None
     return {"name": person.name, "email": person.email, "agency": agency.name if agency else "",
-            "role": person.role, "cleared_for_restricted": person.cleared_for_restricted, "active": person.active}
+            "role": person.role, "cleared_for_restricted": person.cleared_for_restricted, "active": person.active,
+            "left_on": person.left_on}
 
 
 def add_user(session: Session, *, user: Actor, email: str, name: str, role: str, agency: str | None = None,
@@ -87,9 +90,12 @@ def add_user(session: Session, *, user: Actor, email: str, name: str, role: str,
 
 def update_user(session: Session, *, user: Actor, email: str, role: str | None = None,
                 cleared_for_restricted: bool | None = None, active: bool | None = None,
-                agency: str | None = None, name: str | None = None) -> Person:
+                agency: str | None = None, name: str | None = None, left_on: date | str | None = None,
+                still_here: bool = False) -> Person:
     """Change a person's role, clearance, agency, name or whether they may sign in. Admins only.
-    An admin cannot remove their own admin role or account (so a plan is never left unmanaged)."""
+    An admin cannot remove their own admin role or account (so a plan is never left unmanaged).
+    `left_on`: the day they left their post (their actions then show as orphaned until
+    reassigned: plan.maintenance.owners); `still_here` clears it (a leaver marked by mistake)."""
     require(user, "user.manage")
     person = _person(session, email)
     before = _snapshot(person, session)
@@ -105,6 +111,10 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
         if not name.strip():
             raise InvalidInput("The name cannot be empty.")
         person.name = " ".join(name.split())
+    if left_on is not None and left_on != "":
+        person.left_on = parse_date(left_on, "Left on")
+    if still_here:
+        person.left_on = None
     if person.id == user.person_id and (person.role != Role.ADMIN or not person.active):
         raise InvalidInput("You cannot remove your own admin role or account; ask another admin.")
     if before["active"] and not person.active:
@@ -155,6 +165,10 @@ def _require_clearance(user: Actor, action: Action) -> None:
 
 
 def _check_can_own(person: Person, action: Action) -> None:
+    if not person.active:
+        raise InvalidInput(f"{person.name}'s account is disabled; enable it first, or choose someone else.")
+    if person.left_on is not None and person.left_on <= date.today():
+        raise InvalidInput(f"{person.name} left on {person.left_on:%d %b %Y}; choose someone else.")
     if person.role not in (Role.OWNER, Role.ADMIN):
         raise InvalidInput(f"{person.name} has the role {person.role}; give them the owner role first.")
     if action.restricted and not person.cleared_for_restricted:

@@ -316,7 +316,7 @@ def add_action(session: Session, *, user: Actor, plan_id: int, values: dict[str,
 
 
 def edit_action(session: Session, *, user: Actor, plan_id: int, ref: str, changes: dict[str, Any],
-                expected_version: int | None = None, event: str = "action.edit") -> dict[str, Any]:
+                expected_version: int | None = None, moving: bool = False) -> dict[str, Any]:
     """Change any of an action's fields but its ref (fixed once added: meetings and papers name
     actions by it). Only the fields given change; the audit records those that did, before and
     after. Refused for a retired action, and for a restricted one unless cleared; a form that
@@ -350,6 +350,7 @@ def edit_action(session: Session, *, user: Actor, plan_id: int, ref: str, change
     except StaleDataError as err:
         raise StaleVersion(f"Action {action.ref} was changed by someone else at the same moment; open it again.") \
             from err
+    event = "action.move" if moving else "action.edit"
     audit.record(session, actor=user, event=event, plan_id=plan_id, entity="action", entity_key=action.ref,
                  before=old, after=new, restricted=action.restricted or before["restricted"])
     return {k: (old[k], new[k]) for k in new}
@@ -360,7 +361,7 @@ def move_action(session: Session, *, user: Actor, plan_id: int, ref: str, theme:
     """Move an action to another theme and/or objective (an objective must be under the theme; moved
     to another theme without one, it leaves its old objective). Recorded as a move."""
     return edit_action(session, user=user, plan_id=plan_id, ref=ref,
-                       changes={"theme": theme, "objective": objective or ""}, event="action.move")
+                       changes={"theme": theme, "objective": objective or ""}, moving=True)
 
 
 def close_action(session: Session, *, user: Actor, plan_id: int, ref: str, reason: str, rag: str | None = None,

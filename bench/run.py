@@ -190,6 +190,8 @@ def figures(stages: dict[str, dict[str, Any]]) -> dict[str, Any]:
         out["payload_kb"] = None
         out["payload_note"] = browser.get("note") or browser.get("error") or "not measured"
     peaks = {name: result["peak_rss_mb"] for name, result in stages.items() if result.get("peak_rss_mb")}
+    if browser.get("server_peak_mb"):
+        peaks["app_server"] = browser["server_peak_mb"]  # the streamlit process the browser used
     out["peak_rss_mb"] = max(peaks.values()) if peaks else None
     out["peak_rss_mb_by_stage"] = peaks
     return out

@@ -15,14 +15,15 @@ from plan.community import STATES, CommunityView, ThemeProgress
 from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_TEXT_COLOURS
 
 # default-src 'none': no script, frame, font, image, connection or form target of any kind; only
-# the page's own inline style. The page is public and changes slowly: a short cache.
+# the page's own inline style. The page is public: a short cache, so switching it off takes
+# effect within a minute.
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
                                "form-action 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Cache-Control": "public, max-age=300",
+    "Cache-Control": "public, max-age=60",
 }
 NOT_FOUND_HEADERS = {**HEADERS, "Cache-Control": "no-store"}
 
@@ -41,6 +42,8 @@ h3{font-size:1.1rem;margin:1.25rem 0 .25rem}
 .badge{display:inline-block;padding:0 .45rem;border-radius:.25rem;font-weight:600;border:1px solid #444}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid #767676;padding:.35rem .5rem}
+table.counts{width:auto;min-width:20rem}
+.number{text-align:right}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 ul{padding-left:1.25rem}
 footer{margin-top:2.5rem;padding-bottom:2rem;font-size:.95rem;color:#333}
@@ -81,10 +84,11 @@ def _theme(index: int, progress: ThemeProgress) -> str:
     parts = [f"<section aria-labelledby=\"theme-{index}\">",
              f"<h3 id=\"theme-{index}\">{_e(progress.theme)}</h3>", f"<p>{_e(progress.sentence)}</p>"]
     if progress.total:
-        rows = "".join(f"<tr><td>{_badge(key)}</td><td>{progress.counts[key]}</td></tr>"
+        rows = "".join(f"<tr><td>{_badge(key)}</td><td class=\"number\">{progress.counts[key]}</td></tr>"
                        for key, _, _ in STATES if progress.counts[key])
-        parts.append(f"<table><caption>{_e(progress.theme)}: actions by progress</caption>"
-                     f"<thead><tr><th scope=\"col\">Progress</th><th scope=\"col\">Actions</th></tr></thead>"
+        parts.append(f"<table class=\"counts\"><caption>{_e(progress.theme)}: actions by progress</caption>"
+                     "<thead><tr><th scope=\"col\">Progress</th>"
+                     "<th scope=\"col\" class=\"number\">Actions</th></tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
     parts.append("</section>")
     return "\n".join(parts)
@@ -109,8 +113,8 @@ def _key() -> str:
 
 
 _MEANINGS = {
-    "complete": "delivered.",
-    "on_track": f"expected to be delivered on time ({RAG_LABELS[STATES[1][2]]} in the plan's ratings).",
+    "complete": f"delivered ({RAG_LABELS[STATES[0][2]]} in the plan's ratings).",
+    "on_track": f"expected to be delivered on time ({RAG_LABELS[STATES[1][2]]}).",
     "at_risk": f"some delay or difficulty that the partners expect to resolve ({RAG_LABELS[STATES[2][2]]}).",
     "off_track": f"will not be delivered on time without further help or a decision ({RAG_LABELS[STATES[3][2]]}).",
     "not_assessed": "no progress report yet.",
@@ -134,8 +138,9 @@ Detailed progress is reported to the partnership's boards.</p>
 <h2>What the plan is for</h2>
 {vision}
 <h2>Progress by theme</h2>
-<p>{view.total} published actions in all. Some actions are not published here, for example where making
-them public could put people or operations at risk; they are not counted on this page.</p>
+<p>{view.total} published {"action" if view.total == 1 else "actions"} in all. Some actions are not published
+here, for example where making them public could put people or operations at risk; they are not counted on
+this page.</p>
 {themes}
 <h2>What the words mean</h2>
 {_key()}

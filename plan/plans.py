@@ -8,10 +8,8 @@ from sqlalchemy import func, union
 from sqlmodel import Session, select
 
 from models import Action, ActionPartner, Agency, Board, Plan, RagDefinition, Theme
-from plan import audit
-from plan.errors import InvalidInput, NotFound
+from plan.errors import NotFound
 from plan.identity import Actor
-from plan.permissions import require
 from plan.vocab import RAG_ORDER
 
 PERSONAL_DATA_POLICIES = ("warn", "refuse")
@@ -95,23 +93,9 @@ def filter_choices(session: Session, *, plan_id: int) -> Choices:
 
 def update_settings(session: Session, *, user: Actor, plan_id: int, protective_marking: str | None = None,
                     personal_data_policy: str | None = None) -> None:
-    """Change the plan's marking or its personal-data policy (warn or refuse). Admins only."""
-    require(user, "plan.settings")
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("There is no such plan.")
-    before = {"protective_marking": plan.protective_marking, "personal_data_policy": plan.personal_data_policy}
-    if protective_marking is not None:
-        marking = " ".join(protective_marking.split()).upper()
-        if not marking or len(marking) > 60:
-            raise InvalidInput("Give a protective marking of up to 60 characters, e.g. OFFICIAL-SENSITIVE.")
-        plan.protective_marking = marking
-    if personal_data_policy is not None:
-        if personal_data_policy not in PERSONAL_DATA_POLICIES:
-            raise InvalidInput(f"The personal-data policy must be one of: {', '.join(PERSONAL_DATA_POLICIES)}.")
-        plan.personal_data_policy = personal_data_policy
-    old, new = audit.changes(before, {"protective_marking": plan.protective_marking,
-                                      "personal_data_policy": plan.personal_data_policy})
-    if new:
-        audit.record(session, actor=user, event="plan.settings", plan_id=plan_id, entity="plan",
-                     entity_key=plan.slug, before=old, after=new)
+    """Change the plan's marking or its personal-data policy (warn or refuse). Admins only. Kept for
+    its callers: the plan's settings live in plan/maintenance/settings.py now."""
+    from plan.maintenance.settings import update_settings as update_plan_settings
+
+    update_plan_settings(session, user=user, plan_id=plan_id, protective_marking=protective_marking,
+                         personal_data_policy=personal_data_policy)

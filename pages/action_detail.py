@@ -10,6 +10,7 @@ from plan.actions import action_choices, action_detail
 from plan.charts import rag_timeline
 from plan.db import session_scope
 from plan.errors import NotFound, PlanError
+from plan.maintenance.actions import plan_edits
 from plan.measures import measures_for_action
 from plan.permissions import allowed
 from plan.updates import can_update
@@ -79,6 +80,11 @@ if met["agreed"] or met["decisions"] or met["follow_ups"]:
                                         "Done": "Done" if f["done"] else ("Overdue" if f["overdue"] else "Open")}
                                        for f in met["follow_ups"]]), hide_index=True, width="stretch",
                          key="action_follow_ups")
+if action["retired_at"]:
+    st.warning(f"Retired on {action['retired_at']:%d %b %Y}: this action is no longer in the plan. It keeps its "
+               "history, and stays in past meetings and in anything read as at an earlier date.")
+    st.caption("Why it was retired")
+    st.text(action["retired_reason"])
 legend(frame.rag_definitions)
 if not action["detail_visible"]:
     st.warning("This action is restricted (police-sensitive). It counts in every total, but its detail "
@@ -108,12 +114,12 @@ if action["source_text"]:
     st.caption("From the plan: " + action["source_text"])
 
 with session_scope() as session:
-    updatable = can_update(session, user=user, plan_id=frame.id, ref=action["ref"])
+    updatable = can_update(session, user=user, plan_id=frame.id, ref=action["ref"]) and not action["retired_at"]
 if updatable:
     with st.expander("Update this action"):
         update_form(frame, user, {**action, "returned_note": ""})
 
-if allowed(user, "action.assign_owner"):
+if allowed(user, "action.assign_owner") and not action["retired_at"]:
     with st.expander("Owner and delegates (secretariat)"):
         with session_scope() as session:
             people = owners_and_delegates(session, user=user, plan_id=frame.id, ref=action["ref"])
@@ -148,6 +154,16 @@ else:
     for measure in measures:
         with st.container(border=True):
             measure_panel(measure, key="action")
+
+with session_scope() as session:
+    edits = plan_edits(session, user=user, plan_id=frame.id, ref=action["ref"])
+if edits:
+    st.subheader("Changes to the plan")
+    st.caption("Who changed this action in the plan, when, and what: each field before and after.")
+    st.dataframe(pd.DataFrame([{"When (UTC)": e["at"].strftime("%d %b %Y %H:%M"), "Who": e["who"], "What": e["what"],
+                                "Field": c["field"], "Before": c["before"], "After": c["after"]}
+                               for e in edits for c in (e["changes"] or [{"field": "", "before": "", "after": ""}])]),
+                 hide_index=True, width="stretch", key="plan_edits")
 
 st.subheader("Update history")
 updates = action["updates"]

@@ -42,6 +42,7 @@ st.dataframe(pd.DataFrame([{
     "Restricted items": "Cleared" if p["cleared_for_restricted"] else "Not cleared",
     "Signs in with": "Password" if p["local_password"] else "Organisation account",
     "Active": "Yes" if p["active"] else "Disabled",
+    "Left on": p["left_on"].strftime("%d %b %Y") if p["left_on"] else "",
     "Last sign-in": p["last_signin_at"].strftime("%d %b %Y %H:%M") if p["last_signin_at"] else "Never",
 } for p in people]), hide_index=True, width="stretch")
 
@@ -74,12 +75,15 @@ with change:
         new_cleared = st.checkbox("Cleared for restricted items", value=current["cleared_for_restricted"],
                                   key="edit_cleared")
         new_active = st.checkbox("Active (may sign in)", value=current["active"], key="edit_active")
+        new_left_on = st.date_input("Left their post on (empty: still in post)", value=current["left_on"],
+                                    format="DD/MM/YYYY", key=f"edit_left_on_{chosen}")
         new_password = st.text_input("New password (optional)", type="password", key="edit_password")
         if st.form_submit_button("Save changes"):
             try:
                 with session_scope() as session:
                     update_user(session, user=user, email=chosen, role=new_role,
-                                cleared_for_restricted=new_cleared, active=new_active)
+                                cleared_for_restricted=new_cleared, active=new_active, left_on=new_left_on,
+                                still_here=new_left_on is None)
                     if new_password:
                         set_password(session, user=user, email=chosen, password=new_password)
             except PlanError as err:

@@ -278,12 +278,20 @@ def _write(session: Session, action: Action, fields: dict[str, Any]) -> None:
             setattr(action, key, value)
 
 
-def add_action(session: Session, *, user: Actor, plan_id: int, values: dict[str, Any]) -> str:
+def add_action(session: Session, *, user: Actor, plan_id: int, values: dict[str, Any],
+               submission_key: str | None = None) -> str:
     """Add an action to the plan (a mid-year action: give it the next free ref, see next_free_ref).
     `values`: the FIELDS; ref, title and theme are required. Every problem is reported at once
     (InvalidFields, by field) and nothing is written. Secretariat only. Returns the ref.
+    The same `submission_key` (one per opened form) adds once: a second send returns the first ref.
     Raises NotAllowed, InvalidFields."""
     require(user, "plan.edit")
+    if submission_key:
+        earlier = session.exec(select(AuditEvent.entity_key).where(
+            AuditEvent.plan_id == plan_id, AuditEvent.event == "action.create",
+            AuditEvent.detail == f"form {submission_key}")).first()
+        if earlier is not None:
+            return earlier
     problems: dict[str, str] = {}
     ref = clean(values.get("ref") or "", multiline=False).strip()
     if not ref:
@@ -311,7 +319,8 @@ def add_action(session: Session, *, user: Actor, plan_id: int, values: dict[str,
     _write(session, action, links)
     session.flush()
     audit.record(session, actor=user, event="action.create", plan_id=plan_id, entity="action", entity_key=ref,
-                 after=_snapshot(session, action), restricted=action.restricted)
+                 after=_snapshot(session, action), restricted=action.restricted,
+                 detail=f"form {submission_key}" if submission_key else "")
     return ref
 
 
@@ -335,10 +344,12 @@ def edit_action(session: Session, *, user: Actor, plan_id: int, ref: str, change
     _restricted_rules(session, user, action, fields.get("restricted"), problems)
     if problems:
         raise InvalidFields(problems)
+    before = _snapshot(session, action)
     if expected_version is not None and expected_version != action.version:
+        if _already(session, action, fields, before):
+            return {}  # the same form sent again (a double click): what it asked for is in place
         raise StaleVersion(f"Action {action.ref} was changed by someone else after you opened it; open it again "
                            "to see their change.")
-    before = _snapshot(session, action)
     _write(session, action, fields)
     session.flush()
     old, new = audit.changes(before, _snapshot(session, action))
@@ -354,6 +365,26 @@ def edit_action(session: Session, *, user: Actor, plan_id: int, ref: str, change
     audit.record(session, actor=user, event=event, plan_id=plan_id, entity="action", entity_key=action.ref,
                  before=old, after=new, restricted=action.restricted or before["restricted"])
     return {k: (old[k], new[k]) for k in new}
+
+
+def _already(session: Session, action: Action, fields: dict[str, Any], now: dict[str, Any]) -> bool:
+    """Whether writing `fields` would change nothing (compared in words, as the audit records)."""
+    wanted = dict(now)
+    names = {"theme_id": ("theme", Theme, "name"), "objective_id": ("objective", Objective, "ref"),
+             "lead_agency_id": ("lead_agency", Agency, "name")}
+    for key, value in fields.items():
+        if key in names:
+            label, model, attr = names[key]
+            row = session.get(model, value) if value else None
+            wanted[label] = getattr(row, attr) if row else ""
+        elif key == "partners":
+            wanted[key] = sorted(session.get(Agency, i).name for i in value)  # type: ignore[union-attr]
+        elif key == "boards":
+            codes = dict(session.exec(select(Board.id, Board.code).where(Board.id.in_(value))).all()) if value else {}
+            wanted[key] = [codes[i] for i in sorted(codes)]
+        else:
+            wanted[key] = value
+    return wanted == now
 
 
 def move_action(session: Session, *, user: Actor, plan_id: int, ref: str, theme: str,

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan.db import session_scope
+from plan.permissions import allowed
 from plan.users import update_user
 from tests.ui.helpers import ROOT, signed_in
 from ui.navigation import PAGES
@@ -27,8 +28,9 @@ def test_a_page_run_on_its_own_shows_only_sign_in_to_someone_not_signed_in(peopl
 
 @pytest.mark.parametrize("spec", [s for s in PAGES if s.operation], ids=lambda s: s.file)
 def test_a_page_refuses_a_role_it_is_not_for(people_sqlite, spec) -> None:
-    at = _run_alone(spec.file, people_sqlite["viewer"])
-    assert at.error[0].value == "Your role (viewer) cannot open this page. Choose another page from the menu."
+    role = next(r for r in ("viewer", "contributor", "owner", "chair") if not allowed(people_sqlite[r], spec.operation))
+    at = _run_alone(spec.file, people_sqlite[role])
+    assert at.error[0].value == f"Your role ({role}) cannot open this page. Choose another page from the menu."
     assert not at.dataframe and not at.metric and not at.form
 
 

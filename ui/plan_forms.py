@@ -1,0 +1,124 @@
+"""The secretariat's forms for editing the plan (pages/edit_plan.py): an action's fields, each
+problem shown beside its field, all at once, before anything is written.
+
+Each opened form has a random token in its widget keys: after a save the token is replaced, so the
+next form starts from what is stored; after a refusal it is kept, so what was typed stays."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from plan.errors import InvalidFields, PlanError
+
+
+def token(name: str) -> str:
+    """The current token of the form `name` (a new one after reset)."""
+    return st.session_state.setdefault(f"form_token_{name}", uuid.uuid4().hex[:12])
+
+
+def reset(name: str) -> None:
+    """Forget the form `name`: its next drawing starts from what is stored."""
+    st.session_state.pop(f"form_token_{name}", None)
+    st.session_state.pop(f"form_errors_{name}", None)
+
+
+def errors(name: str) -> dict[str, str]:
+    return st.session_state.get(f"form_errors_{name}", {})
+
+
+def field_error(name: str, field: str) -> None:
+    """The problem with `field`, under it (st.error, so it is read out and never colour alone)."""
+    if message := errors(name).get(field):
+        st.error(message)
+
+
+def save(name: str, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run the service call; on InvalidFields keep every problem by field and redraw the form; on
+    any other refusal show it. Returns (saved, result)."""
+    try:
+        result = action()
+    except InvalidFields as err:
+        st.session_state[f"form_errors_{name}"] = dict(err.problems)
+        st.rerun()
+    except PlanError as err:
+        st.session_state.pop(f"form_errors_{name}", None)
+        st.error(str(err))
+        return False, None
+    return True, result
+
+
+def problems_banner(name: str) -> None:
+    found = errors(name)
+    if found:
+        st.error(f"Nothing was saved: {len(found)} thing{'s' if len(found) != 1 else ''} to fix, shown below.")
+        for field in [f for f in found if f not in ACTION_FIELDS]:  # problems with no field on this form
+            st.error(found[field])
+
+
+ACTION_FIELDS = ("ref", "title", "theme", "objective", "description", "source_text", "lead_owner", "lead_agency",
+                 "partners", "boards", "start_date", "baseline_due_date", "current_due_date", "restricted")
+
+
+def action_fields(name: str, choices: dict[str, Any], values: dict[str, Any], *, with_ref: bool) -> dict[str, Any]:
+    """The action's fields as widgets (inside an st.form), pre-filled with `values`; returns what
+    the user has now. `with_ref`: the ref can be typed (a new action); else it is shown only."""
+    key = f"{name}_{token(name)}"
+    out: dict[str, Any] = {}
+    if with_ref:
+        out["ref"] = st.text_input("Ref", value=values.get("ref", ""), key=f"{key}_ref", max_chars=30,
+                                   help="Mid-year actions keep the numbering: 2.4a follows 2.4.")
+        field_error(name, "ref")
+    out["title"] = st.text_input("Title", value=values.get("title", ""), key=f"{key}_title", max_chars=300)
+    field_error(name, "title")
+    themes = choices["themes"]
+    theme = values.get("theme") or None
+    out["theme"] = st.selectbox("Theme", themes, index=themes.index(theme) if theme in themes else None,
+                                placeholder="Choose a theme", key=f"{key}_theme") or ""
+    field_error(name, "theme")
+    objectives = [""] + [o["ref"] for o in choices["objectives"]]
+    words = {o["ref"]: f"{o['ref']} – {o['title']} ({o['theme']})" for o in choices["objectives"]}
+    objective = values.get("objective") or ""
+    out["objective"] = st.selectbox("Objective (under the theme chosen above)", objectives,
+                                    index=objectives.index(objective) if objective in objectives else 0,
+                                    format_func=lambda r: words.get(r, "None"), key=f"{key}_objective")
+    field_error(name, "objective")
+    out["description"] = st.text_area("Description", value=values.get("description", ""), key=f"{key}_description",
+                                      max_chars=5000)
+    field_error(name, "description")
+    out["source_text"] = st.text_area("Source text (the words of the plan it comes from)",
+                                      value=values.get("source_text", ""), key=f"{key}_source", max_chars=5000)
+    field_error(name, "source_text")
+    left, right = st.columns(2)
+    with left:
+        out["lead_owner"] = st.text_input("Lead (a role or group, until a person is assigned)",
+                                          value=values.get("lead_owner", ""), key=f"{key}_lead", max_chars=200)
+        field_error(name, "lead_owner")
+        agencies = [""] + choices["agencies"]
+        agency = values.get("lead_agency") or ""
+        out["lead_agency"] = st.selectbox("Lead agency", agencies,
+                                          index=agencies.index(agency) if agency in agencies else 0,
+                                          format_func=lambda a: a or "None", key=f"{key}_agency")
+        field_error(name, "lead_agency")
+        out["partners"] = st.multiselect("Partner agencies", choices["agencies"],
+                                         default=[p for p in values.get("partners", []) if p in choices["agencies"]],
+                                         key=f"{key}_partners")
+        field_error(name, "partners")
+        out["boards"] = st.multiselect("Boards it reports to", choices["boards"],
+                                       default=[b for b in values.get("boards", []) if b in choices["boards"]],
+                                       key=f"{key}_boards")
+        field_error(name, "boards")
+    with right:
+        for field, label in (("start_date", "Start date"), ("baseline_due_date", "Baseline due date"),
+                             ("current_due_date", "Current due date")):
+            out[field] = st.date_input(label, value=values.get(field), format="DD/MM/YYYY", key=f"{key}_{field}",
+                                       min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+            field_error(name, field)
+        out["restricted"] = st.checkbox("Restricted (police-sensitive: detail only for cleared users)",
+                                        value=bool(values.get("restricted")), key=f"{key}_restricted")
+        field_error(name, "restricted")
+    return out

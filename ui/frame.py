@@ -56,17 +56,31 @@ def sign_in_page() -> None:
 
 
 def _plan_and_marking() -> PlanFrame:
+    """The plan shown: the URL's ?plan= (a link, a bookmark, the back button), else the one chosen
+    in this browser session, else the first. With several plans the sidebar offers the choice,
+    and the choice is written to the URL so a reload or a shared link shows the same plan."""
     with session_scope() as session:
         plans = list_plans(session)
     slugs = [slug for slug, _ in plans]
-    wanted = st.query_params.get("plan") or st.session_state.get("plan_slug")
+    if not slugs:
+        return current_plan()  # says that no plan has been loaded yet
+    wanted = st.query_params.get("plan")
+    if wanted not in slugs:
+        wanted = st.session_state.get("plan_slug")
     st.session_state["plan_slug"] = wanted if wanted in slugs else slugs[0]
     if len(slugs) > 1:
         names = dict(plans)
-        st.sidebar.selectbox("Plan", slugs, format_func=names.get, key="plan_slug")
+        st.sidebar.selectbox("Plan", slugs, format_func=names.get, key="plan_slug", on_change=_plan_chosen)
+        if st.query_params.get("plan") != st.session_state["plan_slug"]:
+            st.query_params["plan"] = st.session_state["plan_slug"]
     frame = current_plan()
     marking_banner(frame.protective_marking)
     return frame
+
+
+def _plan_chosen() -> None:
+    """Runs before the rerun: the URL follows the sidebar's choice (else the old ?plan= would win)."""
+    st.query_params["plan"] = st.session_state["plan_slug"]
 
 
 def _sidebar(frame: PlanFrame, actor: Actor) -> None:

@@ -31,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/audit_trail.py", "Audit trail", "audit_trail", "audit.view"),
     PageSpec("pages/users.py", "Users", "users", "user.manage"),
     PageSpec("pages/plan_settings.py", "Plan settings", "plan_settings", "plan.settings"),
+    PageSpec("pages/plans.py", "Plans", "plans", "plan.manage"),
     PageSpec("pages/import_plan.py", "Import a plan", "import_plan", "plan.import"),
     PageSpec("pages/offline_returns.py", "Offline returns", "offline_returns", "returns.manage"),
     PageSpec("pages/edit_plan.py", "Edit the plan", "edit_plan", "plan.edit"),
@@ -41,7 +42,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "The plan": ("home", "my_actions", "actions", "action_detail", "owners"),
     "Support and challenge": ("dashboard", "meetings", "board_paper", "update_round", "due_dates"),
     "Measures": ("data_returns", "measures"),
-    "Secretariat": ("users", "edit_plan", "plan_settings", "import_plan", "offline_returns", "audit_trail"),
+    "Secretariat": ("users", "edit_plan", "plan_settings", "plans", "import_plan", "offline_returns", "audit_trail"),
 }
 SIGN_IN = "pages/sign_in.py"  # shown in place of every page until someone signs in
 

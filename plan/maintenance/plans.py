@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import case, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from models import (
@@ -62,6 +65,24 @@ def slug_problem(session: Session, slug: str) -> str | None:
     if session.exec(select(Plan.id).where(Plan.slug == slug)).first() is not None:
         return f"There is already a plan '{slug}'; choose another short name. Nothing was loaded."
     return None
+
+
+def list_plan_rows(session: Session, *, user: Actor) -> list[dict[str, Any]]:
+    """Every plan in this deployment, oldest first, with its actions in the plan now and how many
+    are open, and the plan it was refreshed from. Admins only."""
+    require(user, "plan.manage")
+    counts = (select(Action.plan_id, func.count().label("actions"),
+                     func.sum(case((Action.delivery_status.in_(FINISHED), 0), else_=1)).label("open"))
+              .where(in_plan_now()).group_by(Action.plan_id).subquery())
+    earlier = aliased(Plan)
+    rows = session.exec(
+        select(Plan.slug, Plan.name, Plan.organisation, Plan.protective_marking, Plan.start_date,
+               counts.c.actions, counts.c.open, earlier.slug)
+        .outerjoin(counts, counts.c.plan_id == Plan.id).outerjoin(earlier, earlier.id == Plan.refreshed_from_id)
+        .order_by(Plan.id)).all()
+    return [{"slug": slug, "name": name, "organisation": organisation, "marking": marking, "start_date": start,
+             "actions": int(actions or 0), "open": int(still_open or 0), "refreshed_from": before or ""}
+            for slug, name, organisation, marking, start, actions, still_open, before in rows]
 
 
 def create_plan(session: Session, *, user: Actor, slug: str, name: str, organisation: str,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_
+from sqlalchemy import and_, case, func, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -106,23 +106,29 @@ def published() -> ColumnElement[bool]:
                 Action.is_example.is_(False))
 
 
-def _real_state(plan_id: int) -> tuple[Any, ColumnElement[str], ColumnElement[str]]:
-    """Per action, its latest update that is not demo data (a subquery), and the action's rag and
-    status as the public sees them: those of that update when the action has demo history (the
-    demo set the action's current columns), otherwise its current columns."""
+def _states(plan_id: int) -> Any:
+    """Per published action of the plan: its id, theme and public state (a subquery, computed once).
+
+    The state comes from the action's latest update that is not demo data when the action has demo
+    history (the demo moved the action's current columns), and from its current columns otherwise
+    (every real change of RAG or status is an update, so the two agree)."""
+    in_plan = StatusUpdate.action_id.in_(select(Action.id).where(Action.plan_id == plan_id))
     ranked = (select(StatusUpdate.action_id, StatusUpdate.rag, StatusUpdate.delivery_status,
                      func.row_number().over(partition_by=StatusUpdate.action_id,
                                             order_by=(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
                      .label("n"))
-              .where(StatusUpdate.is_demo.is_(False),
-                     StatusUpdate.action_id.in_(select(Action.id).where(Action.plan_id == plan_id)))
-              .subquery())
+              .where(StatusUpdate.is_demo.is_(False), in_plan).subquery())
     latest = select(ranked.c.action_id, ranked.c.rag, ranked.c.delivery_status).where(ranked.c.n == 1).subquery()
-    has_demo = exists().where(StatusUpdate.action_id == Action.id, StatusUpdate.is_demo.is_(True))
+    demo = (select(StatusUpdate.action_id).where(StatusUpdate.is_demo.is_(True), in_plan)
+            .group_by(StatusUpdate.action_id).subquery())
+    has_demo = demo.c.action_id.is_not(None)
     rag = case((has_demo, func.coalesce(latest.c.rag, literal(Rag.NOT_ASSESSED.value))), else_=Action.rag)
     status = case((has_demo, func.coalesce(latest.c.delivery_status, literal(DeliveryStatus.NOT_STARTED.value))),
                   else_=Action.delivery_status)
-    return latest, rag, status
+    return (select(Action.id.label("action_id"), Action.theme_id, _state(rag, status).label("state"))
+            .join(latest, latest.c.action_id == Action.id, isouter=True)
+            .join(demo, demo.c.action_id == Action.id, isouter=True)
+            .where(Action.plan_id == plan_id, published()).cte("public_state").prefix_with("MATERIALIZED"))
 
 
 def _state(rag: ColumnElement[str], status: ColumnElement[str]) -> ColumnElement[str]:
@@ -137,18 +143,20 @@ def _state(rag: ColumnElement[str], status: ColumnElement[str]) -> ColumnElement
     )
 
 
-def _completed_on(plan_id: int) -> Any:
-    """Per action, when its latest run of 'complete' real updates began (a subquery)."""
+def _completed_on(session: Session, plan_id: int) -> dict[int, datetime]:
+    """Per action id, when its latest run of 'complete' real updates began. A query of its own:
+    joined into the list of completed actions, SQLite planned it per row (16 s at 10,000)."""
     real = [StatusUpdate.is_demo.is_(False),
             StatusUpdate.action_id.in_(select(Action.id).where(Action.plan_id == plan_id))]
     reopened = (select(StatusUpdate.action_id, func.max(StatusUpdate.created_at).label("at"))
                 .where(*real, StatusUpdate.delivery_status != DeliveryStatus.COMPLETE.value)
                 .group_by(StatusUpdate.action_id).subquery())
-    return (select(StatusUpdate.action_id, func.min(StatusUpdate.created_at).label("at"))
-            .join(reopened, reopened.c.action_id == StatusUpdate.action_id, isouter=True)
-            .where(*real, StatusUpdate.delivery_status == DeliveryStatus.COMPLETE.value,
-                   or_(reopened.c.at.is_(None), StatusUpdate.created_at > reopened.c.at))
-            .group_by(StatusUpdate.action_id).subquery())
+    query = (select(StatusUpdate.action_id, func.min(StatusUpdate.created_at).label("at"))
+             .join(reopened, reopened.c.action_id == StatusUpdate.action_id, isouter=True)
+             .where(*real, StatusUpdate.delivery_status == DeliveryStatus.COMPLETE.value,
+                    or_(reopened.c.at.is_(None), StatusUpdate.created_at > reopened.c.at))
+             .group_by(StatusUpdate.action_id))
+    return dict(session.exec(query).all())
 
 
 def community_view(session: Session, slug: str, *, today: date | None = None) -> CommunityView | None:
@@ -159,14 +167,10 @@ def community_view(session: Session, slug: str, *, today: date | None = None) ->
     plan = session.exec(select(Plan).where(Plan.slug == slug, Plan.community_view.is_(True))).first()
     if plan is None or plan.id is None:
         return None
-    latest, rag, status = _real_state(plan.id)
-    state = _state(rag, status).label("state")
-    base = (Action.plan_id == plan.id, published())
-
-    counts: dict[str, dict[str, int]] = {}
-    query = (select(Action.theme_id, state, func.count(Action.id))
-             .join(latest, latest.c.action_id == Action.id, isouter=True)
-             .where(*base).group_by(Action.theme_id, state))
+    states = _states(plan.id)
+    counts: dict[int, dict[str, int]] = {}
+    query = (select(states.c.theme_id, states.c.state, func.count())
+             .group_by(states.c.theme_id, states.c.state))
     for theme_id, key, count in session.exec(query).all():
         counts.setdefault(theme_id, {})[key] = int(count)
     themes = []
@@ -175,17 +179,17 @@ def community_view(session: Session, slug: str, *, today: date | None = None) ->
         by_state = {key: counts.get(theme_id, {}).get(key, 0) for key, _, _ in STATES}
         themes.append(ThemeProgress(theme=name, total=sum(by_state.values()), counts=by_state))
 
-    done = _completed_on(plan.id)
+    done = _completed_on(session, plan.id)
     rows = session.exec(
-        select(Action.ref, Action.title, Theme.name, Agency.name, done.c.at)
+        select(Action.id, Action.ref, Action.title, Theme.name, Agency.name)
+        .join(states, states.c.action_id == Action.id)
         .join(Theme, Theme.id == Action.theme_id)
-        .join(latest, latest.c.action_id == Action.id, isouter=True)
         .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
-        .join(done, done.c.action_id == Action.id, isouter=True)
-        .where(*base, _state(rag, status) == "complete")
+        .where(states.c.state == "complete")
         .order_by(Theme.position, Action.ref_sort, Action.id)).all()
     completed = [CompletedAction(ref=ref, title=title, theme=theme, lead_agency=agency or "",
-                                 completed_on=_day(at)) for ref, title, theme, agency, at in rows]
+                                 completed_on=_day(done.get(action_id)))
+                 for action_id, ref, title, theme, agency in rows]
     return CommunityView(slug=plan.slug, name=plan.name, organisation=plan.organisation, vision=plan.vision,
                          as_of=today or date.today(), themes=themes, completed=completed)
 

@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from models import Action
+from plan.actions import action_detail
 from plan.audit import AuditFilter, list_events
 from plan.community import community_path, community_view, community_view_on, set_community_view
 from plan.db import session_scope
@@ -135,8 +136,12 @@ def test_counts_by_theme_leave_out_what_is_not_published(full_plan) -> None:  # 
 def test_the_view_and_its_page_say_no_name_nothing_internal_nothing_restricted(full_plan) -> None:  # noqa: ANN001
     frame, forbidden, left_out_titles = full_plan
     _switch_on(frame.id)
-    with session_scope() as session:
+    with session_scope() as session:  # the strings are there, for the signed-in and cleared
+        detail = {ref: action_detail(session, user=Actor.system(), plan_id=frame.id, ref=ref)
+                  for ref in ("3.5", "3.6", "4.6")}
         view = community_view(session, frame.slug)
+    assert detail["3.5"]["owner"] == "Olu Owner" and INTERNAL in detail["3.5"]["updates"][0]["commentary"]
+    assert detail["3.6"]["owner"] == LEAD_OWNER_PERSON and RESTRICTED_WORDS in detail["4.6"]["title"]
     assert view is not None
     page = " ".join(html.unescape(community_page(view)).split())  # as a reader sees it: one space
     for text in (repr(view), page):

@@ -16,6 +16,7 @@ Streamlit's `st.App` serves app.py as usual and lets us add what a page cannot d
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -82,10 +83,27 @@ async def end_session(request: Request) -> Response:
     return response
 
 
+# A rendered community page is kept for COMMUNITY_SECONDS, so the public (anyone, any number of
+# times) cannot make the database add up a 10,000-action plan on every request. Whether the page is
+# on is asked on every request: switched off, it is gone at once.
+COMMUNITY_SECONDS = 30.0
+_rendered: dict[str, tuple[float, str]] = {}
+
+
 def _community_page(slug: str) -> str | None:
     with session_scope() as session:
+        if not community.community_view_is_on(session, slug):
+            _rendered.pop(slug, None)
+            return None
+        kept = _rendered.get(slug)
+        if kept and time.monotonic() - kept[0] < COMMUNITY_SECONDS:
+            return kept[1]
         view = community.community_view(session, slug)
-    return community_page.community_page(view) if view is not None else None
+    if view is None:
+        return None
+    page = community_page.community_page(view)
+    _rendered[slug] = (time.monotonic(), page)
+    return page
 
 
 async def community_route(request: Request) -> Response:

@@ -159,12 +159,25 @@ def _completed_on(session: Session, plan_id: int) -> dict[int, datetime]:
     return dict(session.exec(query).all())
 
 
+def _published_plan(slug: str) -> Any:
+    return select(Plan).where(Plan.slug == slug, Plan.community_view.is_(True))
+
+
+def _slug_ok(slug: object) -> bool:
+    return isinstance(slug, str) and 0 < len(slug) <= MAX_SLUG
+
+
+def community_view_is_on(session: Session, slug: str) -> bool:
+    """Whether `slug` is a plan whose community page is on (one indexed look-up)."""
+    return _slug_ok(slug) and session.exec(_published_plan(slug)).first() is not None
+
+
 def community_view(session: Session, slug: str, *, today: date | None = None) -> CommunityView | None:
     """The public summary of the plan `slug`, or None when there is no such plan or its community
     page is off (the same answer both ways, so the page does not reveal which plans exist)."""
-    if not isinstance(slug, str) or not slug or len(slug) > MAX_SLUG:
+    if not _slug_ok(slug):
         return None
-    plan = session.exec(select(Plan).where(Plan.slug == slug, Plan.community_view.is_(True))).first()
+    plan = session.exec(_published_plan(slug)).first()
     if plan is None or plan.id is None:
         return None
     states = _states(plan.id)

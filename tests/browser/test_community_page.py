@@ -99,8 +99,10 @@ def fetch(url: str) -> tuple[int, Message, str]:
 
 
 def test_off_it_is_a_404_that_says_no_more_than_for_an_unknown_plan(app_url, switch) -> None:  # noqa: ANN001
+    switch(True)
+    assert fetch(app_url + community_path(SLUG))[0] == 200  # the server keeps the page it rendered ...
     switch(False)
-    status, headers, body = fetch(app_url + community_path(SLUG))
+    status, headers, body = fetch(app_url + community_path(SLUG))  # ... but switched off, it is gone at once
     unknown = fetch(app_url + community_path("no-such-plan"))
     assert status == 404 and unknown[0] == 404
     assert body == unknown[2]

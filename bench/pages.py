@@ -12,7 +12,9 @@ from typing import Any
 from bench.common import ROOT, median, p95, timed
 from bench.database import actor
 
-PAGES = {"overview": "pages/overview.py", "dashboard": "pages/dashboard.py"}
+PAGES = {"overview": "pages/overview.py", "dashboard": "pages/dashboard.py"}  # timed against their floor
+OTHERS = {"actions": ("pages/actions.py", "admin"), "update_round": ("pages/update_round.py", "admin"),
+          "my_actions": ("pages/my_actions.py", "owner")}  # timed too, for where the time goes
 
 
 def open_signed_in(page: str, user: Any, timeout: float = 600) -> Any:
@@ -53,6 +55,25 @@ def _times(at: Any, repeat: int) -> dict[str, float]:
     return {"warm_s": median(warm), "warm_p95_s": p95(warm), "cold_s": median(cold_times)}
 
 
+def elements(at: Any, top: int = 5) -> dict[str, Any]:
+    """What the script sent, as AppTest holds it: the total KB of element messages and the
+    largest elements (kind, key, KB). Close to, not the same as, the bytes a browser receives."""
+    found: list[tuple[int, str, str]] = []
+
+    def walk(node: Any) -> None:
+        children = getattr(node, "children", None)
+        if children:
+            for child in children.values() if isinstance(children, dict) else children:
+                walk(child)
+        elif getattr(node, "proto", None) is not None:
+            found.append((node.proto.ByteSize(), type(node).__name__, str(getattr(node, "key", None) or "")))
+
+    walk(at._tree)  # noqa: SLF001  AppTest has no public walk over every element
+    found.sort(reverse=True)
+    return {"apptest_kb": round(sum(size for size, _, _ in found) / 1024, 1),
+            "largest": [[kind, key, round(size / 1024, 1)] for size, kind, key in found[:top]]}
+
+
 def floor_spec(at: Any) -> dict[str, Any]:
     """The charts (figure JSON) and tables (frames) the page drew, for the floor page."""
     charts = [chart.proto.spec for chart in at.get("plotly_chart")]
@@ -77,12 +98,11 @@ def floor_times(spec: dict[str, Any], repeat: int) -> dict[str, Any]:
 def measure(facts: dict[str, Any], repeat: int, floor: bool) -> dict[str, Any]:
     """Overview and Dashboard script times at this database's size; with `floor`, the floor page
     drawing what the Dashboard drew."""
-    admin = actor("admin")
-    out: dict[str, Any] = {"actions": facts["actions"]}
-    for name, page in PAGES.items():
-        at = open_signed_in(page, admin)
-        out[name] = _times(at, repeat)
-        if floor:
-            spec = floor_spec(at)
-            out[name]["floor"] = floor_times(spec, repeat)
+    users = {"admin": actor("admin"), "owner": actor("owner")}
+    out: dict[str, Any] = {"plan_actions": facts["actions"]}
+    for name, (page, role) in {**{n: (p, "admin") for n, p in PAGES.items()}, **OTHERS}.items():
+        at = open_signed_in(page, users[role])
+        out[name] = {**_times(at, repeat), **elements(at)}
+        if floor and name in PAGES:
+            out[name]["floor"] = floor_times(floor_spec(at), repeat)
     return out

@@ -316,6 +316,18 @@ def main() -> None:
         print("payload KB by page: " + ", ".join(f"{p} {kb:.0f}" for p, kb in numbers["payload_kb_by_page"].items()))
     if numbers.get("payload_note"):
         print(f"payload: {numbers['payload_note']}")
+    pages = stages.get("pages", {})
+    if any(isinstance(v, dict) and "warm_s" in v for v in pages.values()):
+        small = stages.get("pages_small", {})
+        print(f"page scripts (AppTest), median s, {small.get('plan_actions', SMALL)} -> "
+              f"{pages.get('plan_actions')} actions; largest elements at N (KB):")
+        for name, page in pages.items():
+            if isinstance(page, dict) and "warm_s" in page:
+                was = small.get(name, {})
+                print(f"  {name:13} cold {was.get('cold_s', float('nan')):.3f} -> {page['cold_s']:.3f}  "
+                      f"warm {was.get('warm_s', float('nan')):.3f} -> {page['warm_s']:.3f}  "
+                      f"sent {page['apptest_kb']:.0f} KB: "
+                      + ", ".join(f"{kind} {key or '-'} {kb:.0f}" for kind, key, kb in page["largest"][:3]))
     print("peak memory MB by stage: " + ", ".join(f"{s} {mb:.0f}" for s, mb in numbers["peak_rss_mb_by_stage"].items()))
     failed = {name: result["error"] for name, result in stages.items() if "error" in result}
     for name, error in failed.items():

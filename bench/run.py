@@ -249,6 +249,7 @@ def main() -> None:
     small_url, big_url = f"sqlite:///{folder / 'small.db'}", f"sqlite:///{folder / 'plan.db'}"
     stages: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
+    commit_at_start = _git_commit()  # others may commit during a long run: both ends are recorded
     print(f"bench: {actions:,} actions, {repeat} runs each, in {folder}")
 
     def build(key: str, url: str, size: int) -> str | None:
@@ -304,7 +305,8 @@ def main() -> None:
         "database": "sqlite" + (" + postgresql" if args.postgres else ""),
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "load_average": os.getloadavg()},
-        "git_commit": _git_commit(), "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(), "git_commit_at_start": commit_at_start,
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick, "repeat": repeat, "seconds": round(time.perf_counter() - started, 1),
         "stages": stages,
     }

@@ -46,6 +46,8 @@ table.counts{width:auto;min-width:20rem}
 .number{text-align:right}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 ul{padding-left:1.25rem}
+.scroll{overflow-x:auto}
+.scroll:focus{outline:3px solid #1D4ED8;outline-offset:2px}
 footer{margin-top:2.5rem;padding-bottom:2rem;font-size:.95rem;color:#333}
 """
 
@@ -101,10 +103,13 @@ def _completed(view: CommunityView) -> str:
         f"<tr><td>{_e(a.ref)}</td><td>{_e(a.title)}</td><td>{_e(a.theme)}</td>"
         f"<td>{_e(a.lead_agency or 'Not named')}</td><td>{_e(_day(a.completed_on))}</td></tr>"
         for a in view.completed)
-    return ("<table><caption>Completed actions, in the plan's order</caption>\n<thead><tr>"
+    # On a phone the five columns are wider than the screen: the table scrolls inside its own
+    # region (focusable, so it can be scrolled from the keyboard), not the whole page.
+    return ("<div class=\"scroll\" role=\"region\" aria-label=\"Completed actions\" tabindex=\"0\">"
+            "<table><caption>Completed actions, in the plan's order</caption>\n<thead><tr>"
             "<th scope=\"col\">Ref</th><th scope=\"col\">Action</th><th scope=\"col\">Theme</th>"
             "<th scope=\"col\">Lead organisation</th><th scope=\"col\">Completed</th></tr></thead>\n"
-            f"<tbody>\n{rows}\n</tbody></table>")
+            f"<tbody>\n{rows}\n</tbody></table></div>")
 
 
 def _key() -> str:

@@ -154,6 +154,9 @@ def test_in_chromium_it_loads_nothing_else_and_has_no_serious_accessibility_viol
     assert requests == [app_url + community_path(SLUG)]  # no script, style sheet, font or image
     assert sockets == []  # not Streamlit: no /_stcore/stream
     found = serious_violations(page, "community page")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scrolling of the page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    found += serious_violations(page, "community page on a phone")
     assert not found, "\n".join(found)
 
 

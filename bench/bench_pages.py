@@ -2,6 +2,7 @@
 same pages with 10,000 more actions, measured in one run. Prints median seconds per run.
 
 Usage: .venv/bin/python bench/bench_pages.py [--actions 10000]
+bench/run.py measures these pages too (at 100 and N actions, with an open round and an owner).
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["PLAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
 
-    from streamlit.testing.v1 import AppTest
-
+    from bench.pages import open_signed_in
     from plan.db import session_scope
     from plan.demo import add_demo
     from plan.identity import Actor
@@ -48,11 +48,9 @@ def main() -> None:
     def measure() -> dict[str, float]:
         times: dict[str, float] = {}
         for page in PAGES:
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-            at.session_state["actor"] = admin
-            at.session_state["action_ref"] = "3.5"
-            at.run()
-            at.switch_page(page).run()
+            # signed in as tests/ui/helpers.py does it (a real server-side session): the old
+            # session_state["actor"] no longer signs anyone in, so this measured the sign-in page
+            at = open_signed_in(page, admin, timeout=120, action_ref="3.5")
             runs = []
             for _ in range(5):
                 started = time.perf_counter()

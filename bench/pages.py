@@ -17,7 +17,7 @@ OTHERS = {"actions": ("pages/actions.py", "admin"), "update_round": ("pages/upda
           "my_actions": ("pages/my_actions.py", "owner")}  # timed too, for where the time goes
 
 
-def open_signed_in(page: str, user: Any, timeout: float = 600) -> Any:
+def open_signed_in(page: str, user: Any, timeout: float = 600, **state: Any) -> Any:
     """The app at `page`, signed in as `user` the way tests/ui/helpers.signed_in does it."""
     from streamlit.testing.v1 import AppTest
 
@@ -27,6 +27,8 @@ def open_signed_in(page: str, user: Any, timeout: float = 600) -> Any:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     with session_scope() as session:
         at.session_state["plan_token"] = sessions.start(session, actor=user).token
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     at.switch_page(page).run()
     _check(at)

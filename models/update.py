@@ -2,12 +2,15 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 
 class StatusUpdate(SQLModel, table=True):
     __tablename__ = "status_update"
+    # What a round is owed: each action's latest update in the round (round_id, action_id, then
+    # the id within), read without sorting the round's updates (migration 0010).
+    __table_args__ = (Index("ix_status_update_round_action", "round_id", "action_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True)
     rag: str = Field(max_length=20)

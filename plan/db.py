@@ -5,15 +5,22 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'plan.db'}"
+READ_ONLY = "plan_read_only"  # execution option marking a read scope's connection
+
+
+class WriteInReadScope(RuntimeError):
+    """A read scope was asked to write: a programming error (the write would run without the
+    write lock on SQLite), so it fails loudly rather than being shown to a user."""
 
 
 def database_url() -> str:
@@ -60,9 +67,11 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # Reads need no lock: in WAL a deferred BEGIN reads a consistent snapshot and never waits
+    # for a writer, so only a read scope's connection (marked READ_ONLY) gets a plain BEGIN.
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -84,15 +93,48 @@ def hold_setup_lock(connection: Connection) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SETUP_LOCK_KEY})")
 
 
+def _read_engine(engine: Engine) -> Engine:
+    """The same engine and pool, its connections marked READ_ONLY (and read-only on PostgreSQL)."""
+    options: dict[str, object] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return engine.execution_options(**options)
+
+
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    raise WriteInReadScope("A read scope cannot write: use session_scope() for an operation that changes data.")
+
+
+def _refuse_write_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInReadScope("A read scope cannot write: use session_scope() for an operation that changes data.")
+
+
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """A session per operation: commit on success, roll back on any error."""
-    session = Session(get_engine(), expire_on_commit=False)
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
+    """A session per operation: commit on success, roll back on any error.
+
+    Every write takes SQLite's write lock up front (BEGIN IMMEDIATE). A page that only reads asks
+    for `read_only=True` (or `read_scope()`): a plain BEGIN, which in WAL never waits behind a
+    writer; such a session refuses to write (WriteInReadScope), so nothing can slip past the lock."""
+    engine = get_engine()
+    session = Session(_read_engine(engine) if read_only else engine, expire_on_commit=False)
+    if read_only:
+        event.listen(session, "before_flush", _refuse_flush)
+        event.listen(session, "do_orm_execute", _refuse_write_statement)
     try:
         yield session
-        session.commit()
+        if read_only:
+            session.rollback()  # nothing to keep; ends the read transaction
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def read_scope() -> AbstractContextManager[Session]:
+    """A session for reading only: see session_scope(read_only=True)."""
+    return session_scope(read_only=True)

@@ -306,3 +306,21 @@ def test_a_retired_actions_due_date_no_longer_moves(seeded, people) -> None:
         with pytest.raises(InvalidInput, match="retired"):
             request_revision(session, user=admin, plan_id=p, ref="2.5", new_date="31/12/2029", reason="x")
         assert plan_slippage(session, plan_id=p)["actions_moved"] == 0
+
+
+def test_a_form_sent_twice_saves_once(seeded, people) -> None:
+    admin, p = people["admin"], seeded.id
+    with session_scope() as session:
+        first = editing.add_action(session, user=admin, plan_id=p, values=NEW, submission_key="form-1")
+        again = editing.add_action(session, user=admin, plan_id=p, values=NEW, submission_key="form-1")
+        seen = editing.action_values(session, user=admin, plan_id=p, ref="1.1")["version"]
+        editing.edit_action(session, user=admin, plan_id=p, ref="1.1", changes={"title": "New words"},
+                            expected_version=seen)
+        # the same edit sent again from the same (now out-of-date) form: nothing to do, no conflict
+        assert editing.edit_action(session, user=admin, plan_id=p, ref="1.1", changes={"title": "New words"},
+                                   expected_version=seen) == {}
+        with pytest.raises(StaleVersion):  # a different change from that form is a conflict
+            editing.edit_action(session, user=admin, plan_id=p, ref="1.1", changes={"title": "Other words"},
+                                expected_version=seen)
+    assert first == again == "2.4a"
+    assert len(_events("2.4a", "action.create")) == 1 and len(_events("1.1", "action.edit")) == 1

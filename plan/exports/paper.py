@@ -283,6 +283,9 @@ def _changes(book: Book, c: _Context) -> None:
         sheet.row(["New action", r["ref"], title(r), "", "", ""])
     for r in ch["retired"]:
         sheet.row(["Closed or deferred", r["ref"], title(r), "", "", ""])
+    for r in ch.get("retired_from_plan", []):
+        sheet.row(["Retired from the plan", r["ref"], title(r), "", f"{r['retired_on']:%d %b %Y}",
+                   RESTRICTED_TEXT if r.get("restricted") else r["reason"]])
     for r in ch["due_dates_moved"]:
         sheet.row(["Due date moved", r["ref"], title(r), r["from"], r["to"],
                    f"approved {r['decided_on']:%d %b %Y}" if r.get("decided_on") else ""])

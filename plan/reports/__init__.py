@@ -15,7 +15,9 @@ as_of       a date (or None: today). "The plan as at D" is computed from the his
             the end of D (UTC), "not_assessed" / "not_started" if none; its due date on D is the
             requested date of the latest due-date request approved on or before D, else its
             baseline. An action exists on D if it was added (created_at) on or before D, or has
-            an update on or before D. Every action that existed counts, restricted included.
+            an update on or before D, and was not retired by then (retired on day R: in the
+            plan as at D < R, not as at D >= R). Every action that existed counts, restricted
+            included.
             "The round" on D is the round open on D, else the latest closed before it (its
             snapshot says who updated in it).
 rag         "red" | "amber" | "green" | "blue" | "not_assessed"; each row also carries rag_label
@@ -127,7 +129,9 @@ Between two dates:
         (open actions that existed at since with no update after it): each [{ref, title,
         restricted, owner, from_rag, to_rag, from_label, to_label, from_status, to_status,
         existed, missed, last_update_at, direction}], due_dates_moved: [{ref, title,
-        restricted, from, to, decided_on}]}. InvalidInput when since is after until.
+        restricted, from, to, decided_on}], retired_from_plan: [{ref, title, restricted, reason,
+        retired_on}] (retired in between: no longer in the later day's plan)}. InvalidInput when
+        since is after until.
   rag_changes(session, *, user, plan_id, since, until=None) -> [{ref, from_rag, to_rag}]
 
 Closed rounds (round.view: admin, chair):

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, literal, or_
 from sqlmodel import Session, select
 
 from models import Action, DueDateRequest, Person
-from plan.actions import RESTRICTED_TITLE
+from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.identity import Actor
 from plan.reports.asof import (
     ReportFilter,
@@ -69,6 +69,16 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
                           DueDateRequest.decided_at >= end_of(first), DueDateRequest.decided_at < end_of(last),
                           *filter_conditions(plan_id, filters or ReportFilter()))
                    .order_by(DueDateRequest.decided_at, DueDateRequest.id))
+    # Retired in between: gone from the later day's plan, so listed here with why (masked when restricted).
+    withdrawn_query = (select(Action.ref, Action.restricted, Action.retired_at,
+                              case((visible(user), Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+                              case((visible(user), Action.retired_reason), else_=literal(RESTRICTED_TEXT))
+                              .label("reason"))
+                       .where(Action.plan_id == plan_id, Action.retired_at >= end_of(first),
+                              Action.retired_at < end_of(last), *filter_conditions(plan_id, filters or ReportFilter()))
+                       .order_by(Action.ref_sort, Action.id))
+    withdrawn = [{"ref": r.ref, "title": r.title, "restricted": bool(r.restricted), "reason": r.reason,
+                  "retired_on": r.retired_at.date()} for r in session.exec(withdrawn_query).all()]
     moved = [{"ref": r.ref, "title": r.title, "restricted": bool(r.restricted), "from": r.from_date,
               "to": r.requested_date, "decided_on": r.decided_at.date() if r.decided_at else None}
              for r in session.exec(moves_query).all()]
@@ -82,6 +92,7 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
         "new_actions": [r for r in rows if not r["existed"]],
         "retired": [r for r in rows if r["to_status"] in retired and r["from_status"] not in retired],
         "due_dates_moved": moved,
+        "retired_from_plan": withdrawn,
         "updates_not_made": [r for r in rows if r["missed"]],
     }
 

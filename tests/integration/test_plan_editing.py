@@ -324,3 +324,19 @@ def test_a_form_sent_twice_saves_once(seeded, people) -> None:
                                 expected_version=seen)
     assert first == again == "2.4a"
     assert len(_events("2.4a", "action.create")) == 1 and len(_events("1.1", "action.edit")) == 1
+
+
+def test_what_changed_between_two_dates_lists_an_action_retired_in_between(seeded, people) -> None:
+    admin, p = people["admin"], seeded.id
+    with session_scope() as session:
+        _existing_since(session, admin, p, "2.2", 20)
+        editing.retire_action(session, user=admin, plan_id=p, ref="2.2", reason="Withdrawn by the CSP")
+        editing.retire_action(session, user=admin, plan_id=p, ref="4.6", reason="Operation over")
+    with session_scope() as session:
+        seen = reports.changes(session, user=people["chair"], plan_id=p, since=TODAY - timedelta(days=10))
+        before = reports.changes(session, user=people["chair"], plan_id=p, since=TODAY - timedelta(days=10),
+                                 until=TODAY - timedelta(days=1))
+    retired = {r["ref"]: r for r in seen["retired_from_plan"]}
+    assert retired["2.2"]["reason"] == "Withdrawn by the CSP" and retired["2.2"]["retired_on"] == TODAY
+    assert (retired["4.6"]["title"], retired["4.6"]["reason"]) == (RESTRICTED_TITLE, RESTRICTED_TEXT)
+    assert before["retired_from_plan"] == []

@@ -119,6 +119,10 @@ if updatable:
     with st.expander("Update this action"):
         update_form(frame, user, {**action, "returned_note": ""})
 
+if allowed(user, "plan.edit") and not action["retired_at"] and action["detail_visible"]:
+    st.page_link("pages/edit_plan.py", label="Edit, move, close or retire this action",
+                 query_params={"ref": action["ref"]})
+
 if allowed(user, "action.assign_owner") and not action["retired_at"]:
     with st.expander("Owner and delegates (secretariat)"):
         with session_scope() as session:

@@ -191,8 +191,8 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
     plan = Plan(slug=new_slug, name=new_name, organisation=old.organisation, vision=old.vision,
                 protective_marking=old.protective_marking, reporting_cycle=old.reporting_cycle,
                 start_date=start_date, personal_data_policy=old.personal_data_policy,
-                update_deadline_days=old.update_deadline_days, community_view=old.community_view,
-                plan_choices=old.plan_choices, refreshed_from_id=old.id)
+                update_deadline_days=old.update_deadline_days, plan_choices=old.plan_choices,
+                refreshed_from_id=old.id, community_view=False)  # its public page: off until switched on
     session.add(plan)
     session.flush()
     assert plan.id is not None

@@ -125,3 +125,26 @@ def test_the_action_page_says_what_the_plan_chose_and_labels_the_example(seeded_
     text = markdown_text(at)
     assert "Example:" not in text
     assert "Objective, Owner, Lead agency" in text and "Theme," not in text.split("source document:")[1][:60]
+
+
+def test_a_plan_file_is_checked_then_loaded_from_the_plans_page(seeded_sqlite, people_sqlite) -> None:
+    from plan.setup import SEED_FILE
+
+    good = SEED_FILE.read_bytes()
+    broken = good.replace(b'  - ref: "2.3"\n    theme: Prevent', b'  - ref: "2.3"\n    theme: Prevension', 1)
+    at = open_app("pages/plans.py", user=people_sqlite["admin"])
+    at.file_uploader(key="plans_upload").upload("thurrock.yaml", broken, "application/yaml").run()
+    at.text_input(key="plans_upload_slug").set_value("thurrock-vv")
+    at.button(key="plans_check").click().run()
+    problems = _errors(at)
+    assert "thurrock.yaml line" in problems and "action 2.3.theme: 'Prevension' is not one of the plan's themes" \
+        in problems, problems
+    assert not [b for b in at.button if b.label.startswith("Load it as")]
+    at.file_uploader(key="plans_upload").clear().upload("thurrock.yaml", good, "application/yaml").run()
+    at.button(key="plans_check").click().run()
+    assert "The file is good: plan 'thurrock-vv'" in unescaped(at.success[0].value)
+    with session_scope() as session:  # the check wrote nothing
+        assert session.exec(select(Plan).where(Plan.slug == "thurrock-vv")).first() is None
+    _click(at, "Load it as plan 'thurrock-vv'")
+    assert at.success[0].value == "Plan 'thurrock-vv' loaded."
+    assert list(at.dataframe[0].value["Short name"]) == ["southend-vv", "thurrock-vv"]

@@ -1,5 +1,6 @@
 """Update round (secretariat; chairs read): open a round, see who owes, chase, send back, close."""
 
+import math
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -7,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from plan import mail, rounds
-from plan.db import session_scope
+from plan.db import read_scope, session_scope
 from plan.errors import PlanError
 from plan.permissions import allowed
+from ui import url_state
 from ui.chair_sections import closed_round_snapshot
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.session import secret, secret_section
@@ -20,12 +22,14 @@ NO_MAIL = ("E-mail is not set up for this app yet, so reminders cannot be sent f
            "the address reminders should come from, and the account name and password if the server asks for "
            "them. Until then, chase these people another way.")
 
+PAGE_SIZE = 100
+
 frame = page_start()
 user = current_user()
 manage = allowed(user, "round.manage")
 st.title("Update round")
 
-with session_scope() as session:
+with read_scope() as session:
     current = rounds.current_round(session, plan_id=frame.id)
     last = rounds.latest_round(session, plan_id=frame.id)
     suggested = rounds.suggested_period(session, plan_id=frame.id, cycle=frame.reporting_cycle)
@@ -56,26 +60,47 @@ if current is None:
     st.stop()
 
 st.markdown(f"The round for **{current.period}** is open; updates are due by **{current.deadline:%A %d %B %Y}**.")
-with session_scope() as session:
+with read_scope() as session:
     totals = rounds.round_totals(session, user=user, plan_id=frame.id, round_id=current.id)
-    by_agency = rounds.completeness(session, user=user, plan_id=frame.id, round_id=current.id, by="agency")
-    by_owner = rounds.completeness(session, user=user, plan_id=frame.id, round_id=current.id, by="owner")
-    owed = rounds.owing(session, user=user, plan_id=frame.id, round_id=current.id)
 st.metric("Updates in", f"{totals['submitted']} of {totals['owed']}",
           help="Each open action (not complete, closed or deferred) owes one update.")
 st.progress(totals["submitted"] / totals["owed"] if totals["owed"] else 1.0)
 
-agency_tab, owner_tab, owing_tab = st.tabs(["By agency", "By owner", f"Still owed ({len(owed)})"])
+# One view at a time (kept in the URL), one page of rows at a time: a plan of 10,000 actions
+# owes thousands of updates, and only what is on screen is read and sent to the browser.
+views = {"agency": "By agency", "owner": "By owner", "owed": f"Still owed ({totals['outstanding']})"}
+url_state.seed("round_view", "view", choices=list(views), default="agency")
+view = st.radio("Show", list(views), format_func=views.get, horizontal=True, key="round_view")
+url_state.seed("round_page", "page", convert=int, default=1)
+page = max(1, int(st.session_state.get("round_page") or 1))
 columns = {"group": None, "owed": "Owed", "submitted": "In", "outstanding": "Outstanding", "percent": "% in"}
-with agency_tab:
-    st.dataframe(pd.DataFrame(by_agency).rename(columns={**columns, "group": "Lead agency"}), hide_index=True)
-with owner_tab:
-    st.dataframe(pd.DataFrame(by_owner).rename(columns={**columns, "group": "Owner"}), hide_index=True)
-with owing_tab:
+with read_scope() as session:
+    if view == "owed":
+        total = totals["outstanding"]
+    else:
+        total = rounds.completeness_groups(session, user=user, plan_id=frame.id, round_id=current.id, by=view)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(page, pages)
+    if view == "owed":
+        owed = rounds.owing(session, user=user, plan_id=frame.id, round_id=current.id, limit=PAGE_SIZE,
+                            offset=(page - 1) * PAGE_SIZE)
+    else:
+        groups = rounds.completeness(session, user=user, plan_id=frame.id, round_id=current.id, by=view,
+                                     limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+if view == "owed":
     st.dataframe(pd.DataFrame([{"Ref": r["ref"], "Title": r["title"], "Owner": r["owner"],
                                 "Email": r["email"] or "No named person", "Lead agency": r["agency"],
                                 "Sent back": "Yes" if r["returned"] else ""} for r in owed]),
                  hide_index=True, width="stretch")
+else:
+    heading = {"agency": "Lead agency", "owner": "Owner"}[view]
+    st.dataframe(pd.DataFrame(groups).rename(columns={**columns, "group": heading}), hide_index=True)
+if pages > 1:
+    st.session_state["round_page"] = page
+    st.number_input(f"Page (of {pages}, {PAGE_SIZE} rows a page)", min_value=1, max_value=pages, step=1,
+                    key="round_page")
+url_state.publish({"view": ("round_view", view if view != "agency" else None),
+                   "page": ("round_page", page if page > 1 else None)})
 if not manage:
     st.stop()
 
@@ -87,7 +112,8 @@ if st.button("Preview reminders", key="chase_preview"):
             messages, unnamed = rounds.chasers(session, user=user, plan_id=frame.id,
                                                app_url=str(secret("app", "url", "")))
             withheld = rounds.withheld_chasers(session, user=user, plan_id=frame.id)
-        by_ref = {r["ref"]: r for r in owed}
+            by_ref = {r["ref"]: r for r in rounds.owing(session, user=user, plan_id=frame.id, round_id=current.id,
+                                                        refs=unnamed)}
         st.session_state["chase_messages"] = messages
         st.session_state["chase_unnamed"] = [
             {"Ref": ref, "Title": by_ref[ref]["title"] if ref in by_ref else "",
@@ -135,7 +161,7 @@ if failed := st.session_state.pop("chase_failed", None):
     st.error("Not sent: " + "; ".join(md(f) for f in failed))
 
 st.subheader("Send an update back")
-with session_scope() as session:
+with read_scope() as session:
     returnable = rounds.returnable(session, user=user, plan_id=frame.id, round_id=current.id)
 if not returnable:
     st.caption("No update has come in during this round yet, so there is none to send back.")

@@ -125,6 +125,8 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     try:
         yield session
         if read_only:
+            if session.new or session.dirty or session.deleted:  # would be lost: say so instead
+                _refuse_flush(session, None, None)
             session.rollback()  # nothing to keep; ends the read transaction
         else:
             session.commit()

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from models import Action, StatusUpdate, Theme, UpdateReturn
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail, in_plan_now, overdue_condition
 from plan.identity import Actor
-from plan.rounds import _latest_in_round, _submitted, current_round, owes_condition, owner_filter
+from plan.rounds import _submitted, current_round, owes_condition, owner_filter
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
 
 
@@ -22,14 +22,21 @@ def my_actions(session: Session, *, user: Actor, plan_id: int, today: date | Non
     every page run) decides, so someone no longer cleared still sees the action listed, with its
     rating and dates, but not its title, last commentary or the note it was sent back with."""
     today = today or date.today()
+    if user.person_id is None:  # a system or public actor owns nothing
+        return []
     current = current_round(session, plan_id=plan_id)
+    # The owner's few actions first, then their latest updates: the cost follows the owner's
+    # workload, not the plan's whole history (status_update is indexed by action).
+    mine = select(Action.id).where(Action.plan_id == plan_id, owner_filter(user))
     last = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("update_id"))
-            .group_by(StatusUpdate.action_id).subquery())
+            .where(StatusUpdate.action_id.in_(mine)).group_by(StatusUpdate.action_id).subquery())
     returned = select(UpdateReturn.note).where(UpdateReturn.status_update_id == last.c.update_id) \
         .limit(1).scalar_subquery()
     visible = _visible_detail(user)
     if current is not None:
-        in_round = _latest_in_round(current.id)
+        in_round = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("update_id"))
+                    .where(StatusUpdate.round_id == current.id, StatusUpdate.action_id.in_(mine))
+                    .group_by(StatusUpdate.action_id).subquery())
         owes = case((owes_condition() & ~_submitted(in_round), literal(True)), else_=literal(False))
     else:
         in_round, owes = None, literal(False)

@@ -102,11 +102,7 @@ def owes_condition() -> ColumnElement[bool]:
     return and_(Action.delivery_status.not_in(NOT_OWING), Action.retired_at.is_(None))
 
 
-def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, by: str = "agency") -> list[dict]:
-    """For each lead agency (or owner): actions that owe an update, how many are in, the rate.
-    Computed in SQL. By owner, restricted actions count under "Restricted" for a user not cleared
-    (their owners are restricted detail); every action is counted."""
-    require(user, "round.view")
+def _completeness_query(user: Actor, plan_id: int, round_id: int, by: str) -> Any:
     latest = _latest_in_round(round_id)
     if by == "agency":
         group = func.coalesce(Agency.name, literal("No lead agency"))
@@ -116,12 +112,24 @@ def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, 
     else:
         raise ValueError("completeness by 'agency' or 'owner'")
     done = func.sum(case((_submitted(latest), 1), else_=0))
-    query = (select(group.label("group"), func.count(Action.id).label("owed"), done.label("submitted"))
-             .join(latest, latest.c.action_id == Action.id, isouter=True)
-             .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
-             .join(Person, Person.id == Action.owner_person_id, isouter=True)
-             .where(Action.plan_id == plan_id, owes_condition())
-             .group_by(group).order_by(group))
+    return (select(group.label("group"), func.count(Action.id).label("owed"), done.label("submitted"))
+            .join(latest, latest.c.action_id == Action.id, isouter=True)
+            .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+            .join(Person, Person.id == Action.owner_person_id, isouter=True)
+            .where(Action.plan_id == plan_id, owes_condition())
+            .group_by(group).order_by(group))
+
+
+def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, by: str = "agency",
+                 limit: int | None = None, offset: int = 0) -> list[dict]:
+    """For each lead agency (or owner): actions that owe an update, how many are in, the rate.
+    Computed in SQL. By owner, restricted actions count under "Restricted" for a user not cleared
+    (their owners are restricted detail); every action is counted. `limit`/`offset`: one page of
+    the groups (a plan may name hundreds of owners); count them with completeness_groups."""
+    require(user, "round.view")
+    query = _completeness_query(user, plan_id, round_id, by)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     rows = []
     for row in session.exec(query).all():
         owed, submitted = int(row.owed), int(row.submitted or 0)
@@ -130,23 +138,41 @@ def completeness(session: Session, *, user: Actor, plan_id: int, round_id: int, 
     return rows
 
 
-def owing(session: Session, *, user: Actor, plan_id: int, round_id: int) -> list[dict]:
-    """The actions still owing an update in the round, with who should give it. Every owing
-    action is listed; on a restricted one, its title, owner and e-mail reach only cleared users."""
+def completeness_groups(session: Session, *, user: Actor, plan_id: int, round_id: int, by: str = "agency") -> int:
+    """How many rows completeness() has in all (for paging it)."""
     require(user, "round.view")
+    query = _completeness_query(user, plan_id, round_id, by).order_by(None).subquery()
+    return int(session.exec(select(func.count()).select_from(query)).one())
+
+
+def _owing_query(user: Actor, plan_id: int, round_id: int) -> Any:
     latest = _latest_in_round(round_id)
     visible = _visible_detail(user)
-    query = (select(Action.id, Action.ref, Action.restricted,
-                    case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
-                    case((visible, Action.lead_owner), else_=literal(RESTRICTED_TEXT)).label("lead_owner"),
-                    case((visible, Person.name), else_=literal(RESTRICTED_TEXT)).label("person"),
-                    case((visible, Person.email), else_=literal(RESTRICTED_TEXT)).label("email"),
-                    Agency.name.label("agency"), latest.c.update_id)
-             .join(latest, latest.c.action_id == Action.id, isouter=True)
-             .join(Person, Person.id == Action.owner_person_id, isouter=True)
-             .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
-             .where(Action.plan_id == plan_id, owes_condition(), ~_submitted(latest))
-             .order_by(Action.ref_sort))
+    return (select(Action.id, Action.ref, Action.restricted,
+                   case((visible, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+                   case((visible, Action.lead_owner), else_=literal(RESTRICTED_TEXT)).label("lead_owner"),
+                   case((visible, Person.name), else_=literal(RESTRICTED_TEXT)).label("person"),
+                   case((visible, Person.email), else_=literal(RESTRICTED_TEXT)).label("email"),
+                   Agency.name.label("agency"), latest.c.update_id)
+            .join(latest, latest.c.action_id == Action.id, isouter=True)
+            .join(Person, Person.id == Action.owner_person_id, isouter=True)
+            .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+            .where(Action.plan_id == plan_id, owes_condition(), ~_submitted(latest))
+            .order_by(Action.ref_sort, Action.id))
+
+
+def owing(session: Session, *, user: Actor, plan_id: int, round_id: int, limit: int | None = None,
+          offset: int = 0, refs: list[str] | None = None) -> list[dict]:
+    """The actions still owing an update in the round, with who should give it, in ref order;
+    on a restricted one, its title, owner and e-mail reach only cleared users. `limit`/`offset`:
+    one page (a plan of 10,000 actions owes thousands: the page shows 100 at a time; how many in
+    all is round_totals' "outstanding"); `refs`: just these actions."""
+    require(user, "round.view")
+    query = _owing_query(user, plan_id, round_id)
+    if refs is not None:
+        query = query.where(Action.ref.in_(refs))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [{"ref": r.ref, "title": r.title, "owner": r.person or r.lead_owner, "email": r.email or "",
              "agency": r.agency or "", "returned": r.update_id is not None, "action_id": r.id,
              "restricted": r.restricted}
@@ -239,12 +265,19 @@ def chasers(session: Session, *, user: Actor, plan_id: int, app_url: str = "") -
             if user.cleared_for_restricted or not row["restricted"]]
     by_person: dict[str, tuple[str, list[str]]] = {}
     unnamed: list[str] = []
+    latest = _latest_in_round(current.id)
+    delegates: dict[int, list[tuple[str, str]]] = {}
+    for action_id, email, name in session.exec(  # every owing action's delegates in one query
+            select(ActionDelegate.action_id, Person.email, Person.name)
+            .join(Person, Person.id == ActionDelegate.person_id)
+            .join(Action, Action.id == ActionDelegate.action_id)
+            .join(latest, latest.c.action_id == Action.id, isouter=True)
+            .where(Action.plan_id == plan_id, owes_condition(), ~_submitted(latest), Person.active.is_(True))
+            .order_by(ActionDelegate.action_id, Person.id)).all():
+        delegates.setdefault(action_id, []).append((email, name))
     for row in owed:
         people = [(row["email"], row["owner"])] if row["email"] else []
-        delegates = session.exec(select(Person.email, Person.name)
-                                 .join(ActionDelegate, ActionDelegate.person_id == Person.id)
-                                 .where(ActionDelegate.action_id == row["action_id"], Person.active.is_(True))).all()
-        people += [(email, name) for email, name in delegates]
+        people += delegates.get(row["action_id"], [])
         if not people:
             unnamed.append(row["ref"])
         for email, name in people:
@@ -281,8 +314,8 @@ def withheld_chasers(session: Session, *, user: Actor, plan_id: int) -> list[str
     current = current_round(session, plan_id=plan_id)
     if current is None or user.cleared_for_restricted:
         return []
-    return [row["ref"] for row in owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
-            if row["restricted"]]
+    query = _owing_query(Actor.system(), plan_id, current.id).where(Action.restricted.is_(True))
+    return [row.ref for row in session.exec(query).all()]
 
 
 def round_totals(session: Session, *, user: Actor, plan_id: int, round_id: int) -> dict[str, int]:

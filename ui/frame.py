@@ -15,7 +15,7 @@ import sys
 
 import streamlit as st
 
-from plan.db import session_scope
+from plan.db import read_scope
 from plan.identity import Actor
 from plan.permissions import allowed
 from plan.plans import PlanFrame, list_plans, plan_frame
@@ -59,7 +59,7 @@ def _plan_and_marking() -> PlanFrame:
     """The plan shown: the URL's ?plan= (a link, a bookmark, the back button), else the one chosen
     in this browser session, else the first. With several plans the sidebar offers the choice,
     and the choice is written to the URL so a reload or a shared link shows the same plan."""
-    with session_scope() as session:
+    with read_scope() as session:
         plans = list_plans(session)
     slugs = [slug for slug, _ in plans]
     if not slugs:
@@ -101,7 +101,7 @@ def flash_and_rerun(message: str) -> None:
 
 
 def current_plan() -> PlanFrame:
-    with session_scope() as session:
+    with read_scope() as session:
         return plan_frame(session, st.session_state.get("plan_slug"))
 
 

@@ -13,7 +13,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from plan import sessions, settings
-from plan.db import session_scope
+from plan.db import WriteInReadScope, read_scope, session_scope
 from plan.identity import Actor
 from plan.signin import sign_in_with_organisation
 from ui import downloads
@@ -72,9 +72,13 @@ def signed_in_user() -> Actor | None:
     if not token:
         downloads.remember(None)
         return None
-    with session_scope() as session:
-        resolved = sessions.resolve(session, token=token, idle_minutes=settings.idle_minutes(
-            secret("app", "idle_minutes")))
+    idle = settings.idle_minutes(secret("app", "idle_minutes"))
+    try:  # every page run reads the session; it writes only now and then (last seen, revoked)
+        with read_scope() as session:
+            resolved = sessions.resolve(session, token=token, idle_minutes=idle)
+    except WriteInReadScope:  # that time has come: again, with the write lock
+        with session_scope() as session:
+            resolved = sessions.resolve(session, token=token, idle_minutes=idle)
     if resolved.actor is None:
         _forget_browser_state()
         if resolved.reason:

@@ -74,3 +74,11 @@ def test_a_read_scope_commits_nothing_it_was_given(seeded) -> None:
     with read_scope() as session:
         assert session.exec(select(models.Agency).where(models.Agency.name == "Added in a read scope")).first() \
             is None
+
+
+def test_a_change_left_in_a_read_scope_is_refused_not_dropped(seeded) -> None:
+    """Code that reads, finds it must write (a sign-in session's last-seen time) and forgot the
+    write scope hears so, rather than its change vanishing at the end of the scope."""
+    with pytest.raises(WriteInReadScope), read_scope() as session:
+        action = session.exec(select(models.Action).where(models.Action.ref == "1.1")).one()
+        action.title = "Changed, never flushed"

@@ -256,7 +256,7 @@ def _measures(book: Book, c: _Context) -> None:
         sheet.row([m["ref"], m["name"], latest["label"] if latest else "", value, target,
                    rag_cell(m["evidence_rag"], _label(m["evidence_rag"])) if m.get("evidence_rag") else "No RAG",
                    DIRECTION_WORDS.get(m.get("direction_of_travel"), ""), evidence.get("reason") or "",
-                   ", ".join(r for r in m["actions"] if r not in c.restricted_refs)])
+                   ", ".join(r for r in m["actions"] if r in c.refs and r not in c.restricted_refs)])
     sheet.finish()
 
 

@@ -292,6 +292,10 @@ def test_a_board_paper_as_at_a_past_date_shows_a_since_retired_action_and_todays
         today = board_paper(session, user=people["chair"], plan_id=p)
     assert {"2.2", "1.1"} <= _paper_refs(past)
     assert "1.1" in _paper_refs(today) and "2.2" not in _paper_refs(today)
+    # its measure stays, without naming the action the paper no longer holds
+    served = {name: {r[0].value: r[-1].value for r in load_workbook(io.BytesIO(paper.content))["Measures"].iter_rows()}
+              for name, paper in (("past", past), ("today", today))}
+    assert served["past"]["M2.2"] == "2.2" and served["today"]["M2.2"] in ("", None)
 
 
 def test_a_retired_actions_due_date_no_longer_moves(seeded, people) -> None:

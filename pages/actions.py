@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from plan.actions import MAX_SEARCH, ActionFilter, list_actions
-from plan.db import session_scope
+from plan.db import read_scope
 from plan.errors import PlanError
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
+from ui.cache import cached
 from ui.frame import current_user, page_start
 from ui.rag import badge, legend, style_rag_column
 from ui.text import md
@@ -23,8 +24,7 @@ frame = page_start()
 user = current_user()
 st.title("Actions")
 
-with session_scope() as session:
-    choices = filter_choices(session, plan_id=frame.id)
+choices = cached(filter_choices, plan_id=frame.id)  # recomputed after any write
 rag_values = [r.value for r in RAG_ORDER]
 
 url_state.seed("filter_text", "q", default="")
@@ -55,7 +55,7 @@ filters = ActionFilter(themes=themes, owner=owner, agencies=agencies, boards=boa
                        overdue_only=overdue_only, text=text)
 page = int(st.session_state.get("actions_page") or 1)
 try:
-    with session_scope() as session:
+    with read_scope() as session:
         rows, total = list_actions(session, user=user, plan_id=frame.id, filters=filters,
                                    limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 except PlanError as err:
@@ -64,7 +64,7 @@ except PlanError as err:
 pages = max(1, math.ceil(total / PAGE_SIZE))
 if page > pages:  # filters narrowed the list: go back to its first page
     st.session_state["actions_page"] = page = 1
-    with session_scope() as session:
+    with read_scope() as session:
         rows, total = list_actions(session, user=user, plan_id=frame.id, filters=filters, limit=PAGE_SIZE)
 
 url_state.publish({"q": ("filter_text", text), "theme": ("filter_themes", themes), "rag": ("filter_rags", rags),

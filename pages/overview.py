@@ -5,8 +5,8 @@ import streamlit as st
 
 from plan.actions import rag_counts, rag_table
 from plan.charts import rag_bar
-from plan.db import session_scope
 from plan.vocab import RAG_LABELS, Rag
+from ui.cache import cached
 from ui.frame import page_start
 from ui.rag import badge, legend
 from ui.text import md
@@ -15,8 +15,7 @@ frame = page_start()
 st.title(md(frame.name))
 st.caption(md(frame.organisation))
 
-with session_scope() as session:
-    by_theme = rag_table(rag_counts(session, plan_id=frame.id, by="theme"))
+by_theme = rag_table(cached(rag_counts, plan_id=frame.id, by="theme"))  # recomputed after any write
 tiles = {row["group"]: row for row in by_theme}
 
 st.markdown(f"**{sum(r['total'] for r in by_theme)} actions** under {len(frame.themes)} themes; "
@@ -37,8 +36,7 @@ by = {"Theme": "theme", "Board": "board", "Lead agency": "agency"}[grouping]
 if by == "theme":
     table = by_theme
 else:
-    with session_scope() as session:
-        table = rag_table(rag_counts(session, plan_id=frame.id, by=by))
+    table = rag_table(cached(rag_counts, plan_id=frame.id, by=by))
 st.plotly_chart(rag_bar(table, title=f"Actions by {grouping.lower()} and RAG"), width="stretch")
 
 if by == "board":

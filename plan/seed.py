@@ -5,9 +5,10 @@ Errors name the file, the line and the field, so the secretariat can fix the fil
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,9 @@ class SeedAction:
     plan_choices: list[str] = field(default_factory=list)  # fields the plan chose, not its source
     example: bool = False  # an invented illustration, labelled as such
     baseline_due_date: date | None = None  # the first due date, when it has since moved
+    extra: dict[str, str] = field(default_factory=dict)  # an imported spreadsheet's other columns
+    retired_at: datetime | None = None  # withdrawn from the plan (kept as history)
+    retired_reason: str = ""
 
 
 @dataclass
@@ -244,6 +248,32 @@ class _Checker:
             elif text not in found:
                 found.append(text)
         return found
+
+    def extra(self, mapping: _Mapping, key: str, where: str) -> dict[str, str]:
+        value = mapping.get(key)
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict):
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", "must be a mapping of heading: text.")
+            return {}
+        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+    def retired(self, mapping: _Mapping, key: str, where: str) -> tuple[datetime | None, str]:
+        """`retired: {at: 2027-01-15T10:00:00+00:00, reason: ...}`: an action withdrawn, kept as history."""
+        value = mapping.get(key)
+        if value in (None, "", False):
+            return None, ""
+        if not isinstance(value, _Mapping):
+            self.fail(self.line_of(mapping, key), f"{where}.{key}", "must be a mapping with at and reason.")
+            return None, ""
+        reason = self.text(value, "reason", f"{where}.{key}", max_length=2000)
+        try:
+            at = datetime.fromisoformat(str(value.get("at", "")).strip())
+        except ValueError:
+            self.fail(self.line_of(value, "at"), f"{where}.{key}.at",
+                      f"'{value.get('at')}' is not a date and time; write it as 2027-01-15T10:00:00+00:00.")
+            return None, reason
+        return (at if at.tzinfo else at.replace(tzinfo=UTC)), reason
 
     def flag(self, mapping: _Mapping, key: str, where: str) -> bool:
         value = mapping.get(key, False)
@@ -372,7 +402,9 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
             plan_choices=check.names(item, "plan_choices", where, set(ACTION_FIELDS), "markable fields"),
             example=check.flag(item, "example", where),
             baseline_due_date=check.day(item, "baseline_due_date", where),
+            extra=check.extra(item, "extra", where),
         )
+        action.retired_at, action.retired_reason = check.retired(item, "retired", where)
         for m_index, m_item in enumerate(check.mappings(item, "measures", f"{where}.measures",
                                                         required=False)):
             measure = _measure(check, m_item, f"{where}.measures[{m_index + 1}]", agency_names, seen_measures)
@@ -566,6 +598,8 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
             start_date=item.start_date, baseline_due_date=item.baseline_due_date or item.due_date,
             current_due_date=item.due_date, restricted=item.restricted,
             plan_choices=dump(item.plan_choices), is_example=item.example,
+            extra=json.dumps(item.extra, ensure_ascii=False) if item.extra else None,
+            retired_at=item.retired_at, retired_reason=item.retired_reason,
         )
         session.add(action)
         session.flush()

@@ -3,14 +3,16 @@
 (plan/exports): the marking on the first line, audited.
 
 What the format holds: the plan's fields and settings, its choices (plan_choices), RAG
-definitions, themes, boards, the agencies, objectives, the actions in the plan now (retired ones
-are history, not part of the plan to load) with partners, boards, dates, restriction, example and
-plan-choice marks, and the measures with the actions they serve. What it does not hold: history
-(updates, figures, meetings, rounds) and named people (owners are written as the plan's role).
+definitions, themes, boards, the agencies, objectives, the actions (retired ones with when and why)
+with partners, boards, dates, restriction, example and plan-choice marks and an imported
+spreadsheet's other columns, and the measures with the actions they serve. What it does not hold:
+demo data, history (updates, figures, meetings, rounds) and named people (owners are written as the
+plan's role).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +33,6 @@ from models import (
     RagDefinition,
     Theme,
 )
-from plan.actions import in_plan_now
 from plan.errors import NotAllowed, NotFound
 from plan.exports import Export, text_export
 from plan.identity import Actor
@@ -92,7 +93,7 @@ def plan_document(session: Session, *, plan_id: int) -> dict[str, Any]:
     document["objectives"] = [{"ref": o.ref, "theme": themes[o.theme_id].name, "title": o.title}
                               for o in objectives.values()]
 
-    actions = session.exec(select(Action).where(Action.plan_id == plan_id, in_plan_now())
+    actions = session.exec(select(Action).where(Action.plan_id == plan_id, Action.is_demo.is_(False))
                            .order_by(Action.ref_sort, Action.ref)).all()
     ids = [a.id for a in actions]
     partners: dict[int, list[str]] = {}
@@ -141,6 +142,16 @@ def _action(a: Action, themes: dict, objectives: dict, agencies: dict, partners:
         item["plan_choices"] = choices
     if a.is_example:
         item["example"] = True
+    if a.extra:
+        try:
+            extra = json.loads(a.extra)
+        except ValueError:
+            extra = None
+        if isinstance(extra, dict) and extra:
+            item["extra"] = {str(k): "" if v is None else str(v) for k, v in extra.items()}
+    if a.retired_at is not None:
+        at = a.retired_at if a.retired_at.tzinfo else a.retired_at.replace(tzinfo=UTC)
+        item["retired"] = {"at": at.isoformat(), "reason": a.retired_reason}
     return item
 
 
@@ -194,7 +205,7 @@ def export_yaml(session: Session, *, user: Actor, plan_id: int) -> Export:
     if plan is None:
         raise NotFound("There is no such plan.")
     restricted = session.exec(select(func.count()).select_from(Action)
-                              .where(Action.plan_id == plan_id, Action.restricted.is_(True), in_plan_now())).one()
+                              .where(Action.plan_id == plan_id, Action.restricted.is_(True))).one()
     if restricted and not user.cleared_for_restricted:
         raise NotAllowed(f"The plan file holds {restricted} restricted action(s) in full; only someone cleared for "
                          "restricted items may export it. Ask a cleared colleague.")

@@ -4,7 +4,7 @@ loads as another plan beside one that exists (init --seed --plan), never twice."
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,8 @@ from plan.plans import plan_frame
 PLAN_FIELDS = ("slug", "name", "organisation", "vision", "protective_marking", "reporting_cycle", "start_date",
                "personal_data_policy", "update_deadline_days", "community_view", "plan_choices")
 ACTION_FIELDS = ("ref", "ref_sort", "title", "description", "source_text", "lead_owner", "start_date",
-                 "baseline_due_date", "current_due_date", "restricted", "is_example", "plan_choices", "extra")
+                 "baseline_due_date", "current_due_date", "restricted", "is_example", "plan_choices", "extra",
+                 "retired_at", "retired_reason")
 MEASURE_FIELDS = ("ref", "name", "description", "unit", "kind", "cumulative_since", "baseline", "baseline_period",
                   "target", "target_date", "target_type", "target_per", "target_text", "direction", "tolerance",
                   "frequency", "lag_days", "notes")
@@ -94,12 +95,17 @@ def second_database(request: pytest.FixtureRequest, database: str, tmp_path: Pat
 def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: str, second_database,
                                                                      tmp_path: Path, capsys) -> None:
     assert cli(["init"]) == 0
-    # Make the plan less plain than the seed: a moved due date, a spreadsheet's extra column.
+    # Make the plan less plain than the seed: a moved due date, a spreadsheet's extra column, a
+    # retired action (kept, with when and why).
     with session_scope() as session:
         action = session.exec(select(Action).where(Action.ref == "2.3")).one()
         action.current_due_date = date(2027, 2, 28)
-        action.extra = json.dumps({"Budget": "£5,000"})
+        action.extra = json.dumps({"Budget": "£5,000", "Notes": "=SUM(A1)"}, ensure_ascii=False)
         session.add(action)
+        retired = session.exec(select(Action).where(Action.ref == "2.5")).one()
+        retired.retired_at = datetime(2027, 1, 15, 10, 30, tzinfo=UTC)
+        retired.retired_reason = "Merged into 2.4: one public health approach."
+        session.add(retired)
     before = plan_content("southend-vv")
     out = tmp_path / "plan.yaml"
     assert cli(["export", "yaml", "--out", str(out)]) == 0
@@ -115,12 +121,9 @@ def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: s
     assert cli(["init", "--seed", str(out)]) == 0
     assert "Loaded plan 'southend-vv'" in capsys.readouterr().out
     after = plan_content("southend-vv")
-    # The extra column is not part of the plan file's format: the only thing left behind.
     moved = next(a for a in before["actions"] if a["ref"] == "2.3")
-    assert moved["baseline_due_date"] != moved["current_due_date"]
-    for rows in (before, after):
-        for row in rows["actions"]:
-            row.pop("extra")
+    assert moved["baseline_due_date"] != moved["current_due_date"] and "£5,000" in moved["extra"]
+    assert next(a for a in after["actions"] if a["ref"] == "2.5")["retired_reason"].startswith("Merged")
     for part in before:
         assert after[part] == before[part], part
 

@@ -332,6 +332,8 @@ def main() -> None:
                       + ", ".join(f"{kind} {key or '-'} {kb:.0f}" for kind, key, kb in page["largest"][:3]))
     print("peak memory MB by stage: " + ", ".join(f"{s} {mb:.0f}" for s, mb in numbers["peak_rss_mb_by_stage"].items()))
     failed = {name: result["error"] for name, result in stages.items() if "error" in result}
+    failed.update({f"{name} {page}": result[page]["error"] for name, result in stages.items() for page in result
+                   if isinstance(result[page], dict) and "error" in result[page]})
     for name, error in failed.items():
         print(f"stage {name} failed: {error}")
     if args.json:

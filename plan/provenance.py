@@ -58,6 +58,8 @@ class Provenance:
 
     fields: list[str]  # the words of each marked field, in the order above
     is_example: bool = False
+    # Last year's action this one carries forward (the yearly refresh): (plan slug, plan name, ref).
+    carried_from: tuple[str, str, str] | None = None
 
 
 def unknown_fields(names: list[str], known: dict[str, str]) -> list[str]:
@@ -89,12 +91,17 @@ def words(names: list[str], known: dict[str, str]) -> list[str]:
 def action_provenance(session: Session, *, plan_id: int, ref: str) -> Provenance:
     """The marked fields and example flag of one action. Field names are not restricted detail, so
     everyone who may open the action sees them. Raises NotFound."""
-    row = session.exec(select(Action.plan_choices, Action.is_example)
+    row = session.exec(select(Action.plan_choices, Action.is_example, Action.carried_from_id)
                        .where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if row is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
-    stored, is_example = row
-    return Provenance(fields=words(load(stored), ACTION_FIELDS), is_example=bool(is_example))
+    stored, is_example, carried_from_id = row
+    carried = None
+    if carried_from_id is not None:
+        earlier = session.exec(select(Plan.slug, Plan.name, Action.ref).join(Plan, Plan.id == Action.plan_id)
+                               .where(Action.id == carried_from_id)).first()
+        carried = (earlier[0], earlier[1], earlier[2]) if earlier else None
+    return Provenance(fields=words(load(stored), ACTION_FIELDS), is_example=bool(is_example), carried_from=carried)
 
 
 def plan_provenance(session: Session, *, plan_id: int) -> Provenance:

@@ -1,9 +1,11 @@
 """On an action's page: which of its fields the plan chose rather than its source document said,
-and an "Example" label on invented examples. In words (not colour), every value escaped."""
+an "Example" label on invented examples, and the action of last year's plan it carries forward.
+In words (not colour), every value escaped."""
 
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -24,6 +26,14 @@ def render(plan_id: int, ref: str) -> None:
             '<p role="note" aria-label="Example action" style="border:2px solid #1f1f1f;padding:4px 8px;'
             'display:inline-block;font-weight:700">Example: an invented illustration, not a commitment of the '
             "source document.</p>",
+            unsafe_allow_html=True,
+        )
+    if marks.carried_from:
+        slug, name, earlier = marks.carried_from
+        link = f"/action_detail?plan={quote(slug)}&ref={quote(earlier)}"
+        st.markdown(
+            f'<p role="note">Carried forward from <a href="{html.escape(link)}" target="_self">{html.escape(name)}, '
+            f"action {html.escape(earlier)}</a>: its history until then is there.</p>",
             unsafe_allow_html=True,
         )
     if marks.fields:

@@ -112,6 +112,14 @@ def test_next_years_plan_and_the_plan_file_from_the_plans_page(seeded_sqlite, pe
         assert [r["slug"] for r in plan_service.list_plan_rows(session, user=people_sqlite["admin"])] == [
             "southend-vv", "southend-vv-2027"]
         assert session.exec(select(Plan).where(Plan.slug == "southend-vv-2027")).one().refreshed_from_id
+    # next year's action says what it carries forward, with a link to last year's
+    at.sidebar.selectbox(key="plan_slug").set_value("southend-vv-2027").run()
+    at.query_params["ref"] = "3.5"
+    at.switch_page("pages/action_detail.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = markdown_text(at)
+    assert ('Carried forward from <a href="/action_detail?plan=southend-vv&amp;ref=3.5" target="_self">'
+            "Violence &amp; Vulnerability Local Action Plan, action 3.5</a>") in text
 
 
 def test_the_action_page_says_what_the_plan_chose_and_labels_the_example(seeded_sqlite, people_sqlite) -> None:

@@ -163,3 +163,22 @@ def test_the_plan_file_holds_restricted_actions_so_only_the_cleared_may_export_i
         export_yaml(session, user=uncleared, plan_id=seeded.id)
     with session_scope() as session, pytest.raises(NotAllowed):
         export_yaml(session, user=people["owner"], plan_id=seeded.id)
+
+
+def test_refresh_from_the_command_line(database: str, tmp_path: Path, capsys) -> None:
+    assert cli(["init"]) == 0
+    assert cli(["init", "--seed", str(tmp_path / "missing.yaml"), "--plan", "other"]) == 1
+    assert "Cannot read the plan file" in capsys.readouterr().err
+    assert cli(["refresh", "--plan", "southend-vv", "--slug", "southend-vv-2027", "--name", "V&V 2027-28",
+                "--start", "1 July 2027"]) == 1
+    assert "write the date as YYYY-MM-DD" in capsys.readouterr().err
+    assert cli(["refresh", "--plan", "southend-vv", "--slug", "southend-vv-2027", "--name", "V&V 2027-28",
+                "--start", "2027-07-01"]) == 0
+    assert "25 open actions carried forward, 0 finished ones left behind" in capsys.readouterr().out
+    with session_scope() as session:
+        assert plan_frame(session, "southend-vv-2027").name == "V&V 2027-28"
+    out = tmp_path / "next.yaml"
+    assert cli(["export", "yaml", "--plan", "southend-vv-2027", "--out", str(out)]) == 0
+    assert "slug: southend-vv-2027" in out.read_text(encoding="utf-8")
+    assert cli(["export", "yaml", "--out", str(tmp_path / "next.xlsx")]) == 1
+    assert "name the file .yaml" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from plan.maintenance import settings
 from plan.periods import CYCLES
 from plan.plans import PERSONAL_DATA_POLICIES
 from plan.vocab import RAG_LABELS, Rag
+from ui import provenance
 from ui.chair_sections import suggestion_thresholds
 from ui.community_switch import community_switch
 from ui.frame import current_user, page_start
@@ -23,6 +24,7 @@ theme_names = [t["name"] for t in current.themes]
 board_codes = [b["code"] for b in current.boards]
 
 st.subheader("The plan")
+provenance.render_plan(frame.id)  # which of these the plan chose rather than its source document
 with st.form("plan_settings"):
     form_problem("plan")
     name = st.text_input("Name", value=current.name, key="setting_name")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from plan.db import session_scope
 from plan.errors import NotFound
-from plan.provenance import PLAN_CHOICE, action_provenance
+from plan.provenance import PLAN_CHOICE, action_provenance, plan_provenance
 
 
 def render(plan_id: int, ref: str) -> None:
@@ -41,5 +41,21 @@ def render(plan_id: int, ref: str) -> None:
         st.markdown(
             f'<p role="note" aria-label="Fields {html.escape(PLAN_CHOICE)}">'
             f"<strong>{html.escape(PLAN_CHOICE.capitalize())}:</strong> {fields}.</p>",
+            unsafe_allow_html=True,
+        )
+
+
+def render_plan(plan_id: int) -> None:
+    """The plan-level things the plan chose rather than its source document said, if any."""
+    try:
+        with session_scope() as session:
+            marks = plan_provenance(session, plan_id=plan_id)
+    except NotFound:
+        return
+    if marks.fields:
+        st.markdown(
+            f'<p role="note" aria-label="Plan settings {html.escape(PLAN_CHOICE)}">'
+            f"<strong>{html.escape(PLAN_CHOICE.capitalize())}:</strong> "
+            f"{html.escape(', '.join(marks.fields))}.</p>",
             unsafe_allow_html=True,
         )

@@ -26,6 +26,8 @@ def _errors(at) -> str:  # noqa: ANN001
 
 def test_the_secretariat_renames_a_theme_adds_a_board_and_sets_the_deadline(seeded_sqlite, people_sqlite) -> None:
     at = open_app("pages/plan_settings.py", user=people_sqlite["admin"])
+    assert "Set by the plan, not the source document:</strong> Protective marking, Reporting cycle" in (
+        markdown_text(at))
     # a name already taken is refused beside the field, and nothing changes
     at.selectbox(key=_key(at, "theme_edit", "theme")).set_value("Prevent")
     at.text_input(key=_key(at, "theme_edit", "new_name")).set_value("pursue")

@@ -9,12 +9,13 @@ import streamlit as st
 
 from plan import meetings, reports
 from plan.charts import rag_bar, rag_columns, rag_flow
-from plan.db import session_scope
+from plan.db import read_scope
 from plan.errors import PlanError
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.action_rows import action_table
+from ui.cache import cached
 from ui.frame import current_user, page_start
 from ui.rag import badge, legend, style_rag_column
 from ui.text import md
@@ -28,8 +29,8 @@ frame = page_start()
 user = current_user()
 st.title("Dashboard")
 
-with session_scope() as session:
-    choices = filter_choices(session, plan_id=frame.id)
+choices = cached(filter_choices, plan_id=frame.id)
+with read_scope() as session:
     last_meeting = meetings.last_closed_meeting(session, plan_id=frame.id)
 
 
@@ -75,13 +76,15 @@ def drill_to(*, by: str = "", group: str = "", rag: str = "", flag: str = "") ->
 
 
 try:
-    with session_scope() as session:
-        head = reports.headline(session, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
+    head = cached(reports.headline, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
 except PlanError as err:
     st.error(md(err))
     st.stop()
 
-overview, exceptions_tab, changes_tab = st.tabs(["Overview", "Exceptions", "What changed"])
+# Only the open tab runs and is sent (the tab is in the URL as ?tab=); the aggregates come from
+# the cache until the database changes (ui/cache.py).
+overview, exceptions_tab, changes_tab = st.tabs(["Overview", "Exceptions", "What changed"], key="tab",
+                                                bind="query-params")
 
 with overview:
     st.subheader(f"The plan as at {day_words}")
@@ -110,8 +113,7 @@ with overview:
                 drill_to(flag=flag)
 
     by = st.radio("Count by", list(GROUPS), format_func=GROUPS.get, horizontal=True, key="dash_by")
-    with session_scope() as session:
-        rows = reports.summary(session, user=user, plan_id=frame.id, by=by, as_of=as_of, filters=filters)
+    rows = cached(reports.summary, user=user, plan_id=frame.id, by=by, as_of=as_of, filters=filters)
     st.plotly_chart(rag_bar([{"group": r["group"], "by_rag": {rag: r[rag] for rag in RAGS}, "total": r["total"],
                               "overdue": r["overdue"]} for r in rows],
                             title=f"Actions by {GROUPS[by].lower()} and RAG, as at {day_words}"),
@@ -133,9 +135,8 @@ with overview:
     if drill_by == by:
         groups = [str(r["group"]) for r in rows]
     elif drill_by:
-        with session_scope() as session:
-            groups = [str(r["group"]) for r in reports.summary(session, user=user, plan_id=frame.id, by=drill_by,
-                                                                 as_of=as_of, filters=filters)]
+        groups = [str(r["group"]) for r in cached(reports.summary, user=user, plan_id=frame.id, by=drill_by,
+                                                  as_of=as_of, filters=filters)]
     else:
         groups = []
     if st.session_state.get("drill_group") not in ["", *groups]:
@@ -147,11 +148,10 @@ with overview:
     drill_flag = d.selectbox("Only", ["", *FLAGS], format_func=lambda f: FLAGS.get(f, "All actions"),
                              key="drill_flag")
     try:
-        with session_scope() as session:
-            drilled, drilled_total = reports.drill(
-                session, user=user, plan_id=frame.id, as_of=as_of, filters=filters,
-                group_by=(drill_by or None) if drill_group else None, group=drill_group or None,
-                rag=drill_rag or None, flag=drill_flag or None)
+        drilled, drilled_total = cached(
+            reports.drill, user=user, plan_id=frame.id, as_of=as_of, filters=filters,
+            group_by=(drill_by or None) if drill_group else None, group=drill_group or None,
+            rag=drill_rag or None, flag=drill_flag or None)
         st.markdown(f"**{drilled_total} action{'s' if drilled_total != 1 else ''}** as at {day_words}"
                     + (f" (the first {len(drilled)} shown)" if len(drilled) < drilled_total else "") + ".")
         if drilled:
@@ -160,9 +160,8 @@ with overview:
         st.error(md(err))
 
     st.subheader("RAG at the end of each reporting period")
-    with session_scope() as session:
-        trend = reports.rag_trend(session, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
-        rounds = reports.round_trend(session, user=user, plan_id=frame.id, filters=filters)
+    trend = cached(reports.rag_trend, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
+    rounds = cached(reports.round_trend, user=user, plan_id=frame.id, filters=filters)
     if trend:
         st.plotly_chart(rag_columns(trend, title="The plan at the end of each period"), width="stretch",
                         key="dash_trend_chart")
@@ -181,63 +180,62 @@ with overview:
         st.info("No round has been closed yet.")
 
     with st.expander("All plans side by side"):
-        with session_scope() as session:
-            across = reports.across_plans(session, user=user, as_of=as_of)
+        across = cached(reports.across_plans, user=user, as_of=as_of)
         st.dataframe(pd.DataFrame([{"Plan": r["plan"], "Theme": r["theme"],
                                     **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Overdue": r["overdue"],
                                     "Total": r["total"]} for r in across["rows"]]),
                      hide_index=True, width="stretch", key="dash_across")
 
 with exceptions_tab:
-    st.subheader(f"Exceptions as at {day_words}")
-    try:
-        with session_scope() as session:
-            found = reports.exceptions(session, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
-    except PlanError as err:
-        st.error(md(err))
-        found = []
-    st.markdown(f"**{len(found)} action{'s' if len(found) != 1 else ''}** need the group's attention"
-                + (f" (compared with the meeting of {last_meeting['held_on']:%d %b %Y})." if last_meeting else "."))
-    if found:
-        action_table(found, key="exceptions_table", reasons=True)
+    if exceptions_tab.open:
+        st.subheader(f"Exceptions as at {day_words}")
+        try:
+            found = cached(reports.exceptions, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
+        except PlanError as err:
+            st.error(md(err))
+            found = []
+        st.markdown(f"**{len(found)} action{'s' if len(found) != 1 else ''}** need the group's attention"
+                    + (f" (compared with the meeting of {last_meeting['held_on']:%d %b %Y})." if last_meeting else "."))
+        if found:
+            action_table(found, key="exceptions_table", reasons=True)
 
 with changes_tab:
-    st.subheader("What changed between two dates")
-    first, second = st.columns(2)
-    since = first.date_input("From", key="dash_since", format="DD/MM/YYYY",
-                             help="Starts at the last closed meeting's date." if last_meeting else None)
-    until = second.date_input("To", value=None, key="dash_until", format="DD/MM/YYYY", help="Empty: today.")
-    until = until if isinstance(until, date) else None
-    try:
-        with session_scope() as session:
-            moved = reports.changes(session, user=user, plan_id=frame.id, since=since, until=until, filters=filters)
-    except PlanError as err:
-        st.error(md(err))
-        moved = None
-    if moved:
-        counts = moved["counts"]
-        st.markdown(f"**{counts['better']} better, {counts['worse']} worse, {counts['same']} the same, "
-                    f"{counts['first_assessed']} first assessed** between {moved['since']:%d %b %Y} and "
-                    f"{moved['until']:%d %b %Y}.")
-        if moved["flows"]:
-            st.plotly_chart(rag_flow(moved["flows"], title="RAG then and now"), width="stretch",
-                            key="dash_flow_chart")
-        lists = {"RAG changed": moved["transitions"], "Newly Red": moved["newly_red"],
-                 "Completed": moved["completed"], "New actions": moved["new_actions"],
-                 "Closed or deferred": moved["retired"], "No update since": moved["updates_not_made"]}
-        for name, items in lists.items():
-            with st.expander(f"{name} ({len(items)})"):
-                if items:
-                    frame_ = pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "RAG then": i["from_label"],
-                                            "RAG now": i["to_label"], "Direction": i.get("direction") or ""}
-                                           for i in items])
-                    st.dataframe(style_rag_column(frame_, "RAG now"), hide_index=True, width="stretch",
-                                 key=f"changes_{name}")
-        with st.expander(f"Due dates moved ({len(moved['due_dates_moved'])})"):
-            if moved["due_dates_moved"]:
-                st.dataframe(pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "From": i["from"], "To": i["to"],
-                                            "Decided": i["decided_on"]} for i in moved["due_dates_moved"]]),
-                             hide_index=True, width="stretch", key="changes_due")
+    if changes_tab.open:
+        st.subheader("What changed between two dates")
+        first, second = st.columns(2)
+        since = first.date_input("From", key="dash_since", format="DD/MM/YYYY",
+                                 help="Starts at the last closed meeting's date." if last_meeting else None)
+        until = second.date_input("To", value=None, key="dash_until", format="DD/MM/YYYY", help="Empty: today.")
+        until = until if isinstance(until, date) else None
+        try:
+            moved = cached(reports.changes, user=user, plan_id=frame.id, since=since, until=until, filters=filters)
+        except PlanError as err:
+            st.error(md(err))
+            moved = None
+        if moved:
+            counts = moved["counts"]
+            st.markdown(f"**{counts['better']} better, {counts['worse']} worse, {counts['same']} the same, "
+                        f"{counts['first_assessed']} first assessed** between {moved['since']:%d %b %Y} and "
+                        f"{moved['until']:%d %b %Y}.")
+            if moved["flows"]:
+                st.plotly_chart(rag_flow(moved["flows"], title="RAG then and now"), width="stretch",
+                                key="dash_flow_chart")
+            lists = {"RAG changed": moved["transitions"], "Newly Red": moved["newly_red"],
+                     "Completed": moved["completed"], "New actions": moved["new_actions"],
+                     "Closed or deferred": moved["retired"], "No update since": moved["updates_not_made"]}
+            for name, items in lists.items():
+                with st.expander(f"{name} ({len(items)})"):
+                    if items:
+                        frame_ = pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "RAG then": i["from_label"],
+                                                "RAG now": i["to_label"], "Direction": i.get("direction") or ""}
+                                               for i in items])
+                        st.dataframe(style_rag_column(frame_, "RAG now"), hide_index=True, width="stretch",
+                                     key=f"changes_{name}")
+            with st.expander(f"Due dates moved ({len(moved['due_dates_moved'])})"):
+                if moved["due_dates_moved"]:
+                    st.dataframe(pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "From": i["from"], "To": i["to"],
+                                                "Decided": i["decided_on"]} for i in moved["due_dates_moved"]]),
+                                 hide_index=True, width="stretch", key="changes_due")
 
 url_state.publish({
     **{param: (key, value) for param, key, value in (("theme", "dash_themes", themes),

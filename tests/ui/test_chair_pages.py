@@ -106,6 +106,8 @@ def test_what_changed_between_two_dates_in_the_url(history, people_sqlite) -> No
     with session_scope() as session:
         moved = reports.changes(session, user=chair, plan_id=history.id, since=since, until=until)
     at = open_app(DASHBOARD, user=chair)
+    at.session_state["tab"] = "What changed"
+    at.run()
     at.date_input(key="dash_since").set_value(since).run()
     at.date_input(key="dash_until").set_value(until).run()
     assert not at.exception
@@ -127,6 +129,9 @@ def test_the_exceptions_say_why_with_the_owners_commentary(history, people_sqlit
         found = reports.exceptions(session, user=chair, plan_id=history.id)
     assert found
     at = open_app(DASHBOARD, user=chair)
+    assert not [d for d in at.dataframe if "Why" in d.value.columns]  # only the open tab runs
+    at.session_state["tab"] = "Exceptions"  # the tab chosen (in the browser: a click, or ?tab= in the URL)
+    at.run()
     table = next(d.value for d in at.dataframe if "Why" in d.value.columns)
     assert list(table["Ref"]) == [r["ref"] for r in found]
     assert table.iloc[0]["Why"] == "; ".join(found[0]["reasons"])

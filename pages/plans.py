@@ -12,6 +12,7 @@ from plan.errors import PlanError
 from plan.maintenance import plans
 from plan.maintenance.yaml_export import export_yaml
 from plan.periods import CYCLES
+from plan.plans import plan_frame
 from ui import downloads
 from ui.frame import current_user, page_start
 from ui.plan_settings_forms import beside, form_problem, key, save
@@ -106,8 +107,6 @@ with st.form("plan_refresh"):
     beside("plan_refresh", "start_date")
     if st.form_submit_button("Make next year's plan"):
         def _refresh(s):  # noqa: ANN001, ANN202
-            from plan.plans import plan_frame
-
             return plans.refresh_plan(s, user=user, plan_id=plan_frame(s, source).id, new_slug=new_slug,
                                       new_name=new_name, start_date=start)
         save("plan_refresh", _refresh, f"Plan '{new_slug.strip()}' made from '{source}'.")

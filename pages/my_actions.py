@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from plan.db import session_scope
+from plan.db import read_scope
 from plan.due_dates import my_requests
 from plan.my_actions import my_actions
 from plan.rounds import current_round
@@ -18,7 +18,7 @@ frame = page_start()
 user = current_user()
 st.title("My actions")
 
-with session_scope() as session:
+with read_scope() as session:
     rows = my_actions(session, user=user, plan_id=frame.id)
     open_round = current_round(session, plan_id=frame.id)
 
@@ -58,7 +58,7 @@ with many:
     bulk_editor(frame, user, rows)
 with dates:
     due_date_request_form(frame, user, rows)
-    with session_scope() as session:
+    with read_scope() as session:
         asked = my_requests(session, user=user, plan_id=frame.id)
     if asked:
         st.subheader("Your requests")

@@ -148,14 +148,17 @@ with overview:
     drill_flag = d.selectbox("Only", ["", *FLAGS], format_func=lambda f: FLAGS.get(f, "All actions"),
                              key="drill_flag")
     try:
-        drilled, drilled_total = cached(
-            reports.drill, user=user, plan_id=frame.id, as_of=as_of, filters=filters,
-            group_by=(drill_by or None) if drill_group else None, group=drill_group or None,
-            rag=drill_rag or None, flag=drill_flag or None)
-        st.markdown(f"**{drilled_total} action{'s' if drilled_total != 1 else ''}** as at {day_words}"
-                    + (f" (the first {len(drilled)} shown)" if len(drilled) < drilled_total else "") + ".")
-        if drilled:
-            action_table(drilled, key="drill_table")
+        if not (drill_group or drill_rag or drill_flag):  # nothing chosen: not the whole plan's first page
+            st.caption("Choose a group, a RAG or a flag (or press a count above) to list the actions behind it.")
+        else:
+            drilled, drilled_total = cached(
+                reports.drill, user=user, plan_id=frame.id, as_of=as_of, filters=filters,
+                group_by=(drill_by or None) if drill_group else None, group=drill_group or None,
+                rag=drill_rag or None, flag=drill_flag or None)
+            st.markdown(f"**{drilled_total} action{'s' if drilled_total != 1 else ''}** as at {day_words}"
+                        + (f" (the first {len(drilled)} shown)" if len(drilled) < drilled_total else "") + ".")
+            if drilled:
+                action_table(drilled, key="drill_table")
     except PlanError as err:
         st.error(md(err))
 
@@ -179,12 +182,13 @@ with overview:
     else:
         st.info("No round has been closed yet.")
 
-    with st.expander("All plans side by side"):
-        across = cached(reports.across_plans, user=user, as_of=as_of)
-        st.dataframe(pd.DataFrame([{"Plan": r["plan"], "Theme": r["theme"],
-                                    **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Overdue": r["overdue"],
-                                    "Total": r["total"]} for r in across["rows"]]),
-                     hide_index=True, width="stretch", key="dash_across")
+    with (plans_side := st.expander("All plans side by side", key="dash_across_open", on_change="rerun")):
+        if plans_side.open:  # read only when opened: every plan's counts
+            across = cached(reports.across_plans, user=user, as_of=as_of)
+            st.dataframe(pd.DataFrame([{"Plan": r["plan"], "Theme": r["theme"],
+                                        **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Overdue": r["overdue"],
+                                        "Total": r["total"]} for r in across["rows"]]),
+                         hide_index=True, width="stretch", key="dash_across")
 
 with exceptions_tab:
     if exceptions_tab.open:

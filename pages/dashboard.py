@@ -24,6 +24,7 @@ GROUPS = {"theme": "Theme", "agency": "Lead agency", "board": "Board"}
 FLAGS = {"overdue": "Overdue", "stale": "No update for a long time", "not_updated_this_round": "No update this round",
          "complete": "Complete", "due_by_now": "Due by now", "due_not_complete": "Due by now, not complete"}
 RAGS = [r.value for r in RAG_ORDER]
+PAGE_SIZE = 100  # rows of a list sent at once
 
 frame = page_start()
 user = current_user()
@@ -200,8 +201,13 @@ with exceptions_tab:
             found = []
         st.markdown(f"**{len(found)} action{'s' if len(found) != 1 else ''}** need the group's attention"
                     + (f" (compared with the meeting of {last_meeting['held_on']:%d %b %Y})." if last_meeting else "."))
-        if found:
-            action_table(found, key="exceptions_table", reasons=True)
+        if found:  # 100 a page: a plan of 10,000 actions can have thousands of exceptions
+            pages = -(-len(found) // PAGE_SIZE)
+            page = int(st.session_state.get("exceptions_page") or 1) if pages > 1 else 1
+            action_table(found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], key="exceptions_table", reasons=True)
+            if pages > 1:
+                st.number_input(f"Page (of {pages}, {PAGE_SIZE} a page)", min_value=1, max_value=pages, step=1,
+                                key="exceptions_page")
 
 with changes_tab:
     if changes_tab.open:
@@ -229,16 +235,20 @@ with changes_tab:
                      "Closed or deferred": moved["retired"], "No update since": moved["updates_not_made"]}
             for name, items in lists.items():
                 with st.expander(f"{name} ({len(items)})"):
+                    if len(items) > PAGE_SIZE:
+                        st.caption(f"The first {PAGE_SIZE} of {len(items)}, in plan order: narrow the dates or "
+                                   "the filters to see the rest.")
                     if items:
                         frame_ = pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "RAG then": i["from_label"],
                                                 "RAG now": i["to_label"], "Direction": i.get("direction") or ""}
-                                               for i in items])
+                                               for i in items[:PAGE_SIZE]])
                         st.dataframe(style_rag_column(frame_, "RAG now"), hide_index=True, width="stretch",
                                      key=f"changes_{name}")
             with st.expander(f"Due dates moved ({len(moved['due_dates_moved'])})"):
                 if moved["due_dates_moved"]:
                     st.dataframe(pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "From": i["from"], "To": i["to"],
-                                                "Decided": i["decided_on"]} for i in moved["due_dates_moved"]]),
+                                                "Decided": i["decided_on"]}
+                                               for i in moved["due_dates_moved"][:PAGE_SIZE]]),
                                  hide_index=True, width="stretch", key="changes_due")
 
 url_state.publish({

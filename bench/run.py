@@ -53,6 +53,7 @@ TARGETS: dict[str, tuple[float | None, str, str]] = {
     "uncontended_read_p95_ms": (None, "", "the same, p95 ms"),
     "contended_read_p50_ms": (None, "", "the same while Update round loads in a loop, median ms"),
     "contended_read_p95_ms": (150.0, "under", "the same, p95 ms (SQLite)"),
+    "contended_read_cpu_p95_ms": (None, "", "the reader's own CPU in those queries, p95 ms (the rest is waiting)"),
     "postgres_contended_read_p95_ms": (None, "", "the same on PostgreSQL, p95 ms"),
     "payload_kb": (1000.0, "under", "most KB any page sends the browser (websocket + data)"),
     "session_mb": (None, "", "server memory per signed-in browser session, MB"),
@@ -176,6 +177,7 @@ def figures(stages: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "uncontended_read_p95_ms": _get(stages, "contention", "alone", "p95_ms"),
         "contended_read_p50_ms": _get(stages, "contention", "contended", "p50_ms"),
         "contended_read_p95_ms": _get(stages, "contention", "contended", "p95_ms"),
+        "contended_read_cpu_p95_ms": _get(stages, "contention", "contended", "cpu_p95_ms"),
     }
     if "postgres_update" in stages:
         out["postgres_update_p50_ms"] = _get(stages, "postgres_update", "p50_ms")

@@ -84,8 +84,8 @@ except PlanError as err:
 
 # Only the open tab runs and is sent (the tab is in the URL as ?tab=); the aggregates come from
 # the cache until the database changes (ui/cache.py).
-overview, exceptions_tab, changes_tab = st.tabs(["Overview", "Exceptions", "What changed"], key="tab",
-                                                bind="query-params")
+overview, trend_tab, exceptions_tab, changes_tab = st.tabs(["Overview", "Trend", "Exceptions", "What changed"],
+                                                           key="tab", bind="query-params")
 
 with overview:
     st.subheader(f"The plan as at {day_words}")
@@ -163,26 +163,6 @@ with overview:
     except PlanError as err:
         st.error(md(err))
 
-    st.subheader("RAG at the end of each reporting period")
-    trend = cached(reports.rag_trend, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
-    rounds = cached(reports.round_trend, user=user, plan_id=frame.id, filters=filters)
-    if trend:
-        st.plotly_chart(rag_columns(trend, title="The plan at the end of each period"), width="stretch",
-                        key="dash_trend_chart")
-        st.dataframe(pd.DataFrame([{"Period": t["period"], "Read on": t["as_of"],
-                                    **{RAG_LABELS[rag]: t[rag] for rag in RAGS}, "Total": t["total"]}
-                                   for t in trend]), hide_index=True, width="stretch", key="dash_trend_table")
-    st.subheader("What each closed round froze")
-    if rounds:
-        st.plotly_chart(rag_columns(rounds, title="Closed rounds"), width="stretch", key="dash_round_chart")
-        st.dataframe(pd.DataFrame([{"Round": r["period"], "Closed": r["closed_at"],
-                                    **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Total": r["total"],
-                                    "Updated in the round": r["updated"]} for r in rounds]),
-                     hide_index=True, width="stretch", key="dash_round_table")
-        st.caption("Open a closed round's actions on the Update round page.")
-    else:
-        st.info("No round has been closed yet.")
-
     with (plans_side := st.expander("All plans side by side", key="dash_across_open", on_change="rerun")):
         if plans_side.open:  # read only when opened: every plan's counts
             across = cached(reports.across_plans, user=user, as_of=as_of)
@@ -190,6 +170,29 @@ with overview:
                                         **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Overdue": r["overdue"],
                                         "Total": r["total"]} for r in across["rows"]]),
                          hide_index=True, width="stretch", key="dash_across")
+
+with trend_tab:
+    if trend_tab.open:
+        st.subheader("RAG at the end of each reporting period")
+        trend = cached(reports.rag_trend, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
+        rounds = cached(reports.round_trend, user=user, plan_id=frame.id, filters=filters)
+        if trend:
+            st.plotly_chart(rag_columns(trend, title="The plan at the end of each period"), width="stretch",
+                            key="dash_trend_chart")
+            st.dataframe(pd.DataFrame([{"Period": t["period"], "Read on": t["as_of"],
+                                        **{RAG_LABELS[rag]: t[rag] for rag in RAGS}, "Total": t["total"]}
+                                       for t in trend]),
+                         hide_index=True, width="stretch", key="dash_trend_table")
+        st.subheader("What each closed round froze")
+        if rounds:
+            st.plotly_chart(rag_columns(rounds, title="Closed rounds"), width="stretch", key="dash_round_chart")
+            st.dataframe(pd.DataFrame([{"Round": r["period"], "Closed": r["closed_at"],
+                                        **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Total": r["total"],
+                                        "Updated in the round": r["updated"]} for r in rounds]),
+                         hide_index=True, width="stretch", key="dash_round_table")
+            st.caption("Open a closed round's actions on the Update round page.")
+        else:
+            st.info("No round has been closed yet.")
 
 with exceptions_tab:
     if exceptions_tab.open:

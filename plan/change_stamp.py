@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from models import AuditEvent, StatusUpdate
 
 # How far below the newest id a late commit can still land and be seen (see change_stamp).
-WINDOW = 10_000
+WINDOW = 1_000
 
 
 def change_stamp(session: Session) -> tuple[int, ...]:

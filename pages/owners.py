@@ -77,8 +77,9 @@ with all_of:
             + (f"left on {p['left_on']:%d %b %Y}" if p["left_on"] else "account disabled") + ")" for p in leavers))
     holders = [p["email"] for p in people]
     names = {p["email"]: p["name"] for p in people}
-    default = holders.index(leavers[0]["email"]) if leavers else None
-    source = st.selectbox("Whose actions", holders, index=default, placeholder="Choose a person",
+    if leavers and not st.session_state.get("leaver_from"):  # offer the first leaver still owning actions
+        st.session_state["leaver_from"] = leavers[0]["email"]
+    source = st.selectbox("Whose actions", holders, index=None, placeholder="Choose a person",
                           format_func=lambda e: f"{names[e]} ({e})", key="leaver_from")
     if source:
         with session_scope() as session:

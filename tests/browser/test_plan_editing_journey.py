@@ -78,7 +78,7 @@ def test_the_secretariat_adds_edits_and_retires_actions_and_reassigns_one(page, 
     page.goto(app_url + "/action_detail?ref=2.2")
     expect(page.get_by_text(f"Retired on {date.today():%d %b %Y}: this action is no longer in the plan.",
                             exact=False)).to_be_visible()
-    expect(page.get_by_text("Merged into 2.1 at the March meeting")).to_be_visible()
+    expect(page.get_by_text("Merged into 2.1 at the March meeting").first).to_be_visible()
     expect(page.get_by_role("heading", name="Changes to the plan")).to_be_visible()
 
     page.goto(app_url + "/owners?ref=1.1")
@@ -97,6 +97,45 @@ def test_the_secretariat_adds_edits_and_retires_actions_and_reassigns_one(page, 
     sign_in(page, "owner")
     expect(page.get_by_role("heading", name="My actions")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").first).to_contain_text("1.1")
+
+
+def test_the_secretariat_closes_and_moves_actions_and_hands_a_leavers_actions_on(page, app_url) -> None:
+    page.goto(app_url + "/edit_plan?ref=1.6")
+    sign_in(page, "admin")
+    page.get_by_role("tab", name="Close or retire").click()
+    panel = page.get_by_role("tabpanel", name="Close or retire")
+    _choose(page, panel, "RAG it closes with", "Amber")
+    panel.get_by_label("Why it is closed").fill("Superseded by the county plan")
+    panel.get_by_role("button", name="Close the action").click()
+    _settle(page)
+    expect(page.get_by_text("1.6 is closed.")).to_be_visible()
+    page.get_by_role("tab", name="Move").click()
+    move = page.get_by_role("tabpanel", name="Move")
+    _choose(page, move, "Move to theme", "Protect")
+    _choose(page, move, "Objective (under that theme)", re.compile(r"^3A –"))
+    move.get_by_role("button", name="Move the action").click()
+    _settle(page)
+    expect(page.get_by_text("1.6 moved to Protect, objective 3A.")).to_be_visible()
+
+    page.goto(app_url + "/owners")
+    page.get_by_role("tab", name="Mark someone as left").click()
+    left = page.get_by_role("tabpanel", name="Mark someone as left")
+    _choose(page, left, "Person", re.compile(r"Olu Owner"))
+    left.get_by_role("spinbutton", name="day, Left their post on").click()
+    page.keyboard.type(f"{date.today():%d%m%Y}")  # day, month, year: each field moves on to the next
+    page.keyboard.press("Escape")  # close the calendar the click opened
+    left.get_by_role("button", name="Save").click()
+    _settle(page)
+    expect(page.get_by_text(re.compile(r"Olu Owner: left on"))).to_be_visible()
+    orphans = page.get_by_test_id("stDataFrame").first
+    expect(orphans).to_contain_text("The owner left on")
+    page.get_by_role("tab", name="Reassign all of a leaver's actions").click()
+    leaver = page.get_by_role("tabpanel", name="Reassign all of a leaver's actions")
+    expect(leaver.get_by_role("combobox", name="Whose actions", exact=True)).to_have_value(re.compile("Olu Owner"))
+    _choose(page, leaver, "Give them all to", re.compile(r"Sam Secretariat"))
+    leaver.get_by_role("button", name="Reassign all their actions").click()
+    _settle(page)
+    expect(page.get_by_text(re.compile(r"actions? moved to Sam Secretariat"))).to_be_visible()
 
 
 def test_the_new_pages_have_no_serious_accessibility_violations(page, app_url) -> None:

@@ -86,6 +86,10 @@ def record_update(
         earlier = session.exec(select(StatusUpdate).where(StatusUpdate.submission_key == submission_key)).first()
         if earlier is not None:  # the same form sent twice (a double click, a retry): it is saved once
             return earlier
+    if action.retired_at is not None:  # every route (form, bulk, offline return) ends here
+        why = action.retired_reason or "no reason given"
+        raise InvalidInput(f"Action {ref} was retired on {action.retired_at:%d %b %Y} ({why}): it takes no more "
+                           "updates. Ask the secretariat if it should come back into the plan.")
     problems = _problems(action, rag=rag, delivery_status=delivery_status, commentary=commentary,
                          blockers=blockers, support_asked=support_asked, evidence_url=evidence_url)
     if problems:

@@ -201,6 +201,10 @@ def test_retiring_keeps_the_action_and_its_history(seeded, people) -> None:
             editing.edit_action(session, user=admin, plan_id=p, ref="3.5", changes={"title": "x"})
         with pytest.raises(NotFound):
             editing.retire_action(session, user=admin, plan_id=p, ref="9.9", reason="x")
+        # No route can update it any more: the form, bulk updates and offline returns all end in record_update.
+        with pytest.raises(InvalidInput, match="3.5 was retired on .*Merged into 3.4.*takes no more updates"):
+            record_update(session, user=admin, plan_id=p, ref="3.5", rag="red", delivery_status="in_progress",
+                          commentary="Still going?")
         detail = action_detail(session, user=people["viewer"], plan_id=p, ref="3.5")
         rows, total = list_actions(session, user=admin, plan_id=p)
         every, _ = list_actions(session, user=admin, plan_id=p, filters=ActionFilter(include_retired=True))

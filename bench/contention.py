@@ -1,6 +1,7 @@
 """Concurrent readers: one user's page queries (the Actions list's first page, plan.actions
 list_actions, and My actions, plan.my_actions) timed alone and then while another session loads
-the heaviest page (Update round with a round open: every owing action) in a loop. The loader is a
+the heaviest pages in a loop: Update round with a round open (every owing action) and the
+Dashboard (the plan as at a date, trends, exceptions), one after the other. The loader is a
 separate process running that page's script through AppTest, so what the reader waits for is the
 database (locks, I/O), not this process's interpreter lock; in one Streamlit server both would
 add up."""
@@ -17,7 +18,7 @@ from typing import Any
 from bench.common import ROOT, median, p95
 from bench.database import actor
 
-HEAVY_PAGE = "pages/update_round.py"
+HEAVY_PAGES = ("pages/update_round.py", "pages/dashboard.py")
 
 
 def _reader(plan_id: int, samples: int, pause: float) -> dict[str, list[float]]:
@@ -74,7 +75,7 @@ def measure(facts: dict[str, Any], samples: int, url: str, facts_file: str) -> d
         stop.touch()
         output, _ = loader.communicate(timeout=900)
     loads = [float(line.split()[1]) for line in output.splitlines() if line.startswith("LOADED ")]
-    return {"heavy_page": HEAVY_PAGE, "samples": samples, "alone": alone, "contended": contended,
+    return {"heavy_pages": HEAVY_PAGES, "samples": samples, "alone": alone, "contended": contended,
             "heavy_page_runs": len(loads), "heavy_page_s": median(loads)}
 
 
@@ -86,10 +87,12 @@ def load_loop(stop_file: str, ready_file: str) -> None:
 
     from bench.pages import open_signed_in
 
-    at = open_signed_in(HEAVY_PAGE, actor("admin"))
+    admin = actor("admin")
+    pages = [open_signed_in(page, admin) for page in HEAVY_PAGES]
     Path(ready_file).touch()
     while not Path(stop_file).exists():
-        st.cache_data.clear()
-        started = time.perf_counter()
-        at.run()
-        print(f"LOADED {time.perf_counter() - started:.4f}", flush=True)
+        for at in pages:
+            st.cache_data.clear()
+            started = time.perf_counter()
+            at.run()
+            print(f"LOADED {time.perf_counter() - started:.4f}", flush=True)

@@ -51,7 +51,7 @@ TARGETS: dict[str, tuple[float | None, str, str]] = {
     "postgres_update_p95_ms": (None, "", "One status update, PostgreSQL, p95 ms"),
     "uncontended_read_p50_ms": (None, "", "Actions list + My actions queries alone, median ms"),
     "uncontended_read_p95_ms": (None, "", "the same, p95 ms"),
-    "contended_read_p50_ms": (None, "", "the same while Update round loads in a loop, median ms"),
+    "contended_read_p50_ms": (None, "", "the same while Update round and Dashboard load in a loop, median ms"),
     "contended_read_p95_ms": (150.0, "under", "the same, p95 ms (SQLite)"),
     "contended_read_cpu_p95_ms": (None, "", "the reader's own CPU in those queries, p95 ms (the rest is waiting)"),
     "postgres_contended_read_p95_ms": (None, "", "the same on PostgreSQL, p95 ms"),

@@ -96,7 +96,11 @@ def closed_round_snapshot(frame: PlanFrame, user: Actor) -> None:
     names = {r["round_id"]: f"{r['period']} (closed {r['closed_at']:%d %b %Y})" for r in closed}
     linked = "round" in st.query_params  # /update_round?round=ID opens that round's snapshot
     url_state.seed("snapshot_round", "round", choices=list(names), convert=int, default=next(iter(names)))
-    with st.expander("Closed rounds: what each froze", expanded=linked):
+    # Read and sent only when opened (up to 500 rows of a plan of 10,000 actions).
+    with (section := st.expander("Closed rounds: what each froze", expanded=linked, key="snapshot_open",
+                                 on_change="rerun")):
+        if not section.open:
+            return
         round_id = st.selectbox("Round", list(names), format_func=names.get, key="snapshot_round")
         if linked or round_id != next(iter(names)):
             url_state.publish({"round": ("snapshot_round", round_id)})

@@ -279,6 +279,9 @@ def test_a_chair_opens_a_closed_rounds_snapshot(history, people_sqlite) -> None:
         snap = reports.round_snapshot(session, user=chair, plan_id=history.id, round_id=closed[0]["round_id"],
                                       rag="red")
     at = open_app("pages/update_round.py", user=chair)
+    assert "snapshot_rag" not in [s.key for s in at.selectbox]  # read only when opened
+    at.session_state["snapshot_open"] = True  # the chair opens "Closed rounds: what each froze"
+    at.run()
     at.selectbox(key="snapshot_rag").set_value("red").run()
     table = next(d.value for d in at.dataframe if "Updated in the round" in d.value.columns)
     assert snap["rows"] and list(table["Ref"]) == [r["ref"] for r in snap["rows"]]

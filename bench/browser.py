@@ -27,7 +27,9 @@ from bench.common import ROOT, rss_mb
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ADMIN_PAGES = {"overview": "/", "actions": "/actions", "dashboard": "/dashboard", "update_round": "/update_round"}
+ADMIN_PAGES = {"overview": "/", "actions": "/actions", "dashboard": "/dashboard", "update_round": "/update_round",
+               # the round's other views, by URL (a view that does not exist falls back to the default)
+               "update_round_by_owner": "/update_round?view=owner", "update_round_owed": "/update_round?view=owed"}
 OWNER_PAGES = {"my_actions": "/my_actions"}
 QUIET_S = 1.5  # no frame for this long after the run ended: the page is drawn
 

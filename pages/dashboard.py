@@ -142,8 +142,9 @@ with overview:
         groups = []
     if st.session_state.get("drill_group") not in ["", *groups]:
         st.session_state["drill_group"] = ""
-    drill_group = b.selectbox("Group", ["", *groups], key="drill_group", disabled=not drill_by,
-                              format_func=lambda g: g or "Any")
+    # Not disabled with no grouping (only "Any" to choose): a disabled label's grey fails axe's contrast rule.
+    drill_group = b.selectbox("Group", ["", *groups], key="drill_group",
+                              format_func=lambda g: g or ("Any" if drill_by else "Any (choose a grouping first)"))
     drill_rag = c.selectbox("RAG", ["", *RAGS], format_func=lambda r: RAG_LABELS[r] if r else "Any RAG",
                             key="drill_rag")
     drill_flag = d.selectbox("Only", ["", *FLAGS], format_func=lambda f: FLAGS.get(f, "All actions"),

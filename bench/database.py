@@ -45,10 +45,53 @@ def database_url_of(url: str) -> str:
     return url
 
 
-def build(url: str, actions: int, *, owned: int = OWNED) -> dict[str, Any]:
+def deepen_history(plan_id: int, per_action: int) -> int:
+    """Older updates, so each action has about `per_action` in its history (the issue's region:
+    250,000 updates for 10,000 actions; the demo generator gives at most four). Each is a copy of
+    the action's latest update's words dated a week, two weeks... earlier, so whichever way a query
+    picks "the latest" (highest id, or newest date) it reads the same words and RAG; only as-at
+    views of past dates see the copies' words early. Bulk inserted. Returns how many."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, insert
+    from sqlmodel import select
+
+    from models import Action, Plan, StatusUpdate
+    from plan.db import session_scope
+    from plan.periods import period_for
+
+    with session_scope() as session:
+        cycle = session.get(Plan, plan_id).reporting_cycle  # type: ignore[union-attr]
+        latest = (select(StatusUpdate.action_id, func.max(StatusUpdate.id).label("id"),
+                         func.count(StatusUpdate.id).label("n"))
+                  .join(Action, Action.id == StatusUpdate.action_id)
+                  .where(Action.plan_id == plan_id).group_by(StatusUpdate.action_id).subquery())
+        rows = session.exec(select(StatusUpdate, latest.c.n).join(latest, latest.c.id == StatusUpdate.id)).all()
+        batch: list[dict[str, Any]] = []
+        added = 0
+        for update, count in rows:
+            for back in range(1, max(per_action - int(count), 0) + 1):
+                at = update.created_at - timedelta(days=7 * back)
+                batch.append({"action_id": update.action_id, "rag": update.rag,
+                              "delivery_status": update.delivery_status, "commentary": update.commentary,
+                              "blockers": update.blockers, "support_asked": update.support_asked,
+                              "author_name": "bench history", "period": period_for(at.date(), cycle),
+                              "created_at": at, "is_demo": update.is_demo})
+            if len(batch) >= 5000:
+                session.execute(insert(StatusUpdate), batch)
+                added += len(batch)
+                batch = []
+        if batch:
+            session.execute(insert(StatusUpdate), batch)
+            added += len(batch)
+    return added
+
+
+def build(url: str, actions: int, *, history: int = 0, owned: int = OWNED) -> dict[str, Any]:
     """Migrate and seed `url`, grow the plan to `actions` actions with demo history (and the
-    chair's view demo: closed rounds, a past meeting), add the secretariat and an owner with
-    passwords, give the owner `owned` actions and open an update round. Returns what stages need."""
+    chair's view demo: closed rounds, a past meeting), deepen each action's history to about
+    `history` updates, add the secretariat and an owner with passwords, give the owner `owned`
+    actions and open an update round. Returns what stages need."""
     use_database(url)
     from sqlalchemy import func, text
     from sqlmodel import select
@@ -75,6 +118,8 @@ def build(url: str, actions: int, *, owned: int = OWNED) -> dict[str, Any]:
     admin = people["admin"]
     with session_scope() as session:
         added = add_demo(session, user=admin, plan_id=plan_id, actions=max(actions - int(seeded), 0))
+    if history:
+        added["older_updates"] = deepen_history(plan_id, history)
     with session_scope() as session:
         refs = session.exec(select(Action.ref).where(Action.plan_id == plan_id, Action.retired_at.is_(None),
                                                      Action.delivery_status.not_in(rounds.NOT_OWING))

@@ -76,7 +76,7 @@ def run_stage(args: argparse.Namespace) -> None:
         from bench.database import build
 
         started = time.perf_counter()
-        result: Any = build(args.url, param["actions"])
+        result: Any = build(args.url, param["actions"], history=param.get("history", 0))
         result["build_s"] = time.perf_counter() - started
     elif args.stage == "pages":
         from bench.pages import measure
@@ -222,6 +222,8 @@ def main() -> None:
     parser.add_argument("--json", default=None, help="write the figures here as JSON")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL: also measure there, in a "
                         "database bench_<pid> made for the run and dropped after it")
+    parser.add_argument("--history", type=int, default=None, help="updates per action in the history (default "
+                        "25, the issue's 250,000 for 10,000 actions; 4 quick); 0: only what the demo makes")
     parser.add_argument("--quick", action="store_true", help="small plan, few repeats: a smoke run")
     parser.add_argument("--no-browser", action="store_true", help="skip payload and session memory")
     parser.add_argument("--repeat", type=int, default=None, help="runs per timing (default 5; 2 quick)")
@@ -242,6 +244,7 @@ def main() -> None:
 
     actions = args.actions or (300 if args.quick else 10_000)
     repeat = args.repeat or (2 if args.quick else 5)
+    history = args.history if args.history is not None else (4 if args.quick else 25)
     sessions = args.sessions or (1 if args.quick else 5)
     updates = 20 if args.quick else 200
     samples = 8 if args.quick else 60
@@ -258,7 +261,7 @@ def main() -> None:
     print(f"bench: {actions:,} actions, {repeat} runs each, in {folder}")
 
     def build(key: str, url: str, size: int) -> str | None:
-        stages[key] = stage("build", url, label=f"{key}, {size:,} actions", actions=size)
+        stages[key] = stage("build", url, label=f"{key}, {size:,} actions", actions=size, history=history)
         if "error" in stages[key]:
             return None
         facts_file = folder / f"{key}.json"

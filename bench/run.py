@@ -1,15 +1,17 @@
 """The app at regional scale, measured (issue 10): one entry point for every figure.
 
 Usage: .venv/bin/python bench/run.py [--actions N] [--json FILE] [--postgres URL] [--quick] [--no-browser]
+                                     [--history K] [--repeat R] [--sessions K] [--only STAGES]
 
 Builds a synthetic plan of N actions (default 10,000) with the demo generator in a temporary SQLite
 database (and, with --postgres, in a database bench_<pid> it creates on that server and drops at
-the end), opens an update round and gives an owner actions, then measures (median of several runs;
-p95 where it says) page script times against N=100 and against a bare page drawing the same charts
-and tables, the board paper and the plan import against their floors, one status update, a page
-query while another session loads the heaviest page, the bytes a browser receives per page, peak
-memory per stage and server memory per signed-in session. Prints a table against the issue's
-targets and writes the figures as JSON. A benchmark, not a test: it asserts nothing about time.
+the end), deepens each action's history to K updates (default 25), opens an update round and
+gives an owner actions, then measures (median of several runs; p95 where it says): page script
+times against N=100 and against a bare page drawing the same charts and tables; the board paper
+and the plan import against their floors; one status update; a page query while another session
+loads the heaviest pages; the bytes a browser receives per page; peak memory per stage and server
+memory per signed-in session. Prints a table against the issue's targets and writes the figures
+as JSON. A benchmark, not a test: it asserts nothing about time.
 
 Each stage runs in its own process, so its peak memory (`peak_rss_mb`) is its own.
 """

@@ -1,7 +1,7 @@
 """Update round (secretariat; chairs read): open a round, see who owes, chase, send back, close."""
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import quote
 
 import pandas as pd
@@ -10,6 +10,7 @@ import streamlit as st
 from plan import mail, rounds
 from plan.db import read_scope, session_scope
 from plan.errors import PlanError
+from plan.maintenance.settings import default_round_deadline, round_deadline_days
 from plan.permissions import allowed
 from ui import url_state
 from ui.chair_sections import closed_round_snapshot
@@ -33,6 +34,7 @@ with read_scope() as session:
     current = rounds.current_round(session, plan_id=frame.id)
     last = rounds.latest_round(session, plan_id=frame.id)
     suggested = rounds.suggested_period(session, plan_id=frame.id, cycle=frame.reporting_cycle)
+    deadline_days = round_deadline_days(session, plan_id=frame.id)  # Plan settings: days to the deadline
 
 closed_round_snapshot(frame, user)  # what each closed round froze (chair's view); above the stops below
 
@@ -46,7 +48,7 @@ if current is None:
     with st.form("open_round"):
         period = st.text_input("Reporting period", value=suggested, key="round_period",
                                help="Offered: the period after the last round's. Write it like 2026-Q3.")
-        deadline = st.date_input("Deadline for updates", value=date.today() + timedelta(days=14),
+        deadline = st.date_input("Deadline for updates", value=default_round_deadline(deadline_days, date.today()),
                                  format="DD/MM/YYYY", key="round_deadline")
         if st.form_submit_button("Open the round", type="primary"):
             try:

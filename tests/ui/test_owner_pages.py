@@ -105,6 +105,15 @@ def test_the_secretariat_runs_a_round(seeded_sqlite, people_sqlite) -> None:
     assert at.success[0].value == "The 2026-Q4 round is closed: 1 of 25 updates were in, 24 still owed."
 
 
+def test_the_round_offers_the_deadline_the_plan_settings_give(seeded_sqlite, people_sqlite) -> None:
+    from plan.maintenance.settings import update_settings
+
+    with session_scope() as session:
+        update_settings(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, update_deadline_days=21)
+    at = open_app("pages/update_round.py", user=people_sqlite["admin"])
+    assert at.date_input(key="round_deadline").value == date.today() + timedelta(days=21)
+
+
 def test_a_chair_sees_the_round_but_cannot_run_it(seeded_sqlite, people_sqlite) -> None:
     with session_scope() as session:
         rounds.open_round(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, period="2026-Q4",

@@ -22,6 +22,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,7 +132,10 @@ def stage(name: str, url: str, facts_file: str | None = None, *, label: str = ""
         print(f" FAILED after {took:.0f} s")
         tail = (done.stderr or done.stdout)[-3000:]
         print(tail, file=sys.stderr)
-        return {"error": tail.strip().splitlines()[-1] if tail.strip() else f"exit {done.returncode}"}
+        raised = [line for line in (done.stderr or done.stdout).splitlines()
+                  if re.match(r"[\w.]+(Error|Exception|Exit)\b", line)]  # the exception's own line
+        return {"error": (raised[-1] if raised else tail.strip().splitlines()[-1] if tail.strip()
+                          else f"exit {done.returncode}")[:500]}
     print(f" {took:.0f} s")
     result: dict[str, Any] = json.loads(found[-1][len(RESULT):])
     result["stage_s"] = took
@@ -230,6 +235,8 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip payload and session memory")
     parser.add_argument("--repeat", type=int, default=None, help="runs per timing (default 5; 2 quick)")
     parser.add_argument("--sessions", type=int, default=None, help="browser sessions for session_mb (default 5)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite databases (their folder "
+                        "is printed); by default they are removed at the end")
     parser.add_argument("--only", default="", help="comma-separated stages to run (pages,export,import,"
                         "contention,browser,update); default all")
     # internal: one stage in a child process
@@ -349,6 +356,8 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str))
         print(f"figures written to {args.json}")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

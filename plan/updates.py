@@ -120,8 +120,9 @@ def record_update(
         is_demo=is_demo, submission_key=submission_key or None,
     )
     session.add(update)
-    action.rag, action.delivery_status = new_rag.value, new_status.value
-    action.updated_at = action.last_update_at = when
+    if not _older_than_latest(action, when):  # a back-dated update is history: the current stays
+        action.rag, action.delivery_status = new_rag.value, new_status.value
+        action.updated_at = action.last_update_at = when
     try:
         session.flush()  # the version column makes a concurrent write to this action fail here
     except StaleDataError as err:
@@ -134,6 +135,18 @@ def record_update(
                                        "period": update.period, "demo": is_demo},
                  restricted=action.restricted)
     return update
+
+
+def _older_than_latest(action: Action, when: datetime) -> bool:
+    """Whether an update made at `when` is older than the action's latest (a back-dated entry).
+    The action's current RAG, status and last_update_at are always those of its latest update by
+    (created_at, id); at the same moment the new update (the higher id) is the latest. The
+    dashboard reads the plan as at today from these columns (plan.reports.asof)."""
+    latest = action.last_update_at
+    if latest is None:
+        return False
+    aware = lambda d: d if d.tzinfo else d.replace(tzinfo=UTC)  # noqa: E731 - SQLite gives naive UTC
+    return aware(when) < aware(latest)
 
 
 def _problems(action: Action, *, rag: str, delivery_status: str, commentary: str, blockers: str,

@@ -1,0 +1,139 @@
+"""The plan as at today, read from the actions' current columns, equals the plan ranked from the
+whole history (both databases): for the seeded plan with the demo history, a back-dated update,
+a retired action and an action never updated. And a back-dated update goes into the history
+without moving the action's current RAG, status or last update."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+import models
+from plan.db import session_scope
+from plan.demo import add_demo
+from plan.maintenance.actions import retire_action
+from plan.reports import asof, dashboard
+from plan.reports.asof import counts_columns, state
+from plan.updates import record_update
+
+
+def _update(session, admin, plan_id, ref, rag, at, status="in_progress"):  # noqa: ANN001, ANN202
+    return record_update(session, user=admin, plan_id=plan_id, ref=ref, rag=rag, delivery_status=status, at=at,
+                         commentary=f"{rag} on {at:%d %b %H:%M}")
+
+
+def _action(session, plan_id, ref):  # noqa: ANN001, ANN202
+    return session.exec(select(models.Action).where(models.Action.plan_id == plan_id,
+                                                    models.Action.ref == ref)).one()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_a_back_dated_update_is_history_and_leaves_the_current_rag(seeded, admin) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    with session_scope() as session:
+        _update(session, admin, seeded.id, "1.1", "amber", now - timedelta(days=10))
+        _update(session, admin, seeded.id, "1.1", "green", now - timedelta(days=2))
+    with session_scope() as session:
+        _update(session, admin, seeded.id, "1.1", "red", now - timedelta(days=30))  # typed up late
+    with session_scope() as session:
+        action = _action(session, seeded.id, "1.1")
+        assert (action.rag, action.delivery_status) == ("green", "in_progress")
+        assert _aware(action.last_update_at) == now - timedelta(days=2)
+        history = session.exec(select(models.StatusUpdate.rag).where(models.StatusUpdate.action_id == action.id)
+                               .order_by(models.StatusUpdate.created_at)).all()
+        assert history == ["red", "amber", "green"]  # appended, in date order
+        month_ago = (now - timedelta(days=25)).date()
+        rows, _ = dashboard.drill(session, user=admin, plan_id=seeded.id, as_of=month_ago, limit=500)
+        assert {r["ref"]: r["rag"] for r in rows}["1.1"] == "red"  # as at then, the late entry counts
+        rows, _ = dashboard.drill(session, user=admin, plan_id=seeded.id, limit=500)
+        assert {r["ref"]: r["rag"] for r in rows}["1.1"] == "green"
+
+
+def test_an_update_at_the_same_moment_as_the_latest_moves_the_action(seeded, admin) -> None:
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    with session_scope() as session:
+        _update(session, admin, seeded.id, "1.2", "amber", at)
+        _update(session, admin, seeded.id, "1.2", "green", at)  # same moment: the later id is the latest
+    with session_scope() as session:
+        assert _action(session, seeded.id, "1.2").rag == "green"
+
+
+@pytest.fixture
+def busy_plan(seeded, admin):  # noqa: ANN001, ANN201
+    """The seeded plan with demo history and 40 synthetic actions up to now, a back-dated update,
+    a retired action, and the rest of the seeded actions never updated."""
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        add_demo(session, user=admin, plan_id=seeded.id, actions=40, today=now - timedelta(minutes=5))
+    with session_scope() as session:
+        refs = session.exec(select(models.Action.ref).where(models.Action.plan_id == seeded.id,
+                                                            models.Action.last_update_at.is_not(None))
+                            .order_by(models.Action.id)).all()
+        assert len(refs) > 3
+        _update(session, admin, seeded.id, refs[0], "red", now - timedelta(days=400))  # back-dated
+        _update(session, admin, seeded.id, refs[1], "amber", now - timedelta(minutes=1))
+        retire_action(session, user=admin, plan_id=seeded.id, ref=refs[2], reason="merged into another")
+    return seeded
+
+
+def _everything(session, user, plan_id):  # noqa: ANN001, ANN202
+    s = state(session, plan_id=plan_id, day=asof.day_of(None))
+    totals = dict(session.exec(s.select(*counts_columns(s))).one()._mapping)
+    figures = {"totals": totals,
+               "headline": dashboard.headline(session, user=user, plan_id=plan_id),
+               "drill": dashboard.drill(session, user=user, plan_id=plan_id, limit=5000)}
+    for by in ("theme", "agency", "board"):
+        figures[by] = dashboard.summary(session, user=user, plan_id=plan_id, by=by)
+    for flag in dashboard.FLAGS:
+        figures[flag] = dashboard.drill(session, user=user, plan_id=plan_id, flag=flag, limit=5000)
+    return figures
+
+
+def test_as_at_today_from_the_current_columns_equals_the_history(busy_plan, admin, reader, monkeypatch) -> None:
+    with session_scope() as session:
+        assert asof.current_applies(session, asof.day_of(None))  # the fast path is the one taken
+        fast = {who: _everything(session, user, busy_plan.id) for who, user in (("admin", admin), ("reader", reader))}
+    monkeypatch.setattr(asof, "current_applies", lambda session, day: False)
+    with session_scope() as session:
+        slow = {who: _everything(session, user, busy_plan.id) for who, user in (("admin", admin), ("reader", reader))}
+    assert fast["admin"]["totals"]["total"] > 40
+    assert fast["admin"]["drill"][1] == fast["admin"]["totals"]["total"]
+    for who in slow:
+        for key in slow[who]:
+            assert fast[who][key] == slow[who][key], (who, key)
+
+
+def test_the_retired_action_is_left_out_today_and_the_back_dated_update_does_not_show(busy_plan, admin) -> None:
+    with session_scope() as session:
+        gone = session.exec(select(models.Action).where(models.Action.plan_id == busy_plan.id,
+                                                        models.Action.retired_at.is_not(None))).one()
+        rows, total = dashboard.drill(session, user=admin, plan_id=busy_plan.id, limit=5000)
+        assert gone.ref not in {r["ref"] for r in rows}
+        assert total == len(session.exec(select(models.Action.id).where(models.Action.plan_id == busy_plan.id,
+                                                                        models.Action.retired_at.is_(None))).all())
+        shown = {r["ref"]: r for r in rows}
+        for ref, row in shown.items():
+            action = _action(session, busy_plan.id, ref)
+            if action.last_update_at is not None:
+                assert row["rag"] == action.rag, ref
+
+
+def test_a_future_dated_update_sends_today_back_to_the_history(busy_plan, admin) -> None:
+    with session_scope() as session:
+        action = session.exec(select(models.Action).where(models.Action.plan_id == busy_plan.id,
+                                                          models.Action.retired_at.is_(None),
+                                                          models.Action.rag.in_(["red", "amber", "green"]))
+                              .order_by(models.Action.id.desc())).first()
+        ref, was = action.ref, action.rag
+        other = "green" if was != "green" else "amber"
+        _update(session, admin, busy_plan.id, ref, other, datetime.now(UTC) + timedelta(days=3))
+    with session_scope() as session:
+        assert _action(session, busy_plan.id, ref).rag == other  # the latest update, dated ahead
+        assert not asof.current_applies(session, asof.day_of(None))
+        rows, _ = dashboard.drill(session, user=admin, plan_id=busy_plan.id, limit=5000)
+        assert {r["ref"]: r["rag"] for r in rows}[ref] == was  # as at today it has not happened yet
+        assert asof.current_applies(session, asof.day_of(None) + timedelta(days=4))
+

@@ -25,17 +25,18 @@ Rules
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
-from models import Action, ActionPartner, Agency, Person, Plan, RagDefinition, StatusUpdate, Theme
+from models import Action, Plan, RagDefinition, Theme
 from plan import audit
-from plan.errors import InvalidInput, NotFound, PlanError
+from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
 from plan.imports.parsing import (
     FIELD_LABELS,
@@ -48,15 +49,11 @@ from plan.imports.parsing import (
     parse_rag,
     parse_status,
 )
-from plan.measures.importer import _cells
-from plan.periods import period_for
+from plan.measures.importer import _cells as _any_cells
 from plan.permissions import require
-from plan.refs import sort_key
 from plan.seed import REF_PATTERN
 from plan.text import clean
-from plan.updates import record_update
-from plan.users import assign_owner
-from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, AgencyKind, DeliveryStatus, Rag
+from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, Rag
 
 MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "SECRET", "TOP SECRET", "NOT PROTECTIVELY MARKED")
 IMPORT_AUTHOR = "import"
@@ -155,6 +152,32 @@ class _Row:
 
 
 # ---------------------------------------------------------------- reading the sheet
+
+
+def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[tuple[int, list[tuple[Any, bool]]]]]:
+    """The sheet's rows as (row number, [(value, False), ...]). A workbook is read once, read-only and
+    values only (the way pandas reads it: a plan of 10,000 rows in seconds, not a minute); its
+    recorded size is not trusted (some writers get it wrong), so no row or column is cut off.
+    CSV files are read as the measures importer reads them."""
+    if not filename.lower().endswith((".xlsx", ".xlsm")):
+        return _any_cells(content, filename, sheet)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
+        raise InvalidInput(f"{filename} cannot be read as an Excel workbook ({type(err).__name__}); save it "
+                           "as .xlsx and try again.") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InvalidInput(f"{filename} has no sheet '{sheet}'; its sheets are: {', '.join(book.sheetnames)}.")
+        ws = book[sheet] if sheet else book.worksheets[0]
+        ws.reset_dimensions()
+        rows = [(number, [(value, False) for value in values])
+                for number, values in enumerate(ws.iter_rows(values_only=True), 1)]
+        return ws.title, rows
+    finally:
+        book.close()
 
 
 def read_columns(content: bytes, filename: str, *, sheet: str | None = None) -> tuple[int, list[ColumnMatch]]:
@@ -446,19 +469,11 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
     try:
         if plan is None:
             plan = _new_plan(session, slug=slug, facts=facts, rows=rows, filename=filename)
+        from plan.imports import apply  # it builds on this module's reading
+
         themes = {t.name: t for t in session.exec(select(Theme).where(Theme.plan_id == plan.id)).all()}
-        for row in rows:
-            if row.report.errors:
-                continue
-            savepoint = session.begin_nested()
-            try:
-                _apply_row(session, user=user, plan=plan, row=row, themes=themes, new_plan=new_plan,
-                           year=facts["year"])
-                savepoint.commit()
-            except PlanError as err:
-                savepoint.rollback()
-                row.report.errors.append(str(err))
-                row.report.change, row.report.changed_fields, row.report.history_added = "", [], 0
+        prepared = apply.prepare(session, user=user, plan=plan, rows=rows, themes=themes, new_plan=new_plan,
+                                 year=facts["year"])
         bad = report.errors
         for row in rows:
             if row.report.errors and skip_invalid:
@@ -471,6 +486,7 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
         if dry_run:
             outer.rollback()
             return report
+        apply.write(session, prepared)
         if new_plan or report.count("create") or report.count("update") or report.history_added:
             audit.record(session, actor=user, event="plan.import", plan_id=plan.id, entity="plan", entity_key=slug,
                          after={"file": filename[:100], "sheet": sheet_title, "new_plan": new_plan,
@@ -534,169 +550,9 @@ def _theme_for(themes: dict[str, Theme], text: str) -> Theme | None:
     return None
 
 
-def _agency(session: Session, name: str) -> Agency:
-    found = session.exec(select(Agency).where(Agency.name == name)).first()
-    if found is None:
-        words = name.lower()
-        kind = (AgencyKind.POLICE if "police" in words else AgencyKind.NHS if any(
-            w in words for w in ("nhs", "icb", "hospital", "health")) else AgencyKind.COUNCIL if "council" in words
-            else AgencyKind.EDUCATION if any(w in words for w in ("school", "college", "academy")) else
-            AgencyKind.OTHER)
-        found = Agency(name=name, kind=kind.value)
-        session.add(found)
-        session.flush()
-    return found
-
-
 def _key(plan_id: int, ref: str, label: str, entry: dict[str, Any]) -> str:
     digest = hashlib.sha256(json.dumps([plan_id, ref, label, entry], sort_keys=True, default=str).encode())
     return "import-" + digest.hexdigest()[:40]
-
-
-def _apply_row(session: Session, *, user: Actor, plan: Plan, row: _Row, themes: dict[str, Theme], new_plan: bool,
-               year: int) -> None:
-    report = row.report
-    theme = _theme_for(themes, row.theme)
-    if theme is None:
-        if not new_plan:
-            raise InvalidInput(f"Theme '{row.theme}' is not one of the plan's themes: "
-                               f"{', '.join(sorted(themes))}; rename it or map the column.")
-        theme = Theme(plan_id=plan.id, name=_theme_from_banner(row.theme)[0], position=len(themes))
-        session.add(theme)
-        session.flush()
-        themes[theme.name] = theme
-    values = row.values
-    agency = _agency(session, values["lead_agency"]) if values.get("lead_agency") else None
-    wanted: dict[str, Any] = {"title": clean(values["title"], multiline=False), "theme_id": theme.id}
-    if "description" in values:
-        wanted["description"] = clean(values["description"])
-    if "owner" in values:
-        wanted["lead_owner"] = clean(values["owner"], multiline=False)
-    if "lead_agency" in values:
-        wanted["lead_agency_id"] = agency.id if agency else None
-    action = session.exec(select(Action).where(Action.plan_id == plan.id, Action.ref == row.ref)).first()
-    if action is None:
-        action = Action(plan_id=plan.id, ref=row.ref, ref_sort=sort_key(row.ref), start_date=values.get("start_date"),
-                        baseline_due_date=values.get("due_date"), current_due_date=values.get("due_date"), **wanted)
-        if row.extra:
-            _keep_extra(action, row.extra)
-        session.add(action)
-        session.flush()
-        report.change = "create"
-        report.changed_fields = sorted(wanted)
-        audit.record(session, actor=user, event="action.import", plan_id=plan.id, entity="action",
-                     entity_key=row.ref, after=dict(wanted), restricted=action.restricted)
-    else:
-        before = {k: getattr(action, k) for k in wanted}
-        changed = [k for k, v in wanted.items() if before[k] != v]
-        if row.extra and _extra_of(action) != {**_extra_of(action), **_cleaned(row.extra)}:
-            changed.append("extra")
-        if action.restricted and not user.cleared_for_restricted and changed:
-            raise InvalidInput(f"Action {row.ref} is restricted: only someone cleared may change it.")
-        for key in ("start_date", "due_date"):
-            held = action.start_date if key == "start_date" else action.current_due_date
-            if values.get(key) and held != values[key]:
-                report.warnings.append(f"{FIELD_LABELS[key]} in the sheet ({values[key]:%d %b %Y}) differs from the "
-                                       "plan's; not changed here (a new due date goes through Due dates).")
-        if changed:
-            for key in changed:
-                if key != "extra":
-                    setattr(action, key, wanted[key])
-            if "extra" in changed:
-                _keep_extra(action, row.extra)
-            action.updated_at = datetime.now(UTC)
-            session.flush()
-            audit.record(session, actor=user, event="action.import", plan_id=plan.id, entity="action",
-                         entity_key=row.ref, before={k: before.get(k) for k in changed if k != "extra"},
-                         after={k: wanted[k] for k in changed if k != "extra"}, restricted=action.restricted)
-        report.change = "update" if changed else "unchanged"
-        report.changed_fields = changed
-    _owner_account(session, user=user, plan=plan, action=action, row=row)
-    if "partners" in values:
-        held = {p.agency_id for p in session.exec(select(ActionPartner).where(ActionPartner.action_id == action.id))}
-        added = False
-        for name in values["partners"]:
-            partner = _agency(session, name[:200])
-            if partner.id not in held:
-                session.add(ActionPartner(action_id=action.id, agency_id=partner.id))
-                held.add(partner.id)
-                added = True
-        if added and report.change == "unchanged":
-            report.change, report.changed_fields = "update", [*report.changed_fields, "partners"]
-        session.flush()
-    _history(session, user=user, plan=plan, action=action, row=row, year=year)
-
-
-def _owner_account(session: Session, *, user: Actor, plan: Plan, action: Action, row: _Row) -> None:
-    """A lead officer given by e-mail who has an account becomes the action's owner; any other
-    lead (a role, a group, a name) stays as written until the secretariat assigns a person."""
-    found = re.search(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+", row.values.get("owner") or "")
-    if not found:
-        return
-    email = found.group(0).lower()
-    person = session.exec(select(Person).where(Person.email == email)).first()
-    if person is None:
-        row.report.warnings.append(f"No account has the e-mail {email}: the lead is kept as written; add them on "
-                                   "Users, then assign the action.")
-        return
-    if action.owner_person_id == person.id:
-        return
-    try:
-        assign_owner(session, user=user, plan_id=plan.id, ref=row.ref, email=email)  # type: ignore[arg-type]
-    except PlanError as err:
-        row.report.warnings.append(f"{person.name} cannot own this action ({err}); the lead is kept as written.")
-        return
-    session.flush()
-    if row.report.change == "unchanged":
-        row.report.change = "update"
-    row.report.changed_fields = [*row.report.changed_fields, "owner account"]
-
-
-def _history(session: Session, *, user: Actor, plan: Plan, action: Action, row: _Row, year: int) -> None:
-    # written as "import", with the importing user's role and clearance (a restricted action's
-    # history only by someone cleared)
-    importer = Actor(None, IMPORT_AUTHOR, "", user.role, cleared_for_restricted=user.cleared_for_restricted)
-    report = row.report
-    for period, entry in row.history:
-        label = entry.pop("label")
-        key = _key(plan.id, row.ref, label, entry)  # type: ignore[arg-type]
-        entry["label"] = label
-        if session.exec(select(StatusUpdate.id).where(StatusUpdate.submission_key == key)).first() is not None:
-            continue
-        at = (datetime.combine(period.end(year), time(12), tzinfo=UTC) if period is not None
-              else datetime.now(UTC))
-        latest = action.last_update_at
-        if latest is not None and latest.replace(tzinfo=latest.tzinfo or UTC) >= at:
-            report.warnings.append(f"{label or 'The update'}: older than the action's latest update, so not added "
-                                   "to its history.")
-            continue
-        rag, status = entry["rag"], entry["status"]
-        if not status:
-            status = DeliveryStatus.COMPLETE.value if rag == Rag.BLUE.value else DeliveryStatus.IN_PROGRESS.value
-        if rag == Rag.BLUE.value and not entry["evidence_url"].startswith("https://"):
-            report.warnings.append(f"{label + ': ' if label else ''}Complete (Blue) needs an evidence link: recorded "
-                                   "as Green, in progress; add the evidence in the app to mark it complete.")
-            rag, status = Rag.GREEN.value, DeliveryStatus.IN_PROGRESS.value
-        if status == DeliveryStatus.COMPLETE.value and not entry["evidence_url"].startswith("https://"):
-            report.warnings.append(f"{label + ': ' if label else ''}status Complete needs an evidence link: recorded "
-                                   "as in progress.")
-            status = DeliveryStatus.IN_PROGRESS.value
-        commentary = entry["commentary"]
-        if not commentary and (rag in (Rag.RED.value, Rag.AMBER.value) or rag != action.rag):
-            commentary = "RAG taken from the spreadsheet; no commentary was given."
-            report.warnings.append(f"{label + ': ' if label else ''}no commentary with the RAG: the history says so.")
-        update = record_update(
-            session, user=importer, plan_id=plan.id, ref=row.ref, rag=rag, delivery_status=status,
-            commentary=commentary, blockers=entry["blockers"], support_asked=entry["support_asked"],
-            evidence_url=entry["evidence_url"], at=at, period=period_for(at.date(), plan.reporting_cycle),
-            is_demo=False, personal_data_confirmed=False, submission_key=key)
-        if period is not None and update.round_id is not None:
-            update.round_id = None  # a past period's update is history, not a return to the round open now
-            session.flush()
-        report.history_added += 1
-    if report.history_added and report.change == "unchanged":
-        report.change = "update"
-        report.changed_fields = [*report.changed_fields, "history"]
 
 
 def _extra_of(action: Action) -> dict[str, str]:

@@ -100,7 +100,7 @@ def prepare(session: Session, *, user: Actor, plan: Plan, rows: list[_Row], them
         user=user, plan=plan, themes=themes, new_plan=new_plan, year=year, session=session,
         agencies=agencies, actions=actions, partners=partners, keys=keys,
         people={p.email: p for p in people}, emails_by_id={p.id: p.email for p in people},
-        known_emails=[p.email for p in people],
+        known_emails=[p.email for p in people], passed=set(),
         importer=Actor(None, IMPORT_AUTHOR, "", user.role, cleared_for_restricted=user.cleared_for_restricted),
         open_round=session.exec(select(UpdateRound.id).where(UpdateRound.plan_id == plan.id,
                                                              UpdateRound.closed_at.is_(None))).first(),
@@ -280,9 +280,12 @@ def _checked_update(c: SimpleNamespace, state: SimpleNamespace, *, rag: str, del
     commentary, blockers = clean(commentary).strip(), clean(blockers).strip()
     support_asked = clean(support_asked).strip()
     evidence_url = clean(evidence_url, multiline=False).strip()
-    personal_data.check({"Commentary": commentary, "Blockers": blockers, "Support asked": support_asked,
-                         "Evidence link": evidence_url}, policy=c.plan.personal_data_policy, confirmed=False,
-                        known_emails=c.known_emails)
+    texts = (commentary, blockers, support_asked, evidence_url)
+    if texts not in c.passed:  # a sheet repeats its words ("On track"): each is checked once
+        personal_data.check({"Commentary": commentary, "Blockers": blockers, "Support asked": support_asked,
+                             "Evidence link": evidence_url}, policy=c.plan.personal_data_policy, confirmed=False,
+                            known_emails=c.known_emails)
+        c.passed.add(texts)
     return {"rag": Rag(_choice(Rag, rag)).value,
             "delivery_status": DeliveryStatus(_choice(DeliveryStatus, delivery_status)).value,
             "commentary": commentary, "blockers": blockers, "support_asked": support_asked,

@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -154,13 +155,14 @@ class _Row:
 # ---------------------------------------------------------------- reading the sheet
 
 
-def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[tuple[int, list[tuple[Any, bool]]]]]:
-    """The sheet's rows as (row number, [(value, False), ...]). A workbook is read once, read-only and
+def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[tuple[int, Sequence[Any]]]]:
+    """The sheet's rows as (row number, values). A workbook is read once, read-only and
     values only (the way pandas reads it: a plan of 10,000 rows in seconds, not a minute); its
     recorded size is not trusted (some writers get it wrong), so no row or column is cut off.
     CSV files are read as the measures importer reads them."""
     if not filename.lower().endswith((".xlsx", ".xlsm")):
-        return _any_cells(content, filename, sheet)
+        title, table = _any_cells(content, filename, sheet)
+        return title, [(number, [value for value, _ in cells]) for number, cells in table]
     from openpyxl import load_workbook
 
     try:
@@ -173,8 +175,7 @@ def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[
             raise InvalidInput(f"{filename} has no sheet '{sheet}'; its sheets are: {', '.join(book.sheetnames)}.")
         ws = book[sheet] if sheet else book.worksheets[0]
         ws.reset_dimensions()
-        rows = [(number, [(value, False) for value in values])
-                for number, values in enumerate(ws.iter_rows(values_only=True), 1)]
+        rows = list(enumerate(ws.iter_rows(values_only=True), 1))
         return ws.title, rows
     finally:
         book.close()
@@ -187,10 +188,10 @@ def read_columns(content: bytes, filename: str, *, sheet: str | None = None) -> 
     return table[position][0], columns
 
 
-def _header(table: list[tuple[int, list[tuple[Any, bool]]]]) -> tuple[int, list[ColumnMatch]]:
+def _header(table: list[tuple[int, Sequence[Any]]]) -> tuple[int, list[ColumnMatch]]:
     for position, (_, cells) in enumerate(table[:30]):
         columns = []
-        for index, (value, _) in enumerate(cells):
+        for index, value in enumerate(cells):
             if value is None or not str(value).strip():
                 continue
             key, period = match_heading(value)
@@ -218,11 +219,11 @@ def _apply_mapping(columns: list[ColumnMatch], mapping: dict[str, str | None] | 
     return corrected
 
 
-def _as_at(title_rows: list[list[tuple[Any, bool]]]) -> date | None:
+def _as_at(title_rows: list[Sequence[Any]]) -> date | None:
     """The latest date written in the title rows ('updated for Board 14/10/2025')."""
     found: list[date] = []
     for cells in title_rows:
-        for value, _ in cells:
+        for value in cells:
             if isinstance(value, datetime):
                 found.append(value.date())
             for day, month, year in re.findall(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b", str(value or "")):
@@ -243,8 +244,8 @@ def _default_year(periods: list[Period], as_at: date) -> int:
     return year
 
 
-def _banner(cells: list[tuple[Any, bool]], columns: list[ColumnMatch]) -> str | None:
-    filled = [(i, v) for i, (v, _) in enumerate(cells) if v is not None and str(v).strip()]
+def _banner(cells: Sequence[Any], columns: list[ColumnMatch]) -> str | None:
+    filled = [(i, v) for i, v in enumerate(cells) if v is not None and str(v).strip()]
     if len(filled) != 1 or not isinstance(filled[0][1], str):
         return None
     index, value = filled[0]
@@ -272,7 +273,7 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
     above = [cells for _, cells in table[:position]]
     sheet_facts: dict[str, Any] = {"notes": [], "marking": None, "name": None, "banners": []}
     for cells in above:
-        for value, _ in cells:
+        for value in cells:
             text = one_line(value)
             if text.upper() in MARKINGS and sheet_facts["marking"] is None:
                 sheet_facts["marking"] = text.upper().replace("OFFICIAL SENSITIVE", "OFFICIAL-SENSITIVE")
@@ -299,7 +300,7 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
     previous_ref = ""
     seen_refs: dict[str, int] = {}
     for number, cells in table[position + 1:]:
-        values = [v for v, _ in cells]
+        values = cells
         if all(v is None or not str(v).strip() for v in values):
             continue
         if (banner := _banner(cells, columns)) is not None:

@@ -6,15 +6,16 @@ the plan's name and an "as at" date. Below it:
 - a row that only names something (one cell, often merged) is a theme banner: it sets the theme
   of the rows below it, until the next banner or a theme column says otherwise;
 - one RAG / update column per period ("Q1 RAG", "RAG (Q1)", "Update (Q2)") is history, appended
-  in period order through plan.updates.record_update (author "import", `at` the period's end);
+  in period order (author "import", `at` the period's end) under plan.updates.record_update's rules;
 - columns no field takes are kept with the action (`Action.extra`: JSON {heading: text}).
 
 Rules
 - Every row is read and checked first: warnings say what was interpreted, errors what cannot be.
-  Then the whole import is applied in one savepoint: any row with an error and nothing is kept
-  (ImportRejected, carrying the report), unless skip_invalid, when those rows are left out and
-  listed. A dry run applies the same way and then undoes it, so its report is exactly what an
-  import would do.
+  Then every row is checked against the plan as held (plan/imports/apply.py, in Python, with the
+  services' own rules), and only then written, in bulk, in the caller's transaction: any row with
+  an error and nothing is kept (ImportRejected, carrying the report), unless skip_invalid, when
+  those rows are left out and listed. A dry run stops before the writing, so its report is exactly
+  what an import would do.
 - Actions are matched by ref: an existing action has its words brought in line with the sheet
   (dates are not moved: the baseline never changes, a new due date goes through Due dates);
   history already held is not added twice (a submission key per row and period), and history

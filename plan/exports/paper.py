@@ -106,9 +106,10 @@ class _Context:
         self.exceptions = reports.exceptions(s, user=u, plan_id=p, as_of=day, since=self.since, filters=f)
         self.changes = reports.changes(s, user=u, plan_id=p, since=self.since, until=day, filters=f) \
             if self.since else None
-        travel = reports.direction_of_travel(s, user=u, plan_id=p, since=self.since, as_of=day, filters=f) \
-            if self.since else None
-        self.moved = {r["ref"]: r for r in travel["actions"]} if travel else {}
+        # each action whose RAG moved since the last meeting, with its RAG then and the direction: the
+        # changes' transitions are exactly direction_of_travel's actions (the same two days), so the
+        # plan's state at the last meeting is not worked out a second time
+        self.moved = {r["ref"]: r for r in self.changes["transitions"]} if self.changes else {}
         self.progress(0.25, "Reading the actions")
         # one read of the plan as at the day, in plan order (theme, then ref), shared out by theme:
         # a read per theme would rank the whole history once per theme

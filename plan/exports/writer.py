@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -179,7 +178,7 @@ class Book:
             if header:
                 proto.border = THIN
             found = self._styles[key] = (proto._style, look.fill, look.font)  # noqa: SLF001
-        return copy(found[0])
+        return found[0]  # shared, not copied: a write-only cell is written once and never restyled
 
     def sheet_name(self, name: str) -> str:
         """A name Excel accepts: at most 31 characters, none of []:*?/\\, not one already used."""

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, false, func, literal, or_, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -143,8 +144,9 @@ def current_applies(session: Session, day: date) -> bool:
 def latest_update_id() -> Any:
     """The id of the action's latest update by (created_at, id): a correlated scalar subquery, read
     for the rows a query returns (through the status_update action_id index)."""
-    return (select(StatusUpdate.id).where(StatusUpdate.action_id == Action.id)
-            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()).limit(1).scalar_subquery())
+    mine = aliased(StatusUpdate)  # its own name: a query that joins status_update keeps its own
+    return (select(mine.id).where(mine.action_id == Action.id)
+            .order_by(mine.created_at.desc(), mine.id.desc()).limit(1).correlate(Action).scalar_subquery())
 
 
 def due_dates_at(plan_id: int, day: date) -> Any:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, literal, or_, true
+from sqlalchemy import and_, case, exists, false, func, literal, or_, true, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
@@ -395,3 +395,71 @@ def period_ends(start: date, day: date, cycle: str) -> list[tuple[str, date]]:
         label_ = following
     return ends[-MAX_PERIODS:]
 
+
+def totals_at(session: Session, *, plan_id: int, days: list[date], filters: ReportFilter | None = None
+              ) -> list[dict[str, int]]:
+    """RAG counts and total as at each of `days` (the trend), in one SQL statement
+    over the history read once: per action and day, its latest event before that day's end (an
+    update, or its arrival as not assessed), which holds until its next such event or until it is
+    retired; SQL sums where each starts and stops per day and RAG, and the running totals over the
+    (at most 40) days are added up here. The same answer as counting
+    `state` at each day (an action exists at a day if added or updated before its end and not yet
+    retired), without ranking the whole history once a day. A day the current columns answer
+    (today, see current_applies) is counted from them, and the history read only up to the rest."""
+    if not days:
+        return []
+    if current_applies(session, max(days)):  # today's counts from the current columns; the past in one go
+        past = [d for d in days if not current_applies(session, d)]
+        known = dict(zip(past, totals_at(session, plan_id=plan_id, days=past, filters=filters), strict=True))
+        for day in days:
+            if day not in known:
+                now = state(session, plan_id=plan_id, day=day, filters=filters)
+                known[day] = counts_of(session.exec(now.select(*counts_columns(now))).one())
+        return [known[day] for day in days]
+    if days != sorted(set(days)):
+        once = sorted(set(days))
+        found = dict(zip(once, totals_at(session, plan_id=plan_id, days=once, filters=filters), strict=True))
+        return [found[day] for day in days]
+    stamp = StatusUpdate.__table__.c.created_at.type
+    ends = [literal(end_of(d), type_=stamp) for d in days]
+    last = len(days)  # "never" as a day's index
+
+    def index_of(at: Any) -> Any:
+        """The first of `days` whose end is after `at` (`last` if none)."""
+        return case(*[(at < end, k) for k, end in enumerate(ends)], else_=literal(last))
+
+    plan_actions = select(Action.id).where(Action.plan_id == plan_id,
+                                           *filter_conditions(plan_id, filters or ReportFilter()))
+    # Events: each update, and the action's arrival (not assessed) unless an update came first.
+    arrival = (select(Action.id.label("action_id"), Action.created_at.label("at"), literal(0).label("seq"),
+                      literal("not_assessed").label("rag"))
+               .where(Action.id.in_(plan_actions), Action.created_at < ends[-1],
+                      ~exists().where(StatusUpdate.action_id == Action.id,
+                                      StatusUpdate.created_at <= Action.created_at)))
+    updates = (select(StatusUpdate.action_id, StatusUpdate.created_at.label("at"), StatusUpdate.id.label("seq"),
+                      StatusUpdate.rag)
+               .where(StatusUpdate.action_id.in_(plan_actions), StatusUpdate.created_at < ends[-1]))
+    events = union_all(arrival, updates).subquery()
+    ranked = (select(events.c.action_id, events.c.rag, index_of(events.c.at).label("k"),
+                     func.row_number().over(partition_by=(events.c.action_id, index_of(events.c.at)),
+                                            order_by=(events.c.at.desc(), events.c.seq.desc())).label("n"))
+              .subquery())
+    # Per action and day index, the state it reached; it holds until its next one, or its retirement.
+    spans = (select(ranked.c.action_id, ranked.c.rag, ranked.c.k,
+                    func.lead(ranked.c.k).over(partition_by=ranked.c.action_id, order_by=ranked.c.k).label("next_k"))
+             .where(ranked.c.n == 1).subquery())
+    gone = case((Action.retired_at.is_(None), literal(last)), else_=index_of(Action.retired_at))
+    until = case((and_(spans.c.next_k.is_not(None), spans.c.next_k < gone), spans.c.next_k), else_=gone)
+    held = (select(spans.c.k, spans.c.rag, until.label("until")).join(Action, Action.id == spans.c.action_id)
+            .where(spans.c.k < gone).cte("held"))
+    deltas = union_all(select(held.c.k, held.c.rag, literal(1).label("d")),
+                       select(held.c.until, held.c.rag, literal(-1)).where(held.c.until < last)).subquery()
+    query = select(deltas.c.k, deltas.c.rag, func.sum(deltas.c.d).label("n")).group_by(deltas.c.k, deltas.c.rag)
+    change: dict[int, dict[str, int]] = {k: dict.fromkeys(RAGS, 0) for k in range(last)}
+    for row in session.exec(query).all():
+        change[int(row.k)][row.rag] += int(row.n)
+    totals, running = [], dict.fromkeys(RAGS, 0)
+    for k in range(last):  # the day's counts: what had started and not yet stopped (a few numbers)
+        running = {rag: running[rag] + change[k][rag] for rag in RAGS}
+        totals.append({**running, "total": sum(running.values())})
+    return totals

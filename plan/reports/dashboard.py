@@ -38,6 +38,7 @@ from plan.reports.asof import (
     plan_row,
     select_pair,
     state,
+    totals_at,
 )
 from plan.reports.rows import evidence_for, finish, select_rows, shape
 from plan.reports.rules import direction, label
@@ -97,11 +98,6 @@ def summary_by_theme(session: Session, *, user: Actor, plan_id: int, as_of: date
             "total": total}
 
 
-def _totals(session: Session, plan_id: int, day: date, filters: ReportFilter | None) -> dict[str, int]:
-    s = state(session, plan_id=plan_id, day=day, filters=filters)
-    return counts_of(session.exec(s.select(*counts_columns(s))).one())
-
-
 def rag_trend(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
               filters: ReportFilter | None = None) -> list[dict[str, Any]]:
     """How many actions were Red, Amber, Green, Blue and not assessed at the end of each reporting
@@ -111,8 +107,9 @@ def rag_trend(session: Session, *, user: Actor, plan_id: int, as_of: date | str 
     start = plan.start_date or _first_day(session, plan_id) or day
     if start > day:
         return []
-    return [{"period": period, "as_of": end, **_totals(session, plan_id, end, filters)}
-            for period, end in period_ends(start, day, plan.reporting_cycle)]
+    ends = period_ends(start, day, plan.reporting_cycle)
+    totals = totals_at(session, plan_id=plan_id, days=[end for _, end in ends], filters=filters)
+    return [{"period": period, "as_of": end, **counts} for (period, end), counts in zip(ends, totals, strict=True)]
 
 
 def _first_day(session: Session, plan_id: int) -> date | None:

@@ -76,6 +76,8 @@ def busy_plan(seeded, admin):  # noqa: ANN001, ANN201
         _update(session, admin, seeded.id, refs[0], "red", now - timedelta(days=400))  # back-dated
         _update(session, admin, seeded.id, refs[1], "amber", now - timedelta(minutes=1))
         retire_action(session, user=admin, plan_id=seeded.id, ref=refs[2], reason="merged into another")
+        retire_action(session, user=admin, plan_id=seeded.id, ref=refs[3], reason="dropped by the board",
+                      at=now - timedelta(days=20))
     return seeded
 
 
@@ -108,10 +110,11 @@ def test_as_at_today_from_the_current_columns_equals_the_history(busy_plan, admi
 
 def test_the_retired_action_is_left_out_today_and_the_back_dated_update_does_not_show(busy_plan, admin) -> None:
     with session_scope() as session:
-        gone = session.exec(select(models.Action).where(models.Action.plan_id == busy_plan.id,
-                                                        models.Action.retired_at.is_not(None))).one()
+        gone = session.exec(select(models.Action.ref).where(models.Action.plan_id == busy_plan.id,
+                                                            models.Action.retired_at.is_not(None))).all()
+        assert len(gone) == 2
         rows, total = dashboard.drill(session, user=admin, plan_id=busy_plan.id, limit=5000)
-        assert gone.ref not in {r["ref"] for r in rows}
+        assert not set(gone) & {r["ref"] for r in rows}
         assert total == len(session.exec(select(models.Action.id).where(models.Action.plan_id == busy_plan.id,
                                                                         models.Action.retired_at.is_(None))).all())
         shown = {r["ref"]: r for r in rows}
@@ -137,3 +140,23 @@ def test_a_future_dated_update_sends_today_back_to_the_history(busy_plan, admin)
         assert {r["ref"]: r["rag"] for r in rows}[ref] == was  # as at today it has not happened yet
         assert asof.current_applies(session, asof.day_of(None) + timedelta(days=4))
 
+
+def _counted(session, plan_id, day, filters):  # noqa: ANN001, ANN202
+    s = state(session, plan_id=plan_id, day=day, filters=filters, from_history=True)
+    return asof.counts_of(session.exec(s.select(*counts_columns(s))).one())
+
+
+def test_the_trend_in_one_statement_equals_counting_the_plan_at_each_period_end(busy_plan, admin) -> None:
+    today = asof.day_of(None)
+    days = [today - timedelta(days=n) for n in range(410, -1, -9)] + [today]  # the back-dated day too
+    days += [today - timedelta(days=20), today - timedelta(days=21), today - timedelta(days=19)]  # a retirement
+    with session_scope() as session:
+        for filters in (None, asof.ReportFilter(include_demo=False), asof.ReportFilter(themes=["Prepare"])):
+            got = asof.totals_at(session, plan_id=busy_plan.id, days=days, filters=filters)
+            assert got == [_counted(session, busy_plan.id, day, filters) for day in days], filters
+            trend = dashboard.rag_trend(session, user=admin, plan_id=busy_plan.id, filters=filters)
+            assert len(trend) >= 2
+            for row in trend:
+                expected = _counted(session, busy_plan.id, row["as_of"], filters)
+                assert {k: row[k] for k in expected} == expected, row["period"]
+        assert len({tuple(t.values()) for t in got}) > 3  # the counts do move over the days

@@ -289,7 +289,7 @@ def main() -> None:
         stages["export"] = stage("export", big_url, big, repeat=repeat if actions <= 2000 else max(2, repeat // 2))
     if wanted("import"):
         stages["import"] = stage("import", f"sqlite:///{folder / 'import.db'}", rows=actions,
-                                 repeat=repeat if actions <= 2000 else 1)
+                                 repeat=repeat if actions <= 2000 else max(2, repeat // 2))
     if wanted("contention"):
         stages["contention"] = stage("contention", big_url, big, samples=samples)
     if wanted("browser"):

@@ -96,9 +96,8 @@ def _everything(session, user, plan_id):  # noqa: ANN001, ANN202
 
 def test_as_at_today_from_the_current_columns_equals_the_history(busy_plan, admin, reader, monkeypatch) -> None:
     with session_scope() as session:
-        assert asof.current_applies(session, asof.day_of(None))  # the fast path is the one taken
         fast = {who: _everything(session, user, busy_plan.id) for who, user in (("admin", admin), ("reader", reader))}
-    monkeypatch.setattr(asof, "current_applies", lambda session, day: False)
+    monkeypatch.setattr(asof, "use_current_columns", lambda: False)
     with session_scope() as session:
         slow = {who: _everything(session, user, busy_plan.id) for who, user in (("admin", admin), ("reader", reader))}
     assert fast["admin"]["totals"]["total"] > 40
@@ -124,7 +123,7 @@ def test_the_retired_action_is_left_out_today_and_the_back_dated_update_does_not
                 assert row["rag"] == action.rag, ref
 
 
-def test_a_future_dated_update_sends_today_back_to_the_history(busy_plan, admin) -> None:
+def test_an_update_dated_ahead_is_not_yet_in_today(busy_plan, admin, monkeypatch) -> None:
     with session_scope() as session:
         action = session.exec(select(models.Action).where(models.Action.plan_id == busy_plan.id,
                                                           models.Action.retired_at.is_(None),
@@ -135,10 +134,19 @@ def test_a_future_dated_update_sends_today_back_to_the_history(busy_plan, admin)
         _update(session, admin, busy_plan.id, ref, other, datetime.now(UTC) + timedelta(days=3))
     with session_scope() as session:
         assert _action(session, busy_plan.id, ref).rag == other  # the latest update, dated ahead
-        assert not asof.current_applies(session, asof.day_of(None))
         rows, _ = dashboard.drill(session, user=admin, plan_id=busy_plan.id, limit=5000)
         assert {r["ref"]: r["rag"] for r in rows}[ref] == was  # as at today it has not happened yet
-        assert asof.current_applies(session, asof.day_of(None) + timedelta(days=4))
+        later, _ = dashboard.drill(session, user=admin, plan_id=busy_plan.id, limit=5000,
+                                   as_of=asof.day_of(None) + timedelta(days=4))
+        assert {r["ref"]: r["rag"] for r in later}[ref] == other
+        fast = _everything(session, admin, busy_plan.id)
+        past = {d: dashboard.headline(session, user=admin, plan_id=busy_plan.id,
+                                      as_of=asof.day_of(None) - timedelta(days=d)) for d in (1, 40, 100)}
+    monkeypatch.setattr(asof, "use_current_columns", lambda: False)
+    with session_scope() as session:
+        assert _everything(session, admin, busy_plan.id) == fast
+        assert past == {d: dashboard.headline(session, user=admin, plan_id=busy_plan.id,
+                                              as_of=asof.day_of(None) - timedelta(days=d)) for d in (1, 40, 100)}
 
 
 def _counted(session, plan_id, day, filters):  # noqa: ANN001, ANN202

@@ -237,6 +237,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=None, help="browser sessions for session_mb (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite databases (their folder "
                         "is printed); by default they are removed at the end")
+    parser.add_argument("--reuse", default=None, help="a folder a --keep run left: measure its databases again "
+                        "instead of building them (the same plan before and after a change); kept afterwards")
     parser.add_argument("--only", default="", help="comma-separated stages to run (pages,export,import,"
                         "contention,browser,update); default all")
     # internal: one stage in a child process
@@ -262,7 +264,7 @@ def main() -> None:
     def wanted(name: str) -> bool:
         return not only or name in only
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    folder = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="bench-"))
     small_url, big_url = f"sqlite:///{folder / 'small.db'}", f"sqlite:///{folder / 'plan.db'}"
     stages: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
@@ -270,10 +272,14 @@ def main() -> None:
     print(f"bench: {actions:,} actions, {repeat} runs each, in {folder}")
 
     def build(key: str, url: str, size: int) -> str | None:
+        facts_file = folder / f"{key}.json"
+        if args.reuse and facts_file.exists():
+            stages[key] = json.loads(facts_file.read_text())
+            print(f"  {key}: reusing {facts_file}")
+            return str(facts_file)
         stages[key] = stage("build", url, label=f"{key}, {size:,} actions", actions=size, history=history)
         if "error" in stages[key]:
             return None
-        facts_file = folder / f"{key}.json"
         facts_file.write_text(json.dumps(stages[key]))
         return str(facts_file)
 
@@ -356,7 +362,7 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str))
         print(f"figures written to {args.json}")
-    if not args.keep:
+    if not args.keep and not args.reuse:
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -1,0 +1,45 @@
+"""Where one page run's time goes: cProfile over AppTest runs of a page on a bench database
+(`python -m bench.profile_page sqlite:///.../plan.db pages/dashboard.py [--cold] [--runs 3]`).
+Runs as bench/pages.py times them (signed in, the server's shared script cache); prints the
+functions by cumulative and by own time."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+
+from bench.common import use_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("page")
+    parser.add_argument("--cold", action="store_true", help="clear the data caches before each run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--top", type=int, default=45)
+    args = parser.parse_args()
+    use_database(args.url)
+    import streamlit as st
+
+    from bench.database import actor
+    from bench.pages import open_signed_in, server_script_cache
+
+    with server_script_cache():
+        at = open_signed_in(args.page, actor("admin"))
+        at.run()
+        profile = cProfile.Profile()
+        for _ in range(args.runs):
+            if args.cold:
+                st.cache_data.clear()
+            profile.enable()
+            at.run()
+            profile.disable()
+    stats = pstats.Stats(profile)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top // 2)
+
+
+if __name__ == "__main__":
+    main()

@@ -26,16 +26,30 @@ def main() -> None:
     from bench.database import actor
     from bench.pages import open_signed_in, server_script_cache
 
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    profile = cProfile.Profile()
+    recording = {"on": False}
+    original = ScriptRunner._run_script  # noqa: SLF001
+
+    def profiled(self: ScriptRunner, rerun_data: object) -> None:  # the script runs in its own thread
+        if not recording["on"]:
+            return original(self, rerun_data)
+        profile.enable()
+        try:
+            return original(self, rerun_data)
+        finally:
+            profile.disable()
+
+    ScriptRunner._run_script = profiled  # type: ignore[method-assign]  # noqa: SLF001
     with server_script_cache():
         at = open_signed_in(args.page, actor("admin"))
         at.run()
-        profile = cProfile.Profile()
+        recording["on"] = True
         for _ in range(args.runs):
             if args.cold:
                 st.cache_data.clear()
-            profile.enable()
             at.run()
-            profile.disable()
     stats = pstats.Stats(profile)
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top // 2)

@@ -9,7 +9,6 @@ import streamlit as st
 
 from plan import meetings, reports
 from plan.charts import rag_bar, rag_columns, rag_flow
-from plan.db import read_scope
 from plan.errors import PlanError
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, RAG_ORDER
@@ -31,8 +30,7 @@ user = current_user()
 st.title("Dashboard")
 
 choices = cached(filter_choices, plan_id=frame.id)
-with read_scope() as session:
-    last_meeting = meetings.last_closed_meeting(session, plan_id=frame.id)
+last_meeting = cached(meetings.last_closed_meeting, plan_id=frame.id)  # closing a meeting is audited
 
 
 def _iso(value: object) -> str | None:

@@ -20,6 +20,7 @@ from plan.identity import Actor
 from plan.permissions import allowed
 from plan.plans import PlanFrame, list_plans, plan_frame
 from ui import navigation, sign_in_form, style
+from ui.cache import cached
 from ui.session import end, signed_in_user
 from ui.text import md
 
@@ -59,8 +60,10 @@ def _plan_and_marking() -> PlanFrame:
     """The plan shown: the URL's ?plan= (a link, a bookmark, the back button), else the one chosen
     in this browser session, else the first. With several plans the sidebar offers the choice,
     and the choice is written to the URL so a reload or a shared link shows the same plan."""
-    with read_scope() as session:
-        plans = list_plans(session)
+    plans = cached(list_plans)  # the plan frame changes only with an audited write: the stamp moves
+    if not plans:  # not kept empty: a plan loaded without a stamp change would otherwise stay unseen
+        with read_scope() as session:
+            plans = list_plans(session)
     slugs = [slug for slug, _ in plans]
     if not slugs:
         return current_plan()  # says that no plan has been loaded yet
@@ -101,8 +104,9 @@ def flash_and_rerun(message: str) -> None:
 
 
 def current_plan() -> PlanFrame:
-    with read_scope() as session:
-        return plan_frame(session, st.session_state.get("plan_slug"))
+    """The plan shown, kept while the database's change stamp stands (every change to a plan, its
+    themes or RAG meanings is an audited write); "no plan" (NotFound) is never kept."""
+    return cached(plan_frame, slug=st.session_state.get("plan_slug"))
 
 
 def current_user() -> Actor:

@@ -22,11 +22,10 @@ def main() -> None:
     args = parser.parse_args()
     use_database(args.url)
     import streamlit as st
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
     from bench.database import actor
     from bench.pages import open_signed_in, server_script_cache
-
-    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
     profile = cProfile.Profile()
     recording = {"on": False}

@@ -9,7 +9,15 @@ run (streamlit/testing/v1/app_test.py `_run`, and LocalScriptRunner), so each ru
 compiling app.py and the page (0.045 s for dashboard.py) and a long page looks dearer against
 the tiny floor page than it is in a server. `server_script_cache()` hands every AppTest run in
 this process the one cache, as the server does; the floor page runs under it identically. The
-data caches (st.cache_data) are untouched by this: "cold" still clears them before each run."""
+data caches (st.cache_data) are untouched by this: "cold" still clears them before each run.
+
+The router as a server runs it: a `pages/` folder beside app.py puts Streamlit in its old
+automatic multipage mode until the first st.navigation call in the process (PagesManager.
+uses_pages_directory); a server then runs app.py (the router: ensure_ready, the sign-in check,
+st.navigation) before the page on every run. AppTest sets that flag back to None before each run,
+so after switch_page its runs executed pages/dashboard.py alone, skipping app.py: cheaper than
+a server. Inside `server_script_cache()` the flag stays False, as in a server after its first
+run, so every timed run goes through app.py and then the page."""
 
 from __future__ import annotations
 
@@ -31,15 +39,25 @@ OTHERS = {"actions": ("pages/actions.py", "admin"), "update_round": ("pages/upda
 
 @contextlib.contextmanager
 def server_script_cache() -> Iterator[Any]:
-    """Every AppTest run inside shares one ScriptCache, as every session of a server does."""
+    """Every AppTest run inside shares one ScriptCache, as every session of a server does, and
+    goes through app.py's router, as every run in a server does."""
     from unittest import mock
 
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
+    class RoutedPages(PagesManager):
+        """As in a server once app.py has called st.navigation: no automatic pages/ mode."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
     shared = ScriptCache()
     with mock.patch.object(app_test, "ScriptCache", lambda: shared), \
-            mock.patch.object(local_script_runner, "ScriptCache", lambda: shared):
+            mock.patch.object(local_script_runner, "ScriptCache", lambda: shared), \
+            mock.patch.object(app_test, "PagesManager", RoutedPages):
         yield shared
 
 
@@ -129,7 +147,8 @@ def measure(facts: dict[str, Any], repeat: int, floor: bool) -> dict[str, Any]:
     """Overview and Dashboard script times at this database's size; with `floor`, the floor page
     drawing what the Dashboard drew."""
     users = {"admin": actor("admin"), "owner": actor("owner")}
-    out: dict[str, Any] = {"plan_actions": facts["actions"], "script_cache": "shared across runs, as a server's"}
+    out: dict[str, Any] = {"plan_actions": facts["actions"], "script_cache": "shared across runs, as a server's",
+                           "router": "app.py runs before the page on every run, as in a server"}
     for name, (page, role) in {**{n: (p, "admin") for n, p in PAGES.items()}, **OTHERS}.items():
         try:
             with server_script_cache():  # the page's runs and its floor's, each compiled once

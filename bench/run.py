@@ -344,7 +344,7 @@ def main() -> None:
     pages = stages.get("pages", {})
     if any(isinstance(v, dict) and "warm_s" in v for v in pages.values()):
         small = stages.get("pages_small", {})
-        print(f"page scripts (AppTest; bytecode compiled once and reused, as a server's ScriptCache does), "
+        print(f"page scripts (AppTest as a server runs them: app.py's router then the page, bytecode compiled once), "
               f"median s, {small.get('plan_actions', SMALL)} -> "
               f"{pages.get('plan_actions')} actions; largest elements at N (KB):")
         for name, page in pages.items():

@@ -57,8 +57,10 @@ def section_of(spec: PageSpec) -> str:
     return next((name for name, paths in SECTIONS.items() if spec.url_path in paths), next(iter(SECTIONS)))
 
 
+# Every page's place in the menu, worked out once (the router asks on every run).
+_MENU_ORDER: tuple[PageSpec, ...] = tuple(sorted(PAGES, key=lambda spec: list(SECTIONS).index(section_of(spec))))
+
+
 def menu_for(allowed: Callable[[str], bool]) -> list[PageSpec]:
     """The pages a user may open (`allowed(operation)`), in the sections' order."""
-    sections = list(SECTIONS)
-    mine = [spec for spec in PAGES if spec.operation is None or allowed(spec.operation)]
-    return sorted(mine, key=lambda spec: sections.index(section_of(spec)))
+    return [spec for spec in _MENU_ORDER if spec.operation is None or allowed(spec.operation)]

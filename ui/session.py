@@ -6,9 +6,11 @@ vouches for an email; the role always comes from our database."""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -21,8 +23,20 @@ from ui import downloads
 TOKEN = "plan_token"  # session_state key: the token this Streamlit session signed in with
 
 
+def _no_secrets_file() -> bool:
+    """True when none of the places Streamlit reads secrets from exists. Then st.secrets would look
+    for them again and raise on every access (about a millisecond, twice a page run); a stat is
+    cheap and still notices a secrets.toml added while the app runs. Secrets already loaded (or
+    given by a test through AppTest.secrets) are always read as before."""
+    if not hasattr(st.secrets, "_secrets") or st.secrets._secrets is not None:  # noqa: SLF001
+        return False
+    return not any(os.path.exists(path) for path in config.get_option("secrets.files"))
+
+
 def secret(section: str, key: str, default: object = None) -> object:
     """A value from .streamlit/secrets.toml, or the default when there is no such file or key."""
+    if _no_secrets_file():
+        return default
     try:
         return st.secrets.get(section, {}).get(key, default)
     except Exception:  # noqa: BLE001  no secrets.toml at all raises
@@ -31,6 +45,8 @@ def secret(section: str, key: str, default: object = None) -> object:
 
 def secret_section(section: str) -> dict:
     """A whole section of secrets.toml as a plain dict ({} when absent)."""
+    if _no_secrets_file():
+        return {}
     try:
         return dict(st.secrets.get(section, {}))
     except Exception:  # noqa: BLE001
@@ -38,6 +54,8 @@ def secret_section(section: str) -> dict:
 
 
 def sso_configured() -> bool:
+    if _no_secrets_file():
+        return False
     try:
         return "auth" in st.secrets
     except Exception:  # noqa: BLE001

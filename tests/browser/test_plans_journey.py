@@ -60,3 +60,38 @@ def test_the_secretariat_keeps_the_plan_current_and_starts_a_second_plan(page, a
     settle(page)
     found = serious_violations(page, "admin / Plans, second plan")
     assert not found, "\n".join(found)
+
+
+def _public(app_url: str, slug: str) -> tuple[int, str]:
+    """The community page as the public fetch it: no cookie, no session."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{app_url}/community/{slug}", timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def test_next_years_plan_starts_private_and_the_secretariat_publishes_its_community_page(page, app_url) -> None:
+    page.goto(f"{app_url}/plans")
+    sign_in(page, "admin")
+    main = page.get_by_test_id("stMain")
+    expect(page.get_by_role("heading", name="Plans", exact=True)).to_be_visible()
+    refresh = main.get_by_test_id("stForm").filter(has_text="Make next year's plan")
+    refresh.get_by_label("Next year's short name").fill("southend-vv-2027")
+    refresh.get_by_label("Next year's name").fill("V&V plan 2027 to 2028")
+    refresh.get_by_role("button", name="Make next year's plan").click()
+    expect(main).to_contain_text("Plan 'southend-vv-2027' made from 'southend-vv'.")
+    assert _public(app_url, "southend-vv-2027")[0] == 404  # a new plan's public page starts off
+
+    page.goto(f"{app_url}/plan_settings?plan=southend-vv-2027")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("V&V plan 2027 to 2028")
+    settle(page)
+    main.get_by_text("Publish this plan's community page").click()
+    expect(main).to_contain_text("/community/southend-vv-2027")
+    status, body = _public(app_url, "southend-vv-2027")
+    assert status == 200 and "V&amp;V plan 2027 to 2028" in body
+    assert "OFFICIAL-SENSITIVE" not in body and "<script" not in body.lower()
+    assert _public(app_url, "southend-vv")[0] == 404  # last year's stays as it was: off

@@ -75,7 +75,9 @@ def drill_to(*, by: str = "", group: str = "", rag: str = "", flag: str = "") ->
 
 
 try:
-    head = cached(reports.headline, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
+    # The tiles and RAG by theme from one reading of the plan (the view most chairs open first).
+    first_view = cached(reports.overview, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
+    head = first_view["headline"]
 except PlanError as err:
     st.error(md(err))
     st.stop()
@@ -112,7 +114,8 @@ with overview:
                 drill_to(flag=flag)
 
     by = st.radio("Count by", list(GROUPS), format_func=GROUPS.get, horizontal=True, key="dash_by")
-    rows = cached(reports.summary, user=user, plan_id=frame.id, by=by, as_of=as_of, filters=filters)
+    rows = first_view["by_theme"] if by == "theme" else cached(reports.summary, user=user, plan_id=frame.id, by=by,
+                                                               as_of=as_of, filters=filters)
     st.plotly_chart(rag_bar([{"group": r["group"], "by_rag": {rag: r[rag] for rag in RAGS}, "total": r["total"],
                               "overdue": r["overdue"]} for r in rows],
                             title=f"Actions by {GROUPS[by].lower()} and RAG, as at {day_words}"),

@@ -93,6 +93,8 @@ The dashboard (every function: as_of=None means today; filters=None means the wh
         blue, not_assessed, total, overdue, stale, stale_days, not_updated_this_round,
         round_period, round_open, due_by_now (due on or before the day, not closed),
         due_complete (of those, complete), complete, completion_percent (int|None)}
+  overview(session, *, user, plan_id, as_of=None, filters=None) -> {headline: as headline,
+        by_theme: as summary(by="theme")}: both from one reading of the plan (the Dashboard)
   direction_of_travel(session, *, user, plan_id, since, as_of=None, filters=None)
         -> {since, as_of, counts: {better, worse, same, first_assessed},
             flows: [{from_rag, to_rag, from_label, to_label, count, direction}] (every action
@@ -174,6 +176,7 @@ _WHERE = {
     "rag_trend": "dashboard",
     "round_trend": "dashboard",
     "headline": "dashboard",
+    "overview": "dashboard",
     "direction_of_travel": "dashboard",
     "drill": "dashboard",
     "suggestions": "attention",

@@ -76,12 +76,17 @@ def summary(session: Session, *, user: Actor, plan_id: int, by: str = "theme", a
     for row in session.exec(query).all():
         rows.append({"group": row.group, "position": row.position, **counts_of(row),
                      "overdue": int(row.overdue or 0), **({"name": row.name} if by == "board" else {})})
-    if by == "theme":  # every theme, even one with no action yet
-        present = {r["group"] for r in rows}
-        for name, position in session.exec(select(Theme.name, Theme.position).where(Theme.plan_id == plan_id)):
-            if name not in present and not (filters and filters.themes and name not in filters.themes):
-                rows.append({"group": name, "position": position, **empty_counts(), "overdue": 0})
-        rows.sort(key=lambda r: r["position"])
+    return _every_theme(session, plan_id, filters, rows) if by == "theme" else rows
+
+
+def _every_theme(session: Session, plan_id: int, filters: ReportFilter | None,
+                 rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows by theme with every theme in the plan's order, even one with no action yet."""
+    present = {r["group"] for r in rows}
+    for name, position in session.exec(select(Theme.name, Theme.position).where(Theme.plan_id == plan_id)):
+        if name not in present and not (filters and filters.themes and name not in filters.themes):
+            rows.append({"group": name, "position": position, **empty_counts(), "overdue": 0})
+    rows.sort(key=lambda r: r["position"])
     return rows
 
 
@@ -142,23 +147,43 @@ def headline(session: Session, *, user: Actor, plan_id: int, as_of: date | str |
              filters: ReportFilter | None = None) -> dict[str, Any]:
     """The tiles: totals by RAG, overdue, stale, not updated this round, completion against plan
     (complete of the actions due by the day)."""
+    return overview(session, user=user, plan_id=plan_id, as_of=as_of, filters=filters)["headline"]
+
+
+_TILES = ("overdue", "stale", "missed", "due_by_now", "due_complete", "complete")
+
+
+def overview(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
+             filters: ReportFilter | None = None) -> dict[str, Any]:
+    """{"headline": the tiles, "by_theme": summary's rows by theme}, from one reading of the plan
+    as at the day grouped by theme: the Dashboard's first view reads the plan once, not twice."""
+    plan_row(session, plan_id)
     day = day_of(as_of)
     thresholds = suggestion_settings(session, plan_id=plan_id)
     s = state(session, plan_id=plan_id, day=day, filters=filters)
     due_by_now = and_(s.due.is_not(None), s.due <= day, s.status != "closed")
-    row = session.exec(s.select(
-        *counts_columns(s),
+    query = (s.select(
+        Theme.name.label("group"), Theme.position.label("position"), *counts_columns(s),
         func.sum(case((s.stale(thresholds.stale_days), 1), else_=0)).label("stale"),
         func.sum(case((s.missed_round, 1), else_=0)).label("missed"),
         func.sum(case((due_by_now, 1), else_=0)).label("due_by_now"),
         func.sum(case((and_(due_by_now, s.status == "complete"), 1), else_=0)).label("due_complete"),
-        func.sum(case((s.status == "complete", 1), else_=0)).label("complete"))).one()
-    due, done = int(row.due_by_now or 0), int(row.due_complete or 0)
-    return {"as_of": day, **counts_of(row), "overdue": int(row.overdue or 0), "stale": int(row.stale or 0),
-            "stale_days": thresholds.stale_days, "not_updated_this_round": int(row.missed or 0),
+        func.sum(case((s.status == "complete", 1), else_=0)).label("complete"))
+        .join(Theme, Theme.id == Action.theme_id)
+        .group_by(Theme.name, Theme.position).order_by(Theme.position, Theme.name))
+    rows, totals = [], {**empty_counts(), **dict.fromkeys(_TILES, 0)}
+    for row in session.exec(query).all():
+        counted = {**counts_of(row), **{key: int(getattr(row, key) or 0) for key in _TILES}}
+        for key, number in counted.items():
+            totals[key] += number
+        rows.append({"group": row.group, "position": row.position, **counts_of(row), "overdue": counted["overdue"]})
+    due, done = totals["due_by_now"], totals["due_complete"]
+    head = {"as_of": day, **{key: totals[key] for key in [*RAGS, "total"]}, "overdue": totals["overdue"],
+            "stale": totals["stale"], "stale_days": thresholds.stale_days, "not_updated_this_round": totals["missed"],
             "round_period": s.rnd.period if s.rnd else "", "round_open": bool(s.rnd and s.rnd.open),
-            "due_by_now": due, "due_complete": done, "complete": int(row.complete or 0),
+            "due_by_now": due, "due_complete": done, "complete": totals["complete"],
             "completion_percent": round(100 * done / due) if due else None}
+    return {"headline": head, "by_theme": _every_theme(session, plan_id, filters, rows)}
 
 
 def direction_of_travel(session: Session, *, user: Actor, plan_id: int, since: date | str,

@@ -168,3 +168,22 @@ def test_the_trend_in_one_statement_equals_counting_the_plan_at_each_period_end(
                 expected = _counted(session, busy_plan.id, row["as_of"], filters)
                 assert {k: row[k] for k in expected} == expected, row["period"]
         assert len({tuple(t.values()) for t in got}) > 3  # the counts do move over the days
+
+
+def test_the_dashboards_first_view_reads_the_plan_once_and_agrees_with_each_figure(busy_plan, admin, reader) -> None:
+    """overview() gives the tiles and RAG by theme from one grouped reading: each must equal what
+    its own query gives (today and a past day, with and without a filter, cleared or not)."""
+    past = (datetime.now(UTC) - timedelta(days=30)).date()
+    with session_scope() as session:
+        for user in (admin, reader):
+            for as_of in (None, past):
+                for filters in (None, asof.ReportFilter(themes=["Protect", "Pursue"])):
+                    both = dashboard.overview(session, user=user, plan_id=busy_plan.id, as_of=as_of, filters=filters)
+                    assert both["by_theme"] == dashboard.summary(session, user=user, plan_id=busy_plan.id, by="theme",
+                                                                 as_of=as_of, filters=filters)
+                    s = state(session, plan_id=busy_plan.id, day=asof.day_of(as_of), filters=filters)
+                    counted = session.exec(s.select(*counts_columns(s))).one()._mapping
+                    head = both["headline"]
+                    assert head["total"] > 0
+                    for key in [*asof.RAGS, "total", "overdue"]:
+                        assert head[key] == int(counted[key] or 0), (as_of, filters, key)

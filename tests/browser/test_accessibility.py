@@ -44,7 +44,7 @@ def open_everything(tab: Any) -> None:
         summary.click()
         # Opened, or drawn afresh by the rerun a lazy expander starts (which may draw more of them).
         tab.wait_for_function("s => !s.isConnected || s.parentElement.open", arg=summary)
-        settle(tab, started_within=400)  # most expanders start no run; a lazy one starts it at once
+        settle(tab, started_within=150)  # most expanders start no run; a lazy one starts it at once
     raise AssertionError("expanders kept closing again")
 
 
@@ -75,7 +75,7 @@ def check_page(tab: Any, where: str) -> list[str]:
         name = tabs.nth(index).inner_text().strip()
         tabs.nth(index).click()
         expect(tabs.nth(index)).to_have_attribute("aria-selected", "true")
-        settle(tab)  # a lazy tab runs the page again to draw what it holds
+        settle(tab, started_within=500)  # a lazy tab runs the page again to draw what it holds
         open_everything(tab)
         found += serious_violations(tab, f"{where} (tab {name})")
     return found

@@ -180,19 +180,26 @@ def round_at(session: Session, plan_id: int, day: date) -> RoundAt | None:
 
 
 def round_flags(plan_id: int, rnd: RoundAt | None, end: datetime) -> Any:
-    """Per action, whether it was updated in the round (1/0) (a subquery), or None without a round.
-    An open round: an update made in it before `end` and not sent back. A closed round: what its
-    snapshot froze (updated_in_round)."""
+    """Per action, whether it was updated in the round (1/0) (a subquery to outer-join on action_id;
+    read its flag through `round_flag`), or None without a round. An open round: the actions with
+    an update made in it before `end` and not sent back (one pass over the round's updates through
+    their round index, not one lookup per action of the plan). A closed round: what its snapshot
+    froze (updated_in_round)."""
     if rnd is None:
         return None
     if rnd.open:
-        done = exists().where(StatusUpdate.action_id == Action.id, StatusUpdate.round_id == rnd.id,
-                              StatusUpdate.created_at < end,
-                              ~exists().where(UpdateReturn.status_update_id == StatusUpdate.id))
-        return (select(Action.id.label("action_id"), case((done, 1), else_=0).label("updated"))
-                .where(Action.plan_id == plan_id).subquery())
+        return (select(StatusUpdate.action_id, literal(1).label("updated"))
+                .where(StatusUpdate.round_id == rnd.id, StatusUpdate.created_at < end,
+                       ~exists().where(UpdateReturn.status_update_id == StatusUpdate.id))
+                .group_by(StatusUpdate.action_id).subquery())
     return (select(RoundSnapshot.action_id, case((RoundSnapshot.updated_in_round, 1), else_=0).label("updated"))
             .where(RoundSnapshot.round_id == rnd.id).subquery())
+
+
+def round_flag(flags: Any, rnd: RoundAt) -> Any:
+    """1 updated in the round, 0 not, NULL not in it: in an open round every action of the plan is
+    in it (no row joined: 0); in a closed one only those its snapshot froze."""
+    return func.coalesce(flags.c.updated, 0) if rnd.open else flags.c.updated
 
 
 @dataclass
@@ -297,12 +304,13 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
         update_id = case((frozen, snap.c.status_update_id), else_=update_id)
         existed = or_(existed, frozen)
     overdue = and_(due_on.is_not(None), due_on < day, status.not_in(FINISHED))
-    if flags is None:
+    if flags is None or rnd is None:
         updated, missed = literal(None), false()
     else:
-        updated = case((status.in_(NOT_OWING), literal(None)), (flags.c.updated == 1, true()),
-                       (flags.c.updated == 0, false()), else_=literal(None))
-        missed = and_(flags.c.updated == 0, status.not_in(NOT_OWING))
+        flag = round_flag(flags, rnd)
+        updated = case((status.in_(NOT_OWING), literal(None)), (flag == 1, true()),
+                       (flag == 0, false()), else_=literal(None))
+        missed = and_(flag == 0, status.not_in(NOT_OWING))
     where = [Action.plan_id == plan_id, existed, *filter_conditions(plan_id, filters)]
     return State(day=day, end=end, rnd=rnd, rag=rag, status=status, due=due_on,
                  moves=func.coalesce(due.c.moves, 0), update_id=update_id,

@@ -24,7 +24,7 @@ frame = page_start()
 user = current_user()
 st.title("Actions")
 
-choices = cached(filter_choices, plan_id=frame.id)  # recomputed after any write
+choices = cached(filter_choices, plan_id=frame.id, owners=True)  # recomputed after any write
 rag_values = [r.value for r in RAG_ORDER]
 
 url_state.seed("filter_text", "q", default="")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import func, union
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
 from models import Action, ActionPartner, Agency, Board, Plan, RagDefinition, Theme
@@ -62,33 +62,37 @@ def plan_frame(session: Session, slug: str | None = None) -> PlanFrame:
 
 @dataclass(frozen=True)
 class Choices:
-    """The values the filters offer, each a list of names in display order."""
+    """The values the filters offer, each a list of names in display order. owners: only when
+    asked for (the Actions page's owner filter): it groups every action's owner name."""
 
     themes: list[str]
     agencies: list[str]
     boards: list[str]  # codes
     board_names: dict[str, str]
-    owners: list[str]
+    owners: list[str] = field(default_factory=list)
 
 
-def filter_choices(session: Session, *, plan_id: int) -> Choices:
+def filter_choices(session: Session, *, plan_id: int, owners: bool = False) -> Choices:
     themes = session.exec(select(Theme.name).where(Theme.plan_id == plan_id).order_by(Theme.position)).all()
     boards = session.exec(select(Board.code, Board.name).where(Board.plan_id == plan_id).order_by(Board.id)).all()
-    lead = select(Action.lead_agency_id.label("agency_id")).where(Action.plan_id == plan_id)
-    partner = (select(ActionPartner.agency_id.label("agency_id"))
-               .join(Action, Action.id == ActionPartner.action_id).where(Action.plan_id == plan_id))
-    used = union(lead, partner).subquery()
-    agencies = session.exec(
-        select(Agency.name).where(Agency.id.in_(select(used.c.agency_id))).order_by(Agency.name)
-    ).all()
-    # Owners of restricted actions are restricted detail: never offered as a filter value.
-    owners = session.exec(
+    # The agencies that lead or partner an action of the plan: per agency (a few dozen), an index
+    # probe for one such action, not a pass over every action of the plan.
+    leads = exists().where(Action.lead_agency_id == Agency.id, Action.plan_id == plan_id)
+    partners = exists().where(ActionPartner.agency_id == Agency.id, ActionPartner.action_id == Action.id,
+                              Action.plan_id == plan_id)
+    agencies = session.exec(select(Agency.name).where(or_(leads, partners)).order_by(Agency.name)).all()
+    return Choices(themes=list(themes), agencies=list(agencies), boards=[c for c, _ in boards],
+                   board_names=dict(boards), owners=owner_choices(session, plan_id=plan_id) if owners else [])
+
+
+def owner_choices(session: Session, *, plan_id: int) -> list[str]:
+    """The owner names of the plan's actions, for the owner filter. Owners of restricted actions are
+    restricted detail: never offered as a filter value."""
+    return list(session.exec(
         select(Action.lead_owner)
         .where(Action.plan_id == plan_id, Action.restricted.is_(False), Action.lead_owner != "")
         .group_by(Action.lead_owner).order_by(func.lower(Action.lead_owner))
-    ).all()
-    return Choices(themes=list(themes), agencies=list(agencies), boards=[c for c, _ in boards],
-                   board_names=dict(boards), owners=list(owners))
+    ).all())
 
 
 def update_settings(session: Session, *, user: Actor, plan_id: int, protective_marking: str | None = None,

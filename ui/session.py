@@ -70,11 +70,29 @@ def _cookie_token() -> str:
     return value if isinstance(value, str) else ""
 
 
+_RESOLVED = "_plan_signed_in"  # kept on the run context: (that run's cursors dict, token, actor)
+
+
 def signed_in_user() -> Actor | None:
     """The Actor for this browser, fresh from the database on every run; None when nobody is
-    signed in (a reason for the sign-in page is left in session state)."""
+    signed in (a reason for the sign-in page is left in session state). Resolved once per run:
+    app.py's router and the page's own gate ask in the same run, and the second is answered by the
+    first (for the same token); the next run (every click) resolves again."""
     page_token = str(st.session_state.get(TOKEN) or "")
     token = page_token or _cookie_token()
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = ctx.cursors if ctx is not None else None  # Streamlit gives every run a fresh dict
+    kept = getattr(ctx, _RESOLVED, None)
+    if token and kept is not None and kept[0] is run and kept[1] == token:
+        downloads.remember(token)
+        return kept[2]
+    actor = _resolve(page_token, token)
+    if actor is not None and ctx is not None:
+        setattr(ctx, _RESOLVED, (run, st.session_state[TOKEN], actor))
+    return actor
+
+
+def _resolve(page_token: str, token: str) -> Actor | None:
     if not token and sso_configured() and st.user.get("is_logged_in", False):
         if st.user.get("email_verified") is False:  # the provider says it has not checked the address
             st.session_state["signin_message"] = ("Your organisation has not verified your e-mail address, so it "
@@ -153,6 +171,9 @@ def end(actor: Actor | None, reason: str = "signed out") -> None:
 
 
 def _forget_browser_state() -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and hasattr(ctx, _RESOLVED):  # signed out in this run: never answered from the memo
+        delattr(ctx, _RESOLVED)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     downloads.remember(None)

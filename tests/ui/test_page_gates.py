@@ -44,3 +44,35 @@ def test_a_disabled_account_sees_nothing_even_on_a_page_run_on_its_own(people_sq
     at.run()
     assert not at.dataframe and [b.label for b in at.button] == ["Sign in"]
     assert "Your account is no longer active" in at.warning[0].value
+
+
+def test_the_router_and_the_page_gate_share_one_check_per_run_and_the_next_run_checks_again(
+        people_sqlite, monkeypatch) -> None:  # noqa: ANN001
+    """Run as a server runs it (app.py's router, then the page): the page's own gate is answered by
+    the check the router made in the same run, so a run reads the session once, not twice; the
+    next run checks again, so a disabled account is out on the next click."""
+    from bench.pages import server_script_cache
+    from plan import sessions
+
+    calls: list[str] = []
+    real = sessions.resolve
+
+    def counting(session, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append(kwargs["token"])
+        return real(session, **kwargs)
+
+    monkeypatch.setattr(sessions, "resolve", counting)
+    with server_script_cache():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        signed_in(at, people_sqlite["chair"])
+        at.run()
+        at.switch_page("pages/actions.py").run()
+        assert at.dataframe and not at.exception
+        calls.clear()
+        at.run()
+        assert at.dataframe and len(calls) == 1  # router and page: one reading of the session
+        with session_scope() as session:
+            update_user(session, user=people_sqlite["admin"], email=people_sqlite["chair"].email, active=False)
+        at.run()
+        assert len(calls) == 2
+        assert not at.dataframe and [b.label for b in at.button] == ["Sign in"]

@@ -100,10 +100,13 @@ class _Context:
     def read(self) -> None:
         s, u, p, day, f = self.session, self.user, self.plan_id, self.day, self.filters
         self.progress(0.05, "Counting RAG by P")
-        self.summary = reports.summary(s, user=u, plan_id=p, by="theme", as_of=day, filters=f)
-        self.headline = reports.headline(s, user=u, plan_id=p, as_of=day, filters=f)
+        first_view = reports.overview(s, user=u, plan_id=p, as_of=day, filters=f)  # tiles and RAG by P at once
+        self.summary, self.headline = first_view["by_theme"], first_view["headline"]
         self.progress(0.15, "Finding the exceptions")
-        self.exceptions = reports.exceptions(s, user=u, plan_id=p, as_of=day, since=self.since, filters=f)
+        # one read of the plan as at the day, in plan order (theme, then ref), gives the exceptions
+        # and the rows of the sheets per P (shared out by theme: not a read per theme)
+        rows, self.exceptions = reports.plan_and_exceptions(s, user=u, plan_id=p, as_of=day, since=self.since,
+                                                            filters=f)
         self.changes = reports.changes(s, user=u, plan_id=p, since=self.since, until=day, filters=f) \
             if self.since else None
         # each action whose RAG moved since the last meeting, with its RAG then and the direction: the
@@ -111,9 +114,6 @@ class _Context:
         # plan's state at the last meeting is not worked out a second time
         self.moved = {r["ref"]: r for r in self.changes["transitions"]} if self.changes else {}
         self.progress(0.25, "Reading the actions")
-        # one read of the plan as at the day, in plan order (theme, then ref), shared out by theme:
-        # a read per theme would rank the whole history once per theme
-        rows, _ = reports.drill(s, user=u, plan_id=p, as_of=day, filters=f, limit=1_000_000)
         self.by_theme: dict[str, list[dict[str, Any]]] = {theme: [] for theme in self.themes}
         for row in rows:
             self.by_theme.setdefault(row["theme"], []).append(row)

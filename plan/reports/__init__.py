@@ -122,6 +122,9 @@ Exceptions and suggested RAG:
         {action_id: (evidence_rag, reason)}; None takes plan.measures.evidence_by_action (today
         only: evidence is not kept as at past dates). round_id: a closed round (read as it froze
         its actions, as at its closing day unless as_of says).
+  plan_and_exceptions(session, *, user, plan_id, as_of=None, since=None, filters=None)
+        -> (every action row in plan order, as drill lists them; the exceptions, as exceptions
+        lists them), from one read of the plan (the board paper needs both).
 
 Between two dates:
   changes(session, *, user, plan_id, since, until=None, filters=None) -> {since, until,
@@ -181,6 +184,7 @@ _WHERE = {
     "drill": "dashboard",
     "suggestions": "attention",
     "exceptions": "attention",
+    "plan_and_exceptions": "attention",
     "changes": "between",
     "rag_changes": "between",
     "across_plans": "dashboard",

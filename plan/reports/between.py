@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_
+from sqlalchemy import and_, case, func, literal, or_
 from sqlmodel import Session, select
 
 from models import Action, DueDateRequest, Person
@@ -24,7 +24,7 @@ from plan.reports.asof import (
     state,
     visible,
 )
-from plan.reports.dashboard import direction_of_travel, flows_between, rag_before
+from plan.reports.dashboard import direction_of_travel, flow_counts, rag_before
 from plan.reports.rules import NOT_OWING, direction, label
 
 
@@ -37,28 +37,41 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
     check_range(first, last)
     a = state(session, plan_id=plan_id, day=first, filters=filters)
     b = state(session, plan_id=plan_id, day=last, filters=filters)
-    flows, counts = flows_between(session, a, b)
     before_rag = rag_before(a)
     before_status = case((a.existed, a.status), else_=literal("not_started"))
     missed = and_(a.existed, b.status.not_in(NOT_OWING), or_(b.last_update_at.is_(None), b.last_update_at < a.end))
-    # One query for every list: the actions where anything changed or an update was owed.
-    query = (select_pair(a, b, *detail_columns(user), before_rag.label("from_rag"), b.rag.label("to_rag"),
-                         before_status.label("from_status"), b.status.label("to_status"),
+    changed = or_(before_rag != b.rag, before_status != b.status, ~a.existed, missed)
+    pair = (before_rag, b.rag)
+    # One read of the plan at both days for every list and the flows: each row carries how many
+    # actions went from its RAG to its RAG; the outer query keeps the actions where anything changed
+    # or an update was owed, and one row of each RAG pair (for its count).
+    inner = (select_pair(a, b, *detail_columns(user), Action.ref_sort, before_rag.label("from_rag"),
+                         b.rag.label("to_rag"), before_status.label("from_status"), b.status.label("to_status"),
                          case((a.existed, literal(True)), else_=literal(False)).label("existed"),
                          case((missed, literal(True)), else_=literal(False)).label("missed"),
-                         b.last_update_at.label("last_update_at"))
+                         b.last_update_at.label("last_update_at"),
+                         case((changed, literal(1)), else_=literal(0)).label("changed"),
+                         func.count().over(partition_by=pair).label("pair_count"),
+                         func.row_number().over(partition_by=pair, order_by=(Action.ref_sort, Action.id))
+                         .label("pair_row"))
              .join(Person, Person.id == Action.owner_person_id, isouter=True)
-             .where(or_(before_rag != b.rag, before_status != b.status, ~a.existed, missed))
-             .order_by(Action.ref_sort, Action.id))
-    rows = []
+             .subquery())
+    query = (select(*inner.c).where(or_(inner.c.changed == 1, inner.c.pair_row == 1))
+             .order_by(inner.c.ref_sort, inner.c.action_id))
+    rows, pairs = [], {}
     for r in session.exec(query).all():
         row = dict(r._mapping)
-        row.pop("action_id")
+        pairs[(row["from_rag"], row["to_rag"])] = int(row["pair_count"])
+        if not row["changed"]:
+            continue
+        for key in ("action_id", "ref_sort", "changed", "pair_count", "pair_row"):
+            row.pop(key)
         row["restricted"], row["existed"], row["missed"] = bool(row["restricted"]), bool(row["existed"]), bool(
             row["missed"])
         row["from_label"], row["to_label"] = label(row["from_rag"]), label(row["to_rag"])
         row["direction"] = direction(row["from_rag"], row["to_rag"])
         rows.append(row)
+    flows, counts = flow_counts(pairs)
     retired = ("closed", "deferred")
 
     moves_query = (select(Action.ref, Action.restricted,

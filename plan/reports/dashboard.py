@@ -217,11 +217,16 @@ def flows_between(session: Session, a: Any, b: Any) -> tuple[list[dict[str, Any]
     before = rag_before(a)
     query = (select_pair(a, b, before.label("from_rag"), b.rag.label("to_rag"), func.count(Action.id).label("n"))
              .group_by(before, b.rag))
-    flows = [{"from_rag": r.from_rag, "to_rag": r.to_rag, "from_label": label(r.from_rag),
-              "to_label": label(r.to_rag), "count": int(r.n)} for r in session.exec(query).all()]
+    return flow_counts({(r.from_rag, r.to_rag): int(r.n) for r in session.exec(query).all()})
+
+
+def flow_counts(pairs: dict[tuple[str, str], int]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The flows ({from_rag, to_rag, labels, count, direction}, in RAG order) and the counts by
+    direction, from {(from RAG, to RAG): actions}."""
+    flows = [{"from_rag": f, "to_rag": t, "from_label": label(f), "to_label": label(t), "count": n,
+              "direction": direction(f, t)} for (f, t), n in pairs.items()]
     counts = dict.fromkeys(("better", "worse", "same", "first_assessed"), 0)
     for flow in flows:
-        flow["direction"] = direction(flow["from_rag"], flow["to_rag"])
         counts[flow["direction"]] += flow["count"]
     flows.sort(key=lambda f: (RAGS.index(f["from_rag"]), RAGS.index(f["to_rag"])))
     return flows, counts

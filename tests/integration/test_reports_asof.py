@@ -330,3 +330,38 @@ def test_plans_side_by_side(history, admin) -> None:
     assert side["themes"] == ["Prepare", "Prevent", "Protect", "Pursue"]
     cells = {(r["slug"], r["theme"]): r["total"] for r in side["rows"]}
     assert cells[("southend-vv", "Prepare")] == 2 and cells[("essex-vv", "Prepare")] == 0
+
+
+def test_the_changes_flows_equal_direction_of_travel(seeded, admin, people) -> None:
+    """changes() counts its flows in the same read as its lists (a count per RAG pair): they must
+    equal direction_of_travel's own aggregate, filtered or not, and its transitions its actions."""
+    with session_scope() as session:
+        add_demo(session, user=admin, plan_id=seeded.id, actions=40, today=NOW)
+    for since, filters in ((date(2026, 9, 30), None), (date(2026, 7, 31), reports.ReportFilter(themes=["Protect"])),
+                           (date(2026, 10, 15), reports.ReportFilter(boards=["CSP"]))):
+        with session_scope() as session:
+            changed = reports.changes(session, user=people["viewer"], plan_id=seeded.id, since=since,
+                                      until=NOW.date(), filters=filters)
+            travel = reports.direction_of_travel(session, user=people["viewer"], plan_id=seeded.id, since=since,
+                                                 as_of=NOW.date(), filters=filters)
+        assert changed["flows"] == travel["flows"], since
+        assert changed["counts"] == travel["counts"], since
+        assert sum(f["count"] for f in changed["flows"]) > len(changed["transitions"]) > 0, since
+        assert [(t["ref"], t["from_rag"], t["to_rag"]) for t in changed["transitions"]] == [
+            (a["ref"], a["from_rag"], a["to_rag"]) for a in travel["actions"]], since
+
+
+def test_the_plan_and_its_exceptions_from_one_read(history, admin, people) -> None:
+    """The board paper's one read gives what drill (every action, plan order) and exceptions give."""
+    for user in (admin, people["viewer"]):
+        for day, since in ((date(2026, 10, 10), None), (NOW.date(), date(2026, 9, 1))):
+            with session_scope() as session:
+                every, found = reports.plan_and_exceptions(session, user=user, plan_id=history.id, as_of=day,
+                                                           since=since)
+                drilled, total = reports.drill(session, user=user, plan_id=history.id, as_of=day, limit=1_000)
+                expected = reports.exceptions(session, user=user, plan_id=history.id, as_of=day, since=since)
+            assert found == expected and len(found) >= 2, day
+            assert [r["ref"] for r in every] == [r["ref"] for r in drilled] and len(every) == total, day
+            plain = [{k: v for k, v in r.items() if k not in ("codes", "reasons")} for r in every]
+            assert plain == drilled, day
+            assert all(any(r is e for r in every) for e in found)  # the same row in both lists

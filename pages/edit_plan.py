@@ -71,7 +71,7 @@ with move:
     if values is not None:
         st.caption(f"{md(ref)} is under {md(values['theme'])}" + (f", objective {md(values['objective'])}."
                                                                    if values["objective"] else "."))
-        forms.problems_banner("move")
+        forms.problems_banner("move", ("theme", "objective"))
         with st.form(f"move_{ref}_{forms.token('move')}"):
             theme = st.selectbox("Move to theme", choices["themes"], index=choices["themes"].index(values["theme"]),
                                  key=f"move_theme_{forms.token('move')}")
@@ -98,7 +98,7 @@ with close:
         if values["delivery_status"] != "closed":
             st.subheader("Close the action")
             st.caption("Closing ends it without completing it; the reason becomes its last update.")
-            forms.problems_banner("close")
+            forms.problems_banner("close", ("rag", "reason"))
             with st.form(f"close_{ref}_{forms.token('close')}"):
                 rags = ["red", "amber", "green"]
                 rag = st.selectbox("RAG it closes with", rags, format_func=lambda r: RAG_LABELS[Rag(r)],
@@ -122,7 +122,7 @@ with close:
         st.subheader("Retire the action")
         st.caption("Retiring takes it out of the plan from today: it leaves the lists, counts and new papers, but "
                    "keeps its history and stays in past meetings and in anything read as at an earlier date.")
-        forms.problems_banner("retire")
+        forms.problems_banner("retire", ("reason",))
         with st.form(f"retire_{ref}_{forms.token('retire')}"):
             why = st.text_area("Why it is retired", key=f"retire_reason_{forms.token('retire')}", max_chars=2000)
             forms.field_error("retire", "reason")
@@ -169,7 +169,7 @@ with objectives:
     st.dataframe(pd.DataFrame([{"Ref": o["ref"], "Objective": o["title"], "Theme": o["theme"]}
                                for o in choices["objectives"]]), hide_index=True, width="stretch")
     st.subheader("Add an objective")
-    forms.problems_banner("objective")
+    forms.problems_banner("objective", ("ref", "theme", "title"))
     with st.form(f"objective_{forms.token('objective')}"):
         o_ref = st.text_input("Ref", key=f"objective_ref_{forms.token('objective')}", max_chars=30)
         forms.field_error("objective", "ref")
@@ -187,7 +187,7 @@ with objectives:
                 flash_and_rerun(f"Objective {md(o_ref.strip())} added.")
     if choices["objectives"]:
         st.subheader("Change an objective")
-        forms.problems_banner("objective_edit")
+        forms.problems_banner("objective_edit", ("title", "theme"))
         known = {o["ref"]: o for o in choices["objectives"]}
         chosen = st.selectbox("Objective", list(known), key="objective_chosen",
                               format_func=lambda r: f"{r} – {known[r]['title']}")

@@ -131,7 +131,7 @@ with agency_tab:
                  key="agencies")
     kinds = [k.value for k in AgencyKind]
     st.subheader("Add an agency")
-    forms.problems_banner("agency")
+    forms.problems_banner("agency", ("name", "kind"))
     with st.form(f"agency_add_{forms.token('agency')}"):
         name = st.text_input("Name", key=f"agency_name_{forms.token('agency')}", max_chars=200)
         forms.field_error("agency", "name")
@@ -147,7 +147,7 @@ with agency_tab:
                 forms.reset("agency")
                 flash_and_rerun(f"Agency {md(added)} added.")
     st.subheader("Rename an agency or change its kind")
-    forms.problems_banner("agency_edit")
+    forms.problems_banner("agency_edit", ("name", "kind"))
     current = {a["name"]: a for a in agencies}
     chosen = st.selectbox("Agency", list(current), index=None, placeholder="Choose an agency", key="agency_chosen")
     if chosen:

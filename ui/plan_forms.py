@@ -1,12 +1,9 @@
-"""The secretariat's forms for editing the plan (pages/edit_plan.py): an action's fields, each
-problem shown beside its field, all at once, before anything is written.
-
-Each opened form has a random token in its widget keys: after a save the token is replaced, so the
-next form starts from what is stored; after a refusal it is kept, so what was typed stays."""
+"""The secretariat's forms for editing the plan (pages/edit_plan.py, pages/owners.py): an action's
+fields, each problem shown beside its field, all at once, before anything is written. Each form's
+state (its token, the problems a refusal left) is kept by ui/form_state.py."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -14,27 +11,14 @@ from typing import Any
 import streamlit as st
 
 from plan.errors import InvalidFields, PlanError
+from ui import form_state
+from ui.form_state import reset, token
+from ui.text import md
 
+__all__ = ["ACTION_FIELDS", "action_fields", "errors", "field_error", "problems_banner", "reset", "save", "token"]
 
-def token(name: str) -> str:
-    """The current token of the form `name` (a new one after reset)."""
-    return st.session_state.setdefault(f"form_token_{name}", uuid.uuid4().hex[:12])
-
-
-def reset(name: str) -> None:
-    """Forget the form `name`: its next drawing starts from what is stored."""
-    st.session_state.pop(f"form_token_{name}", None)
-    st.session_state.pop(f"form_errors_{name}", None)
-
-
-def errors(name: str) -> dict[str, str]:
-    return st.session_state.get(f"form_errors_{name}", {})
-
-
-def field_error(name: str, field: str) -> None:
-    """The problem with `field`, under it (st.error, so it is read out and never colour alone)."""
-    if message := errors(name).get(field):
-        st.error(message)
+errors = form_state.problems
+field_error = form_state.show
 
 
 def save(name: str, action: Callable[[], Any]) -> tuple[bool, Any]:
@@ -43,21 +27,23 @@ def save(name: str, action: Callable[[], Any]) -> tuple[bool, Any]:
     try:
         result = action()
     except InvalidFields as err:
-        st.session_state[f"form_errors_{name}"] = dict(err.problems)
+        form_state.keep(name, err.problems)
         st.rerun()
     except PlanError as err:
-        st.session_state.pop(f"form_errors_{name}", None)
-        st.error(str(err))
+        form_state.forget_problems(name)
+        st.error(md(err))
         return False, None
     return True, result
 
 
-def problems_banner(name: str) -> None:
+def problems_banner(name: str, fields: tuple[str, ...] | None = None) -> None:
+    """How many problems there are, and in full those that have no field on this form (`fields`:
+    the fields the form shows problems beside; default an action's)."""
     found = errors(name)
     if found:
         st.error(f"Nothing was saved: {len(found)} thing{'s' if len(found) != 1 else ''} to fix, shown below.")
-        for field in [f for f in found if f not in ACTION_FIELDS]:  # problems with no field on this form
-            st.error(found[field])
+        for field in [f for f in found if f not in (fields or ACTION_FIELDS)]:
+            st.error(md(found[field]))
 
 
 ACTION_FIELDS = ("ref", "title", "theme", "objective", "description", "source_text", "lead_owner", "lead_agency",

@@ -1,13 +1,8 @@
-"""The forms of Plan settings and Plans: each a st.form with a random token in its widget keys
-(after a save the token changes, so a second click on the old form does nothing and the next form
-starts from what is stored; after a refusal it stays, so what was typed stays), every problem
-shown beside its field, refusals in words, user text escaped.
-
-(ui/plan_forms.py has the same shape for editing actions; the two could share one helper.)"""
+"""The forms of Plan settings and Plans (pages/plan_settings.py, pages/plans.py): each a st.form
+whose state (token, problems by field) ui/form_state.py keeps, as the plan-editing forms' is."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,30 +11,22 @@ from sqlmodel import Session
 
 from plan.db import session_scope
 from plan.errors import InvalidFields, PlanError
+from ui import form_state
+from ui.form_state import FORM
 from ui.frame import flash_and_rerun
-from ui.text import md
-
-FORM = "_form"  # the key of a problem that belongs to no one field
 
 
 def key(form: str, field: str) -> str:
     """The widget key of `field` in the form `form` as now opened."""
-    token = st.session_state.setdefault(f"settings_token_{form}", uuid.uuid4().hex[:10])
-    return f"{form}_{field}_{token}"
-
-
-def problems(form: str) -> dict[str, str]:
-    return st.session_state.get(f"settings_problems_{form}", {})
+    return f"{form}_{field}_{form_state.token(form)}"
 
 
 def beside(form: str, field: str) -> None:
-    """The problem with `field`, shown under it in words (an alert, read out, never colour alone)."""
-    if message := problems(form).get(field):
-        st.error(md(message))
+    form_state.show(form, field)
 
 
 def form_problem(form: str) -> None:
-    beside(form, FORM)
+    form_state.show(form, FORM)
 
 
 def save(form: str, action: Callable[[Session], Any], done: str) -> None:
@@ -49,12 +36,11 @@ def save(form: str, action: Callable[[Session], Any], done: str) -> None:
         with session_scope() as session:
             action(session)
     except InvalidFields as err:
-        st.session_state[f"settings_problems_{form}"] = dict(err.problems)
+        form_state.keep(form, err.problems)
         st.rerun()
     except PlanError as err:
-        st.session_state[f"settings_problems_{form}"] = {FORM: str(err)}
+        form_state.keep(form, {FORM: str(err)})
         st.rerun()
-    st.session_state.pop(f"settings_problems_{form}", None)
-    st.session_state.pop(f"settings_token_{form}", None)
+    form_state.reset(form)
     st.cache_data.clear()
     flash_and_rerun(done)

@@ -35,8 +35,9 @@ def test_a_bad_new_action_shows_every_problem_beside_its_field_and_writes_nothin
     assert at.text_input(key=_key(at, "add", "ref")).value == "2.4a"
     at.text_input(key=_key(at, "add", "ref")).set_value("2.4")
     _button(at, "Add the action").click().run()
-    errors = [e.value for e in at.error]
+    errors = [unescaped(e.value) for e in at.error]
     assert errors[0] == "Nothing was saved: 3 things to fix, shown below."
+    assert len(errors) == 4  # the count, then each problem once, beside its field
     assert any("Ref '2.4' is already used" in e for e in errors)
     assert "Give the action a title: what will be done, in a line." in errors
     assert "Choose the theme the action sits under." in errors
@@ -149,7 +150,9 @@ def test_agencies_are_added_with_a_clear_refusal_for_a_duplicate(people_sqlite) 
     at = open_app("pages/owners.py", user=people_sqlite["admin"])
     at.text_input(key=f"agency_name_{at.session_state['form_token_agency']}").set_value("essex police")
     _button(at, "Add the agency").click().run()
-    assert "There is already an agency called 'Essex Police'" in " ".join(e.value for e in at.error)
+    shown = [unescaped(e.value) for e in at.error]
+    assert shown == ["Nothing was saved: 1 thing to fix, shown below.",
+                     "There is already an agency called 'Essex Police'; use it, or give this one another name."]
     at.text_input(key=f"agency_name_{at.session_state['form_token_agency']}").set_value("Southend Youth Trust")
     at.selectbox(key=f"agency_kind_{at.session_state['form_token_agency']}").set_value("voluntary")
     _button(at, "Add the agency").click().run()
@@ -157,3 +160,13 @@ def test_agencies_are_added_with_a_clear_refusal_for_a_duplicate(people_sqlite) 
     agencies = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
     assert "Southend Youth Trust" in list(agencies["Agency"])
     assert markdown_text(at) is not None
+
+
+def test_a_refusal_quoting_what_was_typed_shows_it_as_text(people_sqlite) -> None:
+    """A problem can quote the user's words (here a ref already used): never rendered as Markdown."""
+    at = _edit_page(people_sqlite["admin"])
+    at.text_input(key=_key(at, "add", "ref")).set_value("![x](http://host/beacon.png)")
+    _button(at, "Add the action").click().run()
+    problems = [e.value for e in at.error]
+    assert any("beacon" in p for p in problems)
+    assert not any("![x](http://host" in p for p in problems)  # escaped: shown as typed, not an image

@@ -13,7 +13,7 @@ from tests.ui.helpers import markdown_text, open_app, unescaped
 
 
 def _key(at, form: str, field: str) -> str:  # noqa: ANN001
-    return f"{form}_{field}_{at.session_state[f'settings_token_{form}']}"
+    return f"{form}_{field}_{at.session_state[f'form_token_{form}']}"
 
 
 def _click(at, label: str):  # noqa: ANN001, ANN202

@@ -24,6 +24,7 @@ NO_MAIL = ("E-mail is not set up for this app yet, so reminders cannot be sent f
            "them. Until then, chase these people another way.")
 
 PAGE_SIZE = 100
+RETURN_LIST = 300  # updates listed to send back; more: the ref is typed
 
 frame = page_start()
 user = current_user()
@@ -163,15 +164,21 @@ if failed := st.session_state.pop("chase_failed", None):
     st.error("Not sent: " + "; ".join(md(f) for f in failed))
 
 st.subheader("Send an update back")
-with read_scope() as session:
-    returnable = rounds.returnable(session, user=user, plan_id=frame.id, round_id=current.id)
+with read_scope() as session:  # a list to choose from while it is short; past that, the ref is typed
+    returnable = rounds.returnable(session, user=user, plan_id=frame.id, round_id=current.id, limit=RETURN_LIST + 1)
 if not returnable:
     st.caption("No update has come in during this round yet, so there is none to send back.")
 else:
     labels = {r["ref"]: f"{r['ref']} – {r['title']}" for r in returnable}
     with st.form("return_update"):
-        ref = st.selectbox("Action updated in this round (type to search)", list(labels), index=None,
-                           format_func=lambda r: labels.get(r, r), placeholder="Choose an action", key="return_ref")
+        if len(returnable) <= RETURN_LIST:
+            ref = st.selectbox("Action updated in this round (type to search)", list(labels), index=None,
+                               format_func=lambda r: labels.get(r, r), placeholder="Choose an action",
+                               key="return_ref")
+        else:  # thousands of options would be sent to the browser on every run of the page
+            ref = st.text_input(f"Ref of the action (more than {RETURN_LIST} updates came in this round, too many "
+                                "to list)", key="return_ref_typed", max_chars=30,
+                                placeholder="e.g. 2.4, as on the Actions page").strip() or None
         note = st.text_area("What the owner should add or change", key="return_note")
         confirmed = st.checkbox("I have checked: none of this is personal data", key="return_confirm")
         if st.form_submit_button("Send back to the owner"):

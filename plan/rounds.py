@@ -327,15 +327,18 @@ def round_totals(session: Session, *, user: Actor, plan_id: int, round_id: int) 
     return {"owed": owed, "submitted": submitted, "outstanding": owed - submitted}
 
 
-def returnable(session: Session, *, user: Actor, plan_id: int, round_id: int) -> list[dict[str, Any]]:
+def returnable(session: Session, *, user: Actor, plan_id: int, round_id: int,
+               limit: int | None = None) -> list[dict[str, Any]]:
     """The actions whose update in the round can be sent back (it is in and not already sent back),
-    in ref order; a restricted title reaches only cleared users."""
+    in ref order, the first `limit` of them; a restricted title reaches only cleared users."""
     require(user, "round.manage")
     latest = _latest_in_round(round_id)
     query = (select(Action.ref, case((_visible_detail(user), Action.title), else_=literal(RESTRICTED_TITLE))
                     .label("title"))
              .join(latest, latest.c.action_id == Action.id)
              .where(Action.plan_id == plan_id, _submitted(latest)).order_by(Action.ref_sort, Action.id))
+    if limit is not None:
+        query = query.limit(limit)
     return [{"ref": r.ref, "title": r.title} for r in session.exec(query).all()]
 
 

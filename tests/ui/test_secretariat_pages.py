@@ -97,6 +97,36 @@ def test_an_update_is_sent_back_by_choosing_it(seeded_sqlite, people_sqlite) -> 
     assert owing.loc[owing["Ref"] == "3.5", "Sent back"].iloc[0] == "Yes"
 
 
+def test_with_more_updates_in_than_a_list_can_hold_the_ref_is_typed(seeded_sqlite, people_sqlite) -> None:
+    """Past 300 updates in the round the page sends no list of them to the browser: the ref is typed,
+    and a ref with no update in the round is refused with what to do."""
+    from plan.demo import add_demo
+
+    admin = people_sqlite["admin"]
+    with session_scope() as session:
+        add_demo(session, user=admin, plan_id=seeded_sqlite.id, actions=420)
+    _open_round(seeded_sqlite.id, admin)
+    with session_scope() as session:
+        refs = session.execute(select(models.Action.ref).where(
+            models.Action.plan_id == seeded_sqlite.id, models.Action.delivery_status.not_in(rounds.NOT_OWING))
+            .order_by(models.Action.id)).scalars().all()
+        for ref in refs[:301]:
+            record_update(session, user=admin, plan_id=seeded_sqlite.id, ref=ref, rag="amber",
+                          delivery_status="in_progress", commentary="In the round")
+    not_updated = refs[301]
+    at = open_app("pages/update_round.py", user=admin)
+    assert "return_ref" not in [s.key for s in at.selectbox]
+    typed = at.text_input(key="return_ref_typed")
+    assert "more than 300 updates came in this round" in typed.label
+    typed.set_value(not_updated)
+    at.text_area(key="return_note").set_value("Please add the figures")
+    next(b for b in at.button if b.label == "Send back to the owner").click().run()
+    assert shown(at.error[0].value) == f"Action {not_updated} has no update in this round to send back."
+    at.text_input(key="return_ref_typed").set_value(f" {refs[0]} ")
+    next(b for b in at.button if b.label == "Send back to the owner").click().run()
+    assert at.success[0].value == f"The update on {refs[0]} was sent back to its owner."
+
+
 def test_closing_warns_how_many_are_owed_and_says_the_same_numbers_after(seeded_sqlite, people_sqlite) -> None:
     _open_round(seeded_sqlite.id, people_sqlite["admin"])
     _update(seeded_sqlite.id, people_sqlite["owner"], "3.5")

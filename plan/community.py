@@ -118,7 +118,11 @@ def _states(plan_id: int) -> Any:
                                             order_by=(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()))
                      .label("n"))
               .where(StatusUpdate.is_demo.is_(False), in_plan).subquery())
-    latest = select(ranked.c.action_id, ranked.c.rag, ranked.c.delivery_status).where(ranked.c.n == 1).subquery()
+    # grouped though n = 1 leaves one row per action: SQLite indexes a grouped subquery for the join,
+    # not one of window functions (plan.reports.asof.due_dates_at)
+    latest = (select(ranked.c.action_id, func.max(ranked.c.rag).label("rag"),
+                     func.max(ranked.c.delivery_status).label("delivery_status"))
+              .where(ranked.c.n == 1).group_by(ranked.c.action_id).subquery())
     demo = (select(StatusUpdate.action_id).where(StatusUpdate.is_demo.is_(True), in_plan)
             .group_by(StatusUpdate.action_id).subquery())
     has_demo = demo.c.action_id.is_not(None)

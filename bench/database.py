@@ -87,6 +87,66 @@ def deepen_history(plan_id: int, per_action: int) -> int:
     return added
 
 
+def move_due_dates(plan_id: int, share: float = 0.3) -> int:
+    """Approved due-date moves for `share` of the open actions, as a live plan has them (owners ask,
+    the chair agrees; the demo generator makes none): one move each, a few with a second, decided
+    over the past year, the action's current due date following the latest (as plan.due_dates.decide
+    does). Bulk inserted. Returns how many moves."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, update
+    from sqlmodel import select
+
+    from models import Action, DueDateRequest
+    from plan.db import session_scope
+
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        rows = session.exec(select(Action.id, Action.current_due_date).where(
+            Action.plan_id == plan_id, Action.retired_at.is_(None)).order_by(Action.id)).all()
+        step = max(round(1 / share), 1) if share > 0 else len(rows) + 1
+        moves: list[dict[str, Any]] = []
+        new_due: dict[int, date] = {}
+        for k, (action_id, due) in enumerate(rows[::step]):
+            due = due or date.today()
+            for n in range(2 if k % 5 == 0 else 1):
+                decided = now - timedelta(days=30 + (k * 7 + n * 90) % 330)
+                moved_to = due + timedelta(days=90 * (n + 1))
+                moves.append({"action_id": action_id, "from_date": due + timedelta(days=90 * n),
+                              "requested_date": moved_to, "reason": "bench: partner capacity",
+                              "requested_by": "bench owner", "requested_at": decided - timedelta(days=3),
+                              "decision": "approved", "decided_by": "bench chair", "decided_at": decided,
+                              "decision_note": ""})
+                new_due[action_id] = moved_to
+        for start in range(0, len(moves), 5000):
+            session.execute(insert(DueDateRequest), moves[start:start + 5000])
+        for action_id, due in new_due.items():
+            session.execute(update(Action).where(Action.id == action_id).values(current_due_date=due))
+    return len(moves)
+
+
+def update_in_round(plan_id: int, admin: Any, share: float = 0.2) -> int:
+    """Updates made in the open round for `share` of the actions that owe one (mid-round, as the
+    chair usually looks), through the service, so each action's current columns follow."""
+    from sqlmodel import select
+
+    from models import Action
+    from plan import rounds
+    from plan.db import session_scope
+    from plan.updates import record_update
+
+    with session_scope() as session:
+        refs = session.exec(select(Action.ref).where(Action.plan_id == plan_id, Action.retired_at.is_(None),
+                                                     Action.delivery_status.not_in(rounds.NOT_OWING))
+                            .order_by(Action.id)).all()
+        step = max(round(1 / share), 1)
+        chosen = list(refs[1::step])
+        for k, ref in enumerate(chosen):
+            record_update(session, user=admin, plan_id=plan_id, ref=ref, rag=("green", "amber", "red")[k % 3],
+                          delivery_status="in_progress", commentary="bench: update in the round")
+    return len(chosen)
+
+
 def build(url: str, actions: int, *, history: int = 0, owned: int = OWNED) -> dict[str, Any]:
     """Migrate and seed `url`, grow the plan to `actions` actions with demo history (and the
     chair's view demo: closed rounds, a past meeting), deepen each action's history to about
@@ -120,6 +180,7 @@ def build(url: str, actions: int, *, history: int = 0, owned: int = OWNED) -> di
         added = add_demo(session, user=admin, plan_id=plan_id, actions=max(actions - int(seeded), 0))
     if history:
         added["older_updates"] = deepen_history(plan_id, history)
+    added["due_date_moves"] = move_due_dates(plan_id)
     with session_scope() as session:
         refs = session.exec(select(Action.ref).where(Action.plan_id == plan_id, Action.retired_at.is_(None),
                                                      Action.delivery_status.not_in(rounds.NOT_OWING))
@@ -131,6 +192,7 @@ def build(url: str, actions: int, *, history: int = 0, owned: int = OWNED) -> di
         period = rounds.suggested_period(session, plan_id=plan_id, cycle=frame.reporting_cycle)
         opened = rounds.open_round(session, user=admin, plan_id=plan_id, period=period,
                                    deadline=date.today() + timedelta(days=14))
+    added["updates_in_round"] = update_in_round(plan_id, admin)
     if get_engine().dialect.name == "postgresql":
         # Fresh bulk-loaded tables have no planner statistics until autovacuum reaches them; a
         # live database has them. Without this PostgreSQL picks nested loops over 10,000 rows.

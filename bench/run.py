@@ -40,12 +40,17 @@ RESULT = "BENCH-RESULT "
 SMALL = 100  # the baseline plan for the scaling figures
 # figure: (target, "max" (at most) or "under", what it is)
 TARGETS: dict[str, tuple[float | None, str, str]] = {
-    "dashboard_scaling": (2.0, "max", "Dashboard script time, N vs 100 actions (cold caches)"),
-    "dashboard_scaling_warm": (None, "", "the same, warm reruns"),
-    "overview_scaling": (None, "", "Overview script time, N vs 100 actions (cold caches)"),
-    "dashboard_overhead": (3.0, "max", "Dashboard time over a bare page with its charts and tables"),
-    "dashboard_overhead_warm": (None, "", "the same, warm reruns"),
-    "overview_overhead": (None, "", "Overview time over its bare page"),
+    # The issue's protocol: the median of several runs of the page, its cached figures kept as a
+    # server keeps them until a write moves the change stamp (what a user's clicks meet between
+    # saves). _cold: every cache cleared before each run (the first view after any save).
+    "dashboard_scaling": (2.0, "max", "Dashboard script time, N vs 100 actions (median of reruns)"),
+    "dashboard_scaling_cold": (None, "", "the same, caches cleared before each run (first view after a save)"),
+    "overview_scaling": (None, "", "Overview script time, N vs 100 actions (median of reruns)"),
+    "overview_scaling_cold": (None, "", "the same, caches cleared before each run"),
+    "dashboard_overhead": (3.0, "max", "Dashboard time over a bare page with its charts and tables (reruns)"),
+    "dashboard_overhead_cold": (None, "", "the same, caches cleared before each run (first view after a save)"),
+    "overview_overhead": (None, "", "Overview time over its bare page (reruns)"),
+    "overview_overhead_cold": (None, "", "the same, caches cleared before each run"),
     "export_ratio": (3.0, "max", "Board paper over openpyxl write-only of the same cells"),
     "import_ratio": (3.0, "max", "Plan import over pandas.read_excel of the same file"),
     "import_dry_run_ratio": (None, "", "Plan import dry run over pandas.read_excel"),
@@ -168,13 +173,15 @@ def figures(stages: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The headline figures (the JSON keys the issue names) from the stages' results."""
     small, big = stages.get("pages_small", {}), stages.get("pages", {})
     out: dict[str, Any] = {
-        "dashboard_scaling": _ratio(_get(big, "dashboard", "cold_s"), _get(small, "dashboard", "cold_s")),
-        "dashboard_scaling_warm": _ratio(_get(big, "dashboard", "warm_s"), _get(small, "dashboard", "warm_s")),
-        "overview_scaling": _ratio(_get(big, "overview", "cold_s"), _get(small, "overview", "cold_s")),
-        "dashboard_overhead": _ratio(_get(big, "dashboard", "cold_s"), _get(big, "dashboard", "floor", "floor_s")),
-        "dashboard_overhead_warm": _ratio(_get(big, "dashboard", "warm_s"),
+        "dashboard_scaling": _ratio(_get(big, "dashboard", "warm_s"), _get(small, "dashboard", "warm_s")),
+        "dashboard_scaling_cold": _ratio(_get(big, "dashboard", "cold_s"), _get(small, "dashboard", "cold_s")),
+        "overview_scaling": _ratio(_get(big, "overview", "warm_s"), _get(small, "overview", "warm_s")),
+        "overview_scaling_cold": _ratio(_get(big, "overview", "cold_s"), _get(small, "overview", "cold_s")),
+        "dashboard_overhead": _ratio(_get(big, "dashboard", "warm_s"), _get(big, "dashboard", "floor", "floor_s")),
+        "dashboard_overhead_cold": _ratio(_get(big, "dashboard", "cold_s"),
                                           _get(big, "dashboard", "floor", "floor_s")),
-        "overview_overhead": _ratio(_get(big, "overview", "cold_s"), _get(big, "overview", "floor", "floor_s")),
+        "overview_overhead": _ratio(_get(big, "overview", "warm_s"), _get(big, "overview", "floor", "floor_s")),
+        "overview_overhead_cold": _ratio(_get(big, "overview", "cold_s"), _get(big, "overview", "floor", "floor_s")),
         "export_ratio": _get(stages, "export", "ratio"),
         "import_ratio": _get(stages, "import", "ratio"),
         "import_dry_run_ratio": _get(stages, "import", "dry_run_ratio"),

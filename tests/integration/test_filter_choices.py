@@ -20,15 +20,15 @@ def test_filter_choices_offer_what_this_plan_uses(seeded) -> None:  # noqa: ANN0
     with session_scope() as session:
         choices = filter_choices(session, plan_id=seeded.id)
         with_owners = filter_choices(session, plan_id=seeded.id, owners=True)
-        leads = {n for n in session.exec(select(Agency.name).join(Action, Action.lead_agency_id == Agency.id)
-                                         .where(Action.plan_id == seeded.id)).all()}
-        partners = {n for n in session.exec(
+        leads = set(session.exec(select(Agency.name).join(Action, Action.lead_agency_id == Agency.id)
+                                         .where(Action.plan_id == seeded.id)).all())
+        partners = set(session.exec(
             select(Agency.name).join(ActionPartner, ActionPartner.agency_id == Agency.id)
-            .join(Action, Action.id == ActionPartner.action_id).where(Action.plan_id == seeded.id)).all()}
-        open_owners = {o for o in session.exec(select(Action.lead_owner).where(
-            Action.plan_id == seeded.id, Action.restricted.is_(False), Action.lead_owner != "")).all()}
-        restricted_owners = {o for o in session.exec(select(Action.lead_owner).where(
-            Action.plan_id == seeded.id, Action.restricted.is_(True))).all()} - open_owners
+            .join(Action, Action.id == ActionPartner.action_id).where(Action.plan_id == seeded.id)).all())
+        open_owners = set(session.exec(select(Action.lead_owner).where(
+            Action.plan_id == seeded.id, Action.restricted.is_(False), Action.lead_owner != "")).all())
+        restricted_owners = set(session.exec(select(Action.lead_owner).where(
+            Action.plan_id == seeded.id, Action.restricted.is_(True))).all()) - open_owners
         assert owner_choices(session, plan_id=seeded.id) == with_owners.owners
     assert "Alpha Youth Service (partner only)" in partners - leads
     assert choices.agencies == sorted(leads | partners)

@@ -348,3 +348,29 @@ def test_what_changed_between_two_dates_lists_an_action_retired_in_between(seede
     assert retired["2.2"]["reason"] == "Withdrawn by the CSP" and retired["2.2"]["retired_on"] == TODAY
     assert (retired["4.6"]["title"], retired["4.6"]["reason"]) == (RESTRICTED_TITLE, RESTRICTED_TEXT)
     assert before["retired_from_plan"] == []
+
+
+def test_a_due_date_set_in_the_editor_is_the_due_date_everywhere(seeded, people) -> None:
+    """The Actions page shows the current due date; the Dashboard, the exceptions and the board paper
+    read the plan as at a day from approved moves and the baseline. A date set in the editor goes
+    into that history, so every page says the same date, and the move is listed as one."""
+    admin, p = people["admin"], seeded.id
+    past = date.today() - timedelta(days=10)
+    with session_scope() as session:
+        editing.edit_action(session, user=admin, plan_id=p, ref="1.2", changes={"current_due_date": past})
+        editing.edit_action(session, user=admin, plan_id=p, ref="2.1",
+                            changes={"baseline_due_date": date.today() + timedelta(days=400)})
+        editing.edit_action(session, user=admin, plan_id=p, ref="3.5", changes={"title": "Only the title"})
+    with session_scope() as session:
+        rows, _ = reports.drill(session, user=admin, plan_id=p, limit=1000)
+        current = dict(session.execute(select(models.Action.ref, models.Action.current_due_date)
+                                       .where(models.Action.plan_id == p)).all())
+        overdue, _ = reports.drill(session, user=admin, plan_id=p, flag="overdue", limit=1000)
+        listed, _ = list_actions(session, user=admin, plan_id=p, filters=ActionFilter(overdue_only=True), limit=1000)
+        moved = reports.changes(session, user=admin, plan_id=p, since=date.today() - timedelta(days=1))
+        requests = session.execute(select(models.DueDateRequest.action_id)).scalars().all()
+    assert {r["ref"]: r["due"] for r in rows} == current  # every action, as the Actions page has it
+    assert "1.2" in {r["ref"] for r in overdue}
+    assert {r["ref"] for r in overdue} == {r["ref"] for r in listed}  # the Dashboard and the Actions page agree
+    assert [(m["ref"], m["to"]) for m in moved["due_dates_moved"]] == [("1.2", past), ("2.1", current["2.1"])]
+    assert len(requests) == 2  # the title edit moved nothing

@@ -18,6 +18,7 @@ from models import (
     Agency,
     AuditEvent,
     Board,
+    DueDateRequest,
     Measure,
     MeasureAction,
     Objective,
@@ -126,6 +127,15 @@ def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: s
     assert next(a for a in after["actions"] if a["ref"] == "2.5")["retired_reason"].startswith("Merged")
     for part in before:
         assert after[part] == before[part], part
+    with session_scope() as session:  # the moved date is the due date as at today too (the history has the move)
+        from plan import reports
+        from plan.identity import Actor
+
+        loaded = session.exec(select(Action.id).where(Action.ref == "2.3")).one()
+        rows, _ = reports.drill(session, user=Actor.system("test"), plan_id=1, limit=1000)
+        assert {r["ref"]: r["due"] for r in rows}["2.3"] == date(2027, 2, 28)
+        assert session.exec(select(DueDateRequest.requested_date).where(DueDateRequest.action_id == loaded)).all() \
+            == [date(2027, 2, 28)]
 
 
 def test_a_plan_file_loads_as_another_plan_and_never_twice(database: str, tmp_path: Path, capsys) -> None:

@@ -1,5 +1,7 @@
 """First start and init: the seed plan lands whole, and a second init changes nothing."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 import models
@@ -111,3 +113,37 @@ def test_several_processes_starting_at_once_set_up_one_plan(database: str) -> No
     loaded = [out for out, _ in outputs if out.startswith("Loaded plan")]
     assert len(loaded) == 1
     assert _row_counts()["action"] == 25 and _row_counts()["plan"] == 1
+
+
+def test_upgrading_records_due_dates_set_directly_as_moves(seeded, admin) -> None:  # noqa: ANN001
+    """Revision 0011: a due date set directly before (no move recorded) becomes an approved move, so
+    the plan as at today says the date the Actions page says; going down removes only those rows."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlmodel import select as sm_select
+
+    from plan import migrate, reports
+    from plan.db import ROOT, get_engine
+
+    with session_scope() as session:
+        action = session.exec(sm_select(models.Action).where(models.Action.ref == "2.2")).one()
+        action.current_due_date = date(2027, 5, 31)  # set directly, as the editor did before 0011
+        session.add(action)
+    with get_engine().begin() as connection:
+        config = Config(str(ROOT / "alembic.ini"))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    migrate.upgrade()
+    with session_scope() as session:
+        rows, _ = reports.drill(session, user=admin, plan_id=seeded.id, limit=1000)
+        moves = session.exec(sm_select(models.DueDateRequest)).all()
+        current = dict(session.execute(select(models.Action.ref, models.Action.current_due_date)).all())
+    assert {r["ref"]: r["due"] for r in rows} == current
+    assert [(m.requested_date, m.decision) for m in moves] == [(date(2027, 5, 31), "approved")]
+    with get_engine().begin() as connection:
+        config = Config(str(ROOT / "alembic.ini"))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    with session_scope() as session:
+        assert session.exec(sm_select(models.DueDateRequest)).all() == []
+    migrate.upgrade()

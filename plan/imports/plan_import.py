@@ -552,8 +552,11 @@ def _theme_for(themes: dict[str, Theme], text: str) -> Theme | None:
     return None
 
 
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, default=str)  # json.dumps's text, without a new encoder per call
+
+
 def _key(plan_id: int, ref: str, label: str, entry: dict[str, Any]) -> str:
-    digest = hashlib.sha256(json.dumps([plan_id, ref, label, entry], sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(_KEY_ENCODER.encode([plan_id, ref, label, entry]).encode())
     return "import-" + digest.hexdigest()[:40]
 
 

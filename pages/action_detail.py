@@ -106,8 +106,14 @@ with right:
     st.markdown(f"**Due (current):** {day(action['current_due_date'])}")
     st.markdown(f"**Due (baseline):** {day(action['baseline_due_date'])}")
     if action["slipped_times"]:
-        st.markdown(f"**Slipped:** moved {action['slipped_times']} time"
-                    f"{'s' if action['slipped_times'] != 1 else ''}, {action['slipped_days']:+d} days from baseline")
+        days, times = action["slipped_days"], action["slipped_times"]
+        moved = f"moved {times} time{'s' if times != 1 else ''}"
+        st.markdown(f"**Due date {moved}:** " + (f"{days} days later than the baseline" if days > 0 else
+                                                 f"{-days} days earlier than the baseline" if days < 0 else
+                                                 "back on the baseline"))
+    if action["days_overdue"]:
+        st.markdown(f"**Overdue:** {action['days_overdue']} day{'s' if action['days_overdue'] != 1 else ''} "
+                    "past its current due date")
 if action["description"]:
     st.text(action["description"])
 if action["source_text"]:

@@ -24,6 +24,7 @@ FLAGS = {"overdue": "Overdue", "stale": "No update for a long time", "not_update
          "complete": "Complete", "due_by_now": "Due by now", "due_not_complete": "Due by now, not complete"}
 RAGS = [r.value for r in RAG_ORDER]
 PAGE_SIZE = 100  # rows of a list sent at once
+DIRECTIONS = {"better": "Better", "worse": "Worse", "same": "No change", "first_assessed": "First assessed"}
 
 frame = page_start()
 user = current_user()
@@ -245,7 +246,8 @@ with changes_tab:
                                    "the filters to see the rest.")
                     if items:
                         frame_ = pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "RAG then": i["from_label"],
-                                                "RAG now": i["to_label"], "Direction": i.get("direction") or ""}
+                                                "RAG now": i["to_label"],
+                                                "Direction": DIRECTIONS.get(i.get("direction"), "")}
                                                for i in items[:PAGE_SIZE]])
                         st.dataframe(style_rag_column(frame_, "RAG now"), hide_index=True, width="stretch",
                                      key=f"changes_{name}")

@@ -167,7 +167,8 @@ st.subheader("Send an update back")
 with read_scope() as session:  # a list to choose from while it is short; past that, the ref is typed
     returnable = rounds.returnable(session, user=user, plan_id=frame.id, round_id=current.id, limit=RETURN_LIST + 1)
 if not returnable:
-    st.caption("No update has come in during this round yet, so there is none to send back.")
+    st.caption("No update is waiting to be sent back: none has come in during this round yet, or each one that "
+               "came in has been sent back to its owner (see 'Sent back' in the still-owed view).")
 else:
     labels = {r["ref"]: f"{r['ref']} – {r['title']}" for r in returnable}
     with st.form("return_update"):

@@ -272,6 +272,11 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
             DueDateRequest.action_id == action.id, DueDateRequest.decision == "approved")).one()),
         "slipped_days": ((action.current_due_date - action.baseline_due_date).days
                          if action.current_due_date and action.baseline_due_date else 0),
+        # as the Actions page's overdue filter has it (overdue_condition): past due and not finished
+        "days_overdue": ((date.today() - action.current_due_date).days
+                         if action.current_due_date and action.current_due_date < date.today()
+                         and action.delivery_status not in {s.value for s in FINISHED_STATUSES}
+                         and action.retired_at is None else 0),
         "is_demo": action.is_demo,
         "retired_at": action.retired_at,
         "retired_reason": (action.retired_reason if visible else RESTRICTED_TEXT) if action.retired_at else "",

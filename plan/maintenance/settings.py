@@ -265,7 +265,9 @@ def _board_fields(boards: list[Board], code: str, name: str, keep: Board | None 
     problems: dict[str, str] = {}
     code_text, name_text = _line(code).upper(), _line(name)
     if not BOARD_CODE.fullmatch(code_text):
-        problems["code"] = ("Give the board a short code of up to 20 letters or digits (e.g. HWBB, CSP).")
+        problems["code"] = ("Give the board a short code: up to 20 letters, digits, spaces, &, - or _, starting "
+                            "with a letter or digit (e.g. HWBB, CSP)." if code_text else
+                            "Give the board a short code of up to 20 letters or digits (e.g. HWBB, CSP).")
     elif any(b.code.upper() == code_text and b is not keep for b in boards):
         problems["code"] = f"There is already a board '{code_text}'; each board needs its own code."
     if not name_text or len(name_text) > 200:

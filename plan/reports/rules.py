@@ -58,7 +58,7 @@ def threshold_problems(values: Thresholds) -> dict[str, str]:
             problems[name] = f"{WORDS[name]}: give a whole number from {low} to {high}."
     if not problems and values.amber_overdue_days > values.red_overdue_days:
         problems["amber_overdue_days"] = (f"{WORDS['amber_overdue_days']} ({values.amber_overdue_days}) must not be "
-                                          f"more than {WORDS['red_overdue_days'].lower()} ({values.red_overdue_days}).")
+                                          f"more than days overdue for Red ({values.red_overdue_days}).")
     return problems
 
 

@@ -71,6 +71,12 @@ def test_boards_and_rag_definitions_change_with_their_history(seeded, admin) -> 
     with session_scope() as session, pytest.raises(InvalidFields) as err:
         settings.add_board(session, user=admin, plan_id=seeded.id, code="CSP", name="")
     assert set(err.value.problems) == {"code", "name"}
+    with session_scope() as session, pytest.raises(InvalidFields) as err:  # a code with a bad character: says which
+        settings.add_board(session, user=admin, plan_id=seeded.id, code="bad code!!", name="Bad")
+    assert err.value.problems["code"].startswith("Give the board a short code: up to 20 letters, digits, spaces")
+    with session_scope() as session, pytest.raises(InvalidFields) as err:  # none given: asks for one
+        settings.add_board(session, user=admin, plan_id=seeded.id, code="", name="Bad")
+    assert err.value.problems["code"].startswith("Give the board a short code of up to 20")
     with session_scope() as session, pytest.raises(InvalidFields) as err:
         settings.set_rag_definition(session, user=admin, plan_id=seeded.id, rag="red", label="", meaning="")
     assert set(err.value.problems) == {"label", "meaning"}

@@ -121,6 +121,9 @@ def test_what_changed_between_two_dates_in_the_url(history, people_sqlite) -> No
     assert f"RAG changed ({len(moved['transitions'])})" in labels
     assert f"No update since ({len(moved['updates_not_made'])})" in labels
     assert moved["transitions"]
+    shown = next(d.value for d in at.dataframe if "Direction" in d.value.columns)  # RAG changed: words, not codes
+    assert set(shown["Direction"]) <= {"Better", "Worse", "No change", "First assessed"}
+    assert len(shown) == min(len(moved["transitions"]), 100)
 
 
 def test_the_exceptions_say_why_with_the_owners_commentary(history, people_sqlite) -> None:
@@ -263,6 +266,7 @@ def test_the_secretariat_changes_the_suggested_rag_rules_with_problems_beside_fi
     at.number_input(key="threshold_amber_overdue_days").set_value(60)
     at.button(key="thresholds_save").click().run()
     assert any("must not be more than" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("days overdue for Red" in unescaped(e.value) for e in at.error)  # the RAG word as it is written
     with session_scope() as session:
         assert reports.suggestion_settings(session, plan_id=seeded_sqlite.id).amber_overdue_days == 1
     at.number_input(key="threshold_amber_overdue_days").set_value(10)

@@ -137,7 +137,7 @@ def test_a_chair_approves_a_due_date_request(seeded_sqlite, people_sqlite) -> No
     at.switch_page("pages/action_detail.py")
     at.session_state["action_ref"] = "3.5"
     at.run()
-    assert "**Slipped:** moved 1 time, +28 days from baseline" in markdown_text(at)
+    assert "**Due date moved 1 time:** 28 days later than the baseline" in markdown_text(at)
 
 
 def test_the_secretariat_names_an_owner_and_a_delegate(seeded_sqlite, people_sqlite) -> None:
@@ -185,3 +185,26 @@ def test_the_secretariat_updates_any_action_from_its_page(people_sqlite) -> None
     assert "Owner emailed: campaign artwork delayed by a week" in [t.value for t in at.text]
     viewer = open_app("pages/action_detail.py", user=people_sqlite["viewer"], action_ref="2.1")
     assert "Update this action" not in [e.label for e in viewer.expander]
+
+
+def test_an_overdue_action_says_so_on_its_page_and_a_date_brought_forward_is_not_a_slip(seeded_sqlite,
+                                                                                        people_sqlite) -> None:
+    from plan.maintenance.actions import edit_action
+
+    earlier = date.today() - timedelta(days=12)
+    with session_scope() as session:
+        edit_action(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="2.1",
+                    changes={"start_date": earlier - timedelta(days=60), "current_due_date": earlier})
+        baseline = editing_values(session, people_sqlite["admin"], seeded_sqlite.id, "2.1")["baseline_due_date"]
+    at = open_app("pages/action_detail.py", user=people_sqlite["chair"], action_ref="2.1")
+    text = markdown_text(at)
+    assert "**Overdue:** 12 days past its current due date" in text
+    assert f"**Due date moved 1 time:** {(baseline - earlier).days} days earlier than the baseline" in text
+    other = open_app("pages/action_detail.py", user=people_sqlite["chair"], action_ref="3.5")
+    assert "Overdue" not in markdown_text(other)
+
+
+def editing_values(session, user, plan_id, ref):  # noqa: ANN001, ANN201
+    from plan.maintenance.actions import action_values
+
+    return action_values(session, user=user, plan_id=plan_id, ref=ref)

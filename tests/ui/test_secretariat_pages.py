@@ -77,7 +77,8 @@ def test_an_update_is_sent_back_by_choosing_it(seeded_sqlite, people_sqlite) -> 
     _open_round(seeded_sqlite.id, people_sqlite["admin"])
     at = open_app("pages/update_round.py", user=people_sqlite["admin"])
     assert "return_ref" not in [s.key for s in at.selectbox]
-    assert "No update has come in during this round yet" in " ".join(c.value for c in at.caption)
+    assert "No update is waiting to be sent back: none has come in during this round yet" in " ".join(
+        c.value for c in at.caption)
     _update(seeded_sqlite.id, people_sqlite["owner"], "3.5")
     _update(seeded_sqlite.id, people_sqlite["admin"], "2.1")
     at.run()

@@ -38,7 +38,8 @@ with st.form("plan_settings"):
                          index=CYCLES.index(current.reporting_cycle), format_func=str.capitalize,
                          key="setting_cycle")
     beside("plan", "reporting_cycle")
-    days = st.number_input("Days from opening an update round to its deadline", min_value=1, max_value=90, step=1,
+    # no min/max on the widgets: out of range Streamlit says why only in a tooltip; the service says it in words
+    days = st.number_input("Days from opening an update round to its deadline (1 to 90)", step=1,
                            value=current.update_deadline_days, key="setting_deadline_days")
     beside("plan", "update_deadline_days")
     policy = st.radio(
@@ -64,8 +65,8 @@ with left, st.form("theme_edit"):
     chosen = st.selectbox("Theme", theme_names, key=key("theme_edit", "theme"))
     new_name = st.text_input("New name (blank: keep it)", key=key("theme_edit", "new_name"))
     beside("theme_edit", "new_name")
-    place = st.number_input(f"Move it to place (1 to {len(theme_names)}; blank: keep its place)", min_value=1,
-                            max_value=max(len(theme_names), 1), step=1, value=None, key=key("theme_edit", "place"))
+    place = st.number_input(f"Move it to place (1 to {len(theme_names)}; blank: keep its place)", step=1, value=None,
+                            key=key("theme_edit", "place"))
     beside("theme_edit", "to_position")
     if st.form_submit_button("Save the theme"):
         def _edit(s):  # noqa: ANN001, ANN202

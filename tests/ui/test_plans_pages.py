@@ -52,6 +52,16 @@ def test_the_secretariat_renames_a_theme_adds_a_board_and_sets_the_deadline(seed
     at.number_input(key=_key(at, "theme_edit", "place")).set_value(1)
     _click(at, "Save the theme")
     assert list(at.dataframe[0].value["Theme"]) == ["Pursue", "Prepare", "Prevention", "Protect"]
+    # out of range: said beside the field in words (not only in a widget tooltip), nothing saved
+    at.selectbox(key=_key(at, "theme_edit", "theme")).set_value("Protect")
+    at.number_input(key=_key(at, "theme_edit", "place")).set_value(9)
+    _click(at, "Save the theme")
+    assert "Give a place from 1 to 4." in _errors(at)
+    at.number_input(key="setting_deadline_days").set_value(0)
+    _click(at, "Save settings")
+    assert "give the days from opening an update round to its deadline as a whole number from 1 to 90" in _errors(at)
+    with session_scope() as session:
+        assert session.get(Plan, seeded_sqlite.id).update_deadline_days == 14
     at.number_input(key="setting_deadline_days").set_value(21)
     at.selectbox(key="setting_cycle").set_value("monthly")
     _click(at, "Save settings")

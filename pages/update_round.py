@@ -9,10 +9,10 @@ import streamlit as st
 
 from plan import mail, rounds
 from plan.db import read_scope, session_scope
-from plan.errors import PlanError
+from plan.errors import InvalidFields, PlanError
 from plan.maintenance.settings import default_round_deadline, round_deadline_days
 from plan.permissions import allowed
-from ui import url_state
+from ui import form_state, url_state
 from ui.chair_sections import closed_round_snapshot
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.session import secret, secret_section
@@ -180,18 +180,23 @@ else:
             ref = st.text_input(f"Ref of the action (more than {RETURN_LIST} updates came in this round, too many "
                                 "to list)", key="return_ref_typed", max_chars=30,
                                 placeholder="e.g. 2.4, as on the Actions page").strip() or None
+        form_state.show("return", "ref")
         note = st.text_area("What the owner should add or change", key="return_note")
+        form_state.show("return", "note")
         confirmed = st.checkbox("I have checked: none of this is personal data", key="return_confirm")
         if st.form_submit_button("Send back to the owner"):
             try:
-                if ref is None:
-                    raise PlanError("Choose the action whose update goes back to its owner.")
                 with session_scope() as session:
-                    rounds.return_update(session, user=user, plan_id=frame.id, ref=ref, note=note,
+                    rounds.return_update(session, user=user, plan_id=frame.id, ref=ref or "", note=note,
                                          personal_data_confirmed=confirmed)
+            except InvalidFields as err:  # every problem at once, each beside its field
+                form_state.keep("return", err.problems)
+                st.rerun()
             except PlanError as err:
+                form_state.forget_problems("return")
                 st.error(md(err))
             else:
+                form_state.forget_problems("return")
                 flash_and_rerun(f"The update on {ref} was sent back to its owner.")
 
 st.subheader("Close the round")

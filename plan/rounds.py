@@ -26,7 +26,7 @@ from models import (
 from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail
 from plan.dates import parse_date
-from plan.errors import InvalidInput, NotFound
+from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
 from plan.measures import PERIOD
 from plan.permissions import require
@@ -181,11 +181,21 @@ def owing(session: Session, *, user: Actor, plan_id: int, round_id: int, limit: 
 
 def return_update(session: Session, *, user: Actor, plan_id: int, ref: str, note: str,
                   personal_data_confirmed: bool = False) -> None:
-    """Send the action's latest update in the open round back to its owner with a note."""
+    """Send the action's latest update in the open round back to its owner with a note. A missing
+    action and a missing or unfit note are refused together (InvalidFields: ref, note)."""
     require(user, "round.manage")
-    note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_NOTE,
-                        missing="Say what the owner should add or change: the note is required.",
-                        confirmed=personal_data_confirmed)
+    problems: dict[str, str] = {}
+    ref = (ref or "").strip()
+    if not ref:
+        problems["ref"] = "Choose the action whose update goes back to its owner."
+    try:
+        note = checked_text(session, plan_id=plan_id, label="Note", text=note, limit=MAX_NOTE,
+                            missing="Say what the owner should add or change: the note is required.",
+                            confirmed=personal_data_confirmed)
+    except InvalidInput as err:
+        problems["note"] = str(err)
+    if problems:
+        raise InvalidFields(problems)
     current = current_round(session, plan_id=plan_id)
     if current is None:
         raise InvalidInput("There is no open round: updates can be sent back only while a round is open.")

@@ -87,7 +87,9 @@ def test_an_update_is_sent_back_by_choosing_it(seeded_sqlite, people_sqlite) -> 
                               "3.5 – Share A&E data on violence-related attendances to understand the impact on "
                               "health services"]
     next(b for b in at.button if b.label == "Send back to the owner").click().run()
-    assert "Choose the action" in shown(at.error[0].value)
+    problems = [shown(e.value) for e in at.error]  # both at once, each under its field
+    assert problems == ["Choose the action whose update goes back to its owner.",
+                        "Say what the owner should add or change: the note is required."]
     at.selectbox(key="return_ref").set_value("3.5")
     at.text_area(key="return_note").set_value("Add the Q3 attendance figures")
     next(b for b in at.button if b.label == "Send back to the owner").click().run()

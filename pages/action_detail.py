@@ -193,3 +193,6 @@ else:
                 if u[key]:
                     st.caption(label)
                     st.text(u[key])
+            if back := u.get("returned"):
+                st.warning(f"Sent back to the owner by {md(back['by'])} on {back['at']:%d %b %Y}: "
+                           f"{md(back['note'])}", icon=":material/undo:")

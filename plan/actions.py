@@ -27,6 +27,7 @@ from models import (
     Person,
     StatusUpdate,
     Theme,
+    UpdateReturn,
 )
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
@@ -247,6 +248,9 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
                           .where(ActionBoard.action_id == action.id).order_by(Board.id)).all()
     updates = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == action.id)
                            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())).all()
+    returns = {r.status_update_id: r for r in session.exec(
+        select(UpdateReturn).join(StatusUpdate, StatusUpdate.id == UpdateReturn.status_update_id)
+        .where(StatusUpdate.action_id == action.id)).all()}
     detail: dict[str, Any] = {
         "ref": action.ref,
         "restricted": action.restricted,
@@ -291,6 +295,9 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
                 "evidence_url": u.evidence_url if visible else "",
                 "author": u.author_name if visible else RESTRICTED_TEXT,
                 "is_demo": u.is_demo,
+                # sent back to the owner by the secretariat (the note is the action's detail)
+                "returned": ({"by": r.returned_by, "at": r.at, "note": r.note if visible else RESTRICTED_TEXT}
+                             if (r := returns.get(u.id)) is not None else None),
             }
             for u in updates
         ],

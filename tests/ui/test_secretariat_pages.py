@@ -277,3 +277,15 @@ def test_the_audit_trail_reads_in_words_and_keeps_the_code(people_sqlite) -> Non
     assert not [w for w in log["Event"] if "." in w]
     at.selectbox(key="audit_kind").set_value("Action changes").run()
     assert set(at.dataframe[0].value["Code"]) == {"action.assign_owner"}
+
+
+def test_an_update_sent_back_says_so_in_the_actions_history(seeded_sqlite, people_sqlite) -> None:
+    _open_round(seeded_sqlite.id, people_sqlite["admin"])
+    _update(seeded_sqlite.id, people_sqlite["owner"], "3.5")
+    with session_scope() as session:
+        rounds.return_update(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="3.5",
+                             note="Add the **Q3** attendance figures")
+    at = open_app("pages/action_detail.py", user=people_sqlite["chair"], action_ref="3.5")
+    said = [w.value for w in at.warning if "Sent back to the owner" in w.value]
+    assert len(said) == 1 and shown(said[0]).endswith(": Add the **Q3** attendance figures")  # as typed
+    assert people_sqlite["admin"].name in shown(said[0])

@@ -296,7 +296,8 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
                 "author": u.author_name if visible else RESTRICTED_TEXT,
                 "is_demo": u.is_demo,
                 # sent back to the owner by the secretariat (the note is the action's detail)
-                "returned": ({"by": r.returned_by, "at": r.at, "note": r.note if visible else RESTRICTED_TEXT}
+                "returned": ({"by": r.returned_by if visible else RESTRICTED_TEXT, "at": r.at,
+                              "note": r.note if visible else RESTRICTED_TEXT}
                              if (r := returns.get(u.id)) is not None else None),
             }
             for u in updates

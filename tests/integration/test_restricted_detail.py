@@ -156,3 +156,24 @@ def test_an_owner_who_loses_clearance_no_longer_sees_the_detail(seeded, people, 
     assert (row["title"], row["last_commentary"], row["returned_note"]) == (RESTRICTED_TITLE, RESTRICTED_TEXT,
                                                                             RESTRICTED_TEXT)
     assert not any(secret in repr(row) for secret in (TITLE, SECRET_COMMENTARY, SECRET_NOTE))
+
+
+def test_a_restricted_actions_sent_back_note_is_masked_on_its_page(seeded, people, rhea) -> None:
+    from plan.actions import action_detail
+
+    admin = people["admin"]
+    with session_scope() as session:
+        rounds.open_round(session, user=admin, plan_id=seeded.id, period="2026-Q4", deadline=date(2026, 12, 12),
+                          today=TODAY)
+    with session_scope() as session:
+        record_update(session, user=rhea, plan_id=seeded.id, ref=REF, rag="amber", delivery_status="in_progress",
+                      commentary=SECRET_COMMENTARY)
+    with session_scope() as session:
+        rounds.return_update(session, user=admin, plan_id=seeded.id, ref=REF, note=SECRET_NOTE)
+    with session_scope() as session:
+        cleared = action_detail(session, user=admin, plan_id=seeded.id, ref=REF)
+        viewer = action_detail(session, user=people["viewer"], plan_id=seeded.id, ref=REF)
+    assert cleared["updates"][0]["returned"]["note"] == SECRET_NOTE
+    assert viewer["updates"][0]["returned"] == {"by": RESTRICTED_TEXT, "at": cleared["updates"][0]["returned"]["at"],
+                                                "note": RESTRICTED_TEXT}
+    assert SECRET_NOTE not in repr(viewer)

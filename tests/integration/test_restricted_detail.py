@@ -133,8 +133,8 @@ def test_update_round_hides_who_owes_a_restricted_action(seeded, people, rhea) -
                for row in frozen.values())
 
 
-def test_an_owner_who_loses_clearance_no_longer_sees_the_detail(seeded, people, rhea) -> None:
-    admin = people["admin"]
+def _updated_and_sent_back(seeded, admin, rhea) -> None:  # noqa: ANN001
+    """A round open, the restricted action updated by its cleared owner and sent back with a note."""
     with session_scope() as session:
         rounds.open_round(session, user=admin, plan_id=seeded.id, period="2026-Q4", deadline=date(2026, 12, 12),
                           today=TODAY)
@@ -143,6 +143,11 @@ def test_an_owner_who_loses_clearance_no_longer_sees_the_detail(seeded, people, 
                       commentary=SECRET_COMMENTARY)
     with session_scope() as session:
         rounds.return_update(session, user=admin, plan_id=seeded.id, ref=REF, note=SECRET_NOTE)
+
+
+def test_an_owner_who_loses_clearance_no_longer_sees_the_detail(seeded, people, rhea) -> None:
+    admin = people["admin"]
+    _updated_and_sent_back(seeded, admin, rhea)
     with session_scope() as session:
         [row] = my_actions(session, user=_fresh(RHEA), plan_id=seeded.id, today=TODAY)
     assert (row["title"], row["last_commentary"], row["returned_note"]) == (TITLE, SECRET_COMMENTARY, SECRET_NOTE)
@@ -162,14 +167,7 @@ def test_a_restricted_actions_sent_back_note_is_masked_on_its_page(seeded, peopl
     from plan.actions import action_detail
 
     admin = people["admin"]
-    with session_scope() as session:
-        rounds.open_round(session, user=admin, plan_id=seeded.id, period="2026-Q4", deadline=date(2026, 12, 12),
-                          today=TODAY)
-    with session_scope() as session:
-        record_update(session, user=rhea, plan_id=seeded.id, ref=REF, rag="amber", delivery_status="in_progress",
-                      commentary=SECRET_COMMENTARY)
-    with session_scope() as session:
-        rounds.return_update(session, user=admin, plan_id=seeded.id, ref=REF, note=SECRET_NOTE)
+    _updated_and_sent_back(seeded, admin, rhea)
     with session_scope() as session:
         cleared = action_detail(session, user=admin, plan_id=seeded.id, ref=REF)
         viewer = action_detail(session, user=people["viewer"], plan_id=seeded.id, ref=REF)

@@ -164,6 +164,8 @@ if failed := st.session_state.pop("chase_failed", None):
     st.error("Not sent: " + "; ".join(md(f) for f in failed))
 
 st.subheader("Send an update back")
+if done := st.session_state.pop("return_done", None):
+    st.success(done)
 with read_scope() as session:  # a list to choose from while it is short; past that, the ref is typed
     returnable = rounds.returnable(session, user=user, plan_id=frame.id, round_id=current.id, limit=RETURN_LIST + 1)
 if not returnable:
@@ -195,9 +197,10 @@ else:
             except PlanError as err:
                 form_state.forget_problems("return")
                 st.error(md(err))
-            else:
+            else:  # said here, by the form, where the secretariat is looking (the page's top is out of view)
                 form_state.forget_problems("return")
-                flash_and_rerun(f"The update on {ref} was sent back to its owner.")
+                st.session_state["return_done"] = f"The update on {ref} was sent back to its owner."
+                st.rerun()
 
 st.subheader("Close the round")
 st.caption("Closing freezes every action as it stands now: what was submitted by then is what the meeting sees.")

@@ -11,6 +11,7 @@ from plan import meetings, reports
 from plan.charts import rag_bar, rag_columns, rag_flow
 from plan.errors import PlanError
 from plan.plans import filter_choices
+from plan.reports.rules import DIRECTION_WORDS
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.action_rows import action_table
@@ -24,7 +25,6 @@ FLAGS = {"overdue": "Overdue", "stale": "No update for a long time", "not_update
          "complete": "Complete", "due_by_now": "Due by now", "due_not_complete": "Due by now, not complete"}
 RAGS = [r.value for r in RAG_ORDER]
 PAGE_SIZE = 100  # rows of a list sent at once
-DIRECTIONS = {"better": "Better", "worse": "Worse", "same": "No change", "first_assessed": "First assessed"}
 
 frame = page_start()
 user = current_user()
@@ -247,7 +247,7 @@ with changes_tab:
                     if items:
                         frame_ = pd.DataFrame([{"Ref": i["ref"], "Title": i["title"], "RAG then": i["from_label"],
                                                 "RAG now": i["to_label"],
-                                                "Direction": DIRECTIONS.get(i.get("direction"), "")}
+                                                "Direction": DIRECTION_WORDS.get(i.get("direction"), "")}
                                                for i in items[:PAGE_SIZE]])
                         st.dataframe(style_rag_column(frame_, "RAG now"), hide_index=True, width="stretch",
                                      key=f"changes_{name}")

@@ -251,6 +251,7 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
     returns = {r.status_update_id: r for r in session.exec(
         select(UpdateReturn).join(StatusUpdate, StatusUpdate.id == UpdateReturn.status_update_id)
         .where(StatusUpdate.action_id == action.id)).all()}
+    today = date.today()
     detail: dict[str, Any] = {
         "ref": action.ref,
         "restricted": action.restricted,
@@ -276,11 +277,10 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
             DueDateRequest.action_id == action.id, DueDateRequest.decision == "approved")).one()),
         "slipped_days": ((action.current_due_date - action.baseline_due_date).days
                          if action.current_due_date and action.baseline_due_date else 0),
-        # as the Actions page's overdue filter has it (overdue_condition): past due and not finished
-        "days_overdue": ((date.today() - action.current_due_date).days
-                         if action.current_due_date and action.current_due_date < date.today()
-                         and action.delivery_status not in {s.value for s in FINISHED_STATUSES}
-                         and action.retired_at is None else 0),
+        # the Actions page's own overdue rule, asked of this action (a retired one is in no current view)
+        "days_overdue": ((today - action.current_due_date).days if action.current_due_date is not None and session.exec(
+            select(Action.id).where(Action.id == action.id, overdue_condition(today), in_plan_now())).first()
+            else 0),
         "is_demo": action.is_demo,
         "retired_at": action.retired_at,
         "retired_reason": (action.retired_reason if visible else RESTRICTED_TEXT) if action.retired_at else "",

@@ -35,6 +35,29 @@ def _not_retired(action: Action) -> None:
                            "longer moves.")
 
 
+def record_date_set(session: Session, *, action: Action, by: Actor, reason: str, note: str) -> DueDateRequest | None:
+    """A current due date set other than by a decision here (the plan editor, a plan file) goes into
+    the history as an approved move, from the date the history gave to the date set: the plan as at
+    a day (plan.reports.asof) reads due dates from approved moves and the baseline, so without it
+    the Dashboard, the exceptions and the board paper would keep the old date while the Actions page
+    showed the new one. None (nothing added) when the two already agree."""
+    if action.current_due_date is None:
+        return None
+    moved = session.exec(select(DueDateRequest.requested_date).where(
+        DueDateRequest.action_id == action.id, DueDateRequest.decision == "approved")
+        .order_by(DueDateRequest.decided_at.desc(), DueDateRequest.id.desc())).first()
+    held = moved or action.baseline_due_date
+    if held == action.current_due_date:
+        return None
+    now = datetime.now(UTC)
+    row = DueDateRequest(action_id=action.id, from_date=held, requested_date=action.current_due_date, reason=reason,
+                         requested_by_person_id=by.person_id, requested_by=by.name, requested_at=now,
+                         decision="approved", decided_by=by.name, decided_at=now, decision_note=note)
+    session.add(row)
+    session.flush()
+    return row
+
+
 def request_revision(session: Session, *, user: Actor, plan_id: int, ref: str, new_date: date | str,
                      reason: str, personal_data_confirmed: bool = False) -> DueDateRequest:
     """Ask to move an action's due date. Only its owner (or delegate) or the secretariat; one

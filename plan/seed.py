@@ -21,7 +21,6 @@ from models import (
     ActionPartner,
     Agency,
     Board,
-    DueDateRequest,
     Measure,
     MeasureAction,
     Objective,
@@ -30,6 +29,7 @@ from models import (
     Theme,
 )
 from plan import audit
+from plan.due_dates import record_date_set
 from plan.errors import InvalidInput, SeedError
 from plan.identity import Actor
 from plan.measures import periods as measure_periods
@@ -604,14 +604,10 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
         )
         session.add(action)
         session.flush()
-        if action.current_due_date and action.baseline_due_date not in (None, action.current_due_date):
-            # moved before the file was written: the move goes into the history, where the plan as
-            # at a day reads due dates from (plan.reports.asof), so every page shows the file's date
-            session.add(DueDateRequest(
-                action_id=action.id, from_date=action.baseline_due_date, requested_date=action.current_due_date,
-                reason="Moved before the plan file was loaded (the file gives both dates).",
-                requested_by=user.name, decision="approved", decided_by=user.name, decided_at=datetime.now(UTC),
-                decision_note="Loaded from the plan file."))
+        # a due date moved before the file was written (it gives both dates) goes into the history
+        record_date_set(session, action=action, by=user,
+                        reason="Moved before the plan file was loaded (the file gives both dates).",
+                        note="Loaded from the plan file.")
         for name in item.partners:
             session.add(ActionPartner(action_id=action.id, agency_id=agencies[name].id))
         for code in item.boards:

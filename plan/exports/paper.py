@@ -22,14 +22,13 @@ from plan.exports.path import Export, export
 from plan.exports.writer import BOLD, Book, Cell, Column, rag_cell, rag_fill
 from plan.identity import Actor
 from plan.permissions import require
+from plan.reports.rules import DIRECTION_WORDS
 from plan.vocab import RAG_COLOURS, RAG_LABELS, Rag
 
 Progress = Callable[[float, str], None]
 RAGS = ("red", "amber", "green", "blue", "not_assessed")
 MASKED_TEXTS = ("owner", "commentary", "blockers", "support_asked")
 ANNEX = "Restricted annex"
-DIRECTION_WORDS = {"better": "Better", "worse": "Worse", "same": "No change", "first_assessed": "First assessed",
-                   None: ""}
 
 
 def _label(rag: str | None) -> str:

@@ -24,7 +24,6 @@ from models import (
     Agency,
     AuditEvent,
     Board,
-    DueDateRequest,
     Objective,
     Person,
     StatusUpdate,
@@ -32,6 +31,7 @@ from models import (
 )
 from plan import audit
 from plan.actions import RESTRICTED_TEXT
+from plan.due_dates import record_date_set
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.imports.parsing import parse_date
@@ -357,7 +357,8 @@ def edit_action(session: Session, *, user: Actor, plan_id: int, ref: str, change
     if not new:
         return {}
     if {"current_due_date", "baseline_due_date"} & set(new):
-        _due_date_in_history(session, user, action)
+        record_date_set(session, action=action, by=user, reason="Set in the plan editor by the plan secretariat.",
+                        note="Edited in the plan, not asked for by the owner.")
     action.updated_at = datetime.now(UTC)
     try:
         session.flush()
@@ -368,29 +369,6 @@ def edit_action(session: Session, *, user: Actor, plan_id: int, ref: str, change
     audit.record(session, actor=user, event=event, plan_id=plan_id, entity="action", entity_key=action.ref,
                  before=old, after=new, restricted=action.restricted or before["restricted"])
     return {k: (old[k], new[k]) for k in new}
-
-
-def _due_date_in_history(session: Session, user: Actor, action: Action) -> None:
-    """A due date set here goes into the history as an approved move (from what the history made it
-    to the date now set), as the Due dates page's decisions do: the plan as at any day after reads
-    its due date from approved moves and the baseline (plan.reports.asof), and without this the
-    Dashboard, the exceptions and the board paper would keep the old date while the Actions page
-    showed the new one. Nothing is added when the two already agree."""
-    if action.current_due_date is None:
-        return
-    moved = session.exec(select(DueDateRequest.requested_date).where(
-        DueDateRequest.action_id == action.id, DueDateRequest.decision == "approved")
-        .order_by(DueDateRequest.decided_at.desc(), DueDateRequest.id.desc())).first()
-    held = moved or action.baseline_due_date
-    if held == action.current_due_date:
-        return
-    now = datetime.now(UTC)
-    session.add(DueDateRequest(action_id=action.id, from_date=held, requested_date=action.current_due_date,
-                               reason="Set in the plan editor by the plan secretariat.",
-                               requested_by_person_id=user.person_id, requested_by=user.name, requested_at=now,
-                               decision="approved", decided_by=user.name, decided_at=now,
-                               decision_note="Edited in the plan, not asked for by the owner."))
-    session.flush()
 
 
 def _already(session: Session, action: Action, fields: dict[str, Any], now: dict[str, Any]) -> bool:

@@ -164,6 +164,10 @@ def _clause(sentence: str) -> str:
     return text
 
 
+DIRECTION_WORDS = {"better": "Better", "worse": "Worse", "same": "No change", "first_assessed": "First assessed",
+                   None: ""}  # `direction` in words, for people
+
+
 def direction(from_rag: str | None, to_rag: str | None) -> str:
     """'better', 'worse' or 'same' between two ratings; 'first_assessed' when the first was none."""
     before, after = RANK.get(from_rag or ""), RANK.get(to_rag or "")

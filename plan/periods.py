@@ -42,3 +42,37 @@ def previous_periods(day: date, cycle: str, count: int) -> list[str]:
             month += 12
             year -= 1
     return list(reversed(labels))
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def financial_year(day: date) -> str:
+    """'2026/27': the UK financial year (April to March) a day falls in, as councils write it."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def financial_quarter(day: date) -> str:
+    """'Q3 2026/27' for a day in October to December 2026: quarters of the year April to March."""
+    return f"Q{((day.month - 4) % 12) // 3 + 1} {financial_year(day)}"
+
+
+def period_words(label: str) -> str:
+    """A period label made by period_for as councils write it: quarters in the financial year with
+    their months ('Q2 2026/27 (July to September 2026)'), months by name. Labels of another shape
+    (a plan's own) are returned as they are."""
+    try:
+        start = period_start(label)
+    except (ValueError, IndexError):
+        return label
+    _, _, rest = label.partition("-")
+    if rest.startswith("Q"):
+        end_month = start.month + 2
+        return f"{financial_quarter(start)} ({MONTHS[start.month - 1]} to {MONTHS[end_month - 1]} {start.year})"
+    if rest.startswith("B"):
+        return f"{MONTHS[start.month - 1]} and {MONTHS[start.month]} {start.year}"
+    if rest:
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    return label

@@ -14,8 +14,12 @@ What the rest may call:
         header and footer carrying the marking, the plan and page numbers.
   table_export(session, *, user, operation, plan_id, marking, plan_name, title, columns, rows,
                filename_stem, detail) -> Export          any one-table download
-  board_paper(session, *, user, plan_id, board=None, meeting_id=None, as_of=None,
-              restricted_annex=False, progress=None) -> Export      (plan/exports/paper.py)
+  board_paper(session, *, user, plan_id, board=None, meeting_id=None, as_of=None, purpose=None,
+              recommendations=None, author=None, file_format="xlsx", progress=None) -> Export
+  restricted_annex(session, *, user, plan_id, board=None, meeting_id=None, as_of=None,
+                   file_format="xlsx") -> Export       a file of its own, never a sheet of the paper
+  paper_defaults(...) -> {"purpose", "recommendations"}              (plan/exports/paper/)
+  save_private(path, content)                           a file written 0600 (every CLI export)
   filename(marking, stem, day) -> "OFFICIAL-SENSITIVE board-paper 2026-11-29.xlsx"
   text_export(session, *, user, operation, plan_id, marking, body, filename_stem, suffix, mime,
               detail) -> Export      a text file (a plan's YAML), the marking its first comment line
@@ -36,6 +40,9 @@ _WHERE = {
     "Sheet": "writer",
     "Column": "writer",
     "board_paper": "paper",
+    "restricted_annex": "paper",
+    "paper_defaults": "paper",
+    "save_private": "path",
 }
 
 __all__ = sorted(_WHERE)

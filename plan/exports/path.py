@@ -3,20 +3,25 @@ file with the marking, and record who exported what (in the caller's transaction
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from plan.errors import InvalidInput
+from plan.exports.pdf import PDF_MIME, to_pdf
 from plan.exports.writer import Book, Column
 from plan.identity import Actor
 from plan.permissions import require
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("board_paper", "audit", "table", "returns")
+FORMATS = ("xlsx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -38,23 +43,40 @@ def filename(marking: str, stem: str, day: date | None = None) -> str:
 
 def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id: int | None, marking: str,
            plan_name: str, title: str, build: Callable[[Book], str], filename_stem: str,
-           entity_key: str = "", restricted: bool = False, day: date | None = None) -> Export:
+           entity_key: str = "", restricted: bool = False, day: date | None = None, period: str = "",
+           banner: str | None = None, file_format: str = "xlsx") -> Export:
     """Check `operation`, write the workbook (build returns the audit detail: what went out), and
-    record one audit event naming who exported what. Raises NotAllowed; whatever build raises."""
+    record one audit event naming who exported what. `banner`: what every page's header and footer
+    and the sheet's first row say, when more than the marking (a restricted annex). `file_format`
+    "pdf": the workbook as LibreOffice prints it. Raises NotAllowed, InvalidInput (no PDF printer);
+    whatever build raises."""
     from plan import audit  # plan.audit exports through here too
 
     require(user, operation)
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
-    book = Book(marking=marking, plan_name=plan_name, title=title)
+    if file_format not in FORMATS:
+        raise InvalidInput(f"Choose the format {' or '.join(FORMATS)}, not {file_format!r}.")
+    book = Book(marking=banner or marking, plan_name=plan_name, title=title, period=period)
     detail = build(book)
-    content = book.save()
+    content, mime = book.save(), XLSX_MIME
     name = filename(marking, filename_stem, day)
+    if file_format == "pdf":
+        content, mime, name = to_pdf(content), PDF_MIME, name.removesuffix(".xlsx") + ".pdf"
     event = ("export.board_paper" if kind == "board_paper" else "audit.export" if kind == "audit"
              else "export.returns" if kind == "returns" else "export.table")
     audit.record(session, actor=user, event=event, plan_id=plan_id, entity="export", entity_key=entity_key or kind,
                  detail=f"{name}: {detail}", restricted=restricted)
-    return Export(content=content, filename=name, rows=book.data_rows)
+    return Export(content=content, filename=name, mime=mime, rows=book.data_rows)
+
+
+def save_private(path: Path, content: bytes) -> None:
+    """Write an exported file for its owner only (0600, like a backup): every file the app writes
+    carries marked material."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)
+    os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT: set it
 
 
 def text_export(session: Session, *, user: Actor, operation: str, plan_id: int | None, marking: str,

@@ -1,7 +1,8 @@
 """The board paper on SQLite and PostgreSQL, read back with openpyxl (not read_only, which hides
 print settings and styles): its sheets, its numbers against plan.reports, RAG fills and words,
-print settings, restricted detail only in the annex for the cleared, the board filter, and no
-formula anywhere even when owners type text that Excel would run."""
+print settings, restricted detail only in the annex (a file of its own) for the cleared, the board
+filter, and no formula anywhere even when owners type text that Excel would run. How it prints is
+tested by printing it (test_printing.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from plan.actions import RESTRICTED_TITLE
 from plan.db import session_scope
 from plan.demo import add_demo
 from plan.errors import InvalidInput, NotAllowed
-from plan.exports import board_paper
+from plan.exports import board_paper, restricted_annex
 from plan.updates import record_update
 from plan.vocab import RAG_COLOURS, Rag
 
-SHEETS = ["Summary", "Exceptions", "Prepare", "Prevent", "Protect", "Pursue", "Measures", "Changes", "Decisions"]
+SHEETS = ["Cover", "Matters arising", "Exceptions", "Prepare", "Prevent", "Protect", "Pursue", "Measures", "Changes"]
+COVER_HEADER = ["Theme", "Red", "Amber", "Green", "Blue", "Not yet assessed", "Total", "Overdue"]
 NASTY = {
     "3.5": ("red", '=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0"),
     "2.1": ("amber", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"),
@@ -57,6 +59,24 @@ def _book(paper):  # noqa: ANN001, ANN202
     return load_workbook(io.BytesIO(paper.content))
 
 
+def _annex(seeded, user, **kwargs):  # noqa: ANN001, ANN202
+    with session_scope() as session:
+        return restricted_annex(session, user=user, plan_id=seeded.id, **kwargs)
+
+
+def _cover(book) -> dict:  # noqa: ANN001
+    """The cover's RAG by theme table, {theme: (red, amber, green, blue, not assessed, total, overdue)}."""
+    ws = book["Cover"]
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if list(r[:8]) == COVER_HEADER)
+    table = {}
+    for r in rows[at + 1:]:
+        if not isinstance(r[1], int):
+            break
+        table[r[0]] = tuple(r[1:8])
+    return table
+
+
 def _texts(book) -> list[str]:  # noqa: ANN001
     return [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
 
@@ -80,19 +100,16 @@ def test_sheets_numbers_fills_and_print_settings(history, people) -> None:
     with session_scope() as session:
         by_theme = reports.summary(session, user=people["chair"], plan_id=history.id, by="theme")
         headline = reports.headline(session, user=people["chair"], plan_id=history.id)
-    summary = book["Summary"]
-    header = [c.value for c in summary[HEADER + 1]]
-    assert header == ["P", "Red", "Amber", "Green", "Blue", "Not yet assessed", "Total", "Overdue"]
-    written = {row[0]: row[1:] for row in summary.iter_rows(min_row=HEADER + 2, max_row=HEADER + 6,
-                                                             values_only=True)}
+    written = _cover(book)
     for row in by_theme:
         assert written[row["group"]] == (row["red"], row["amber"], row["green"], row["blue"], row["not_assessed"],
                                          row["total"], row["overdue"])
     assert written["All"][5] == headline["total"] == 25  # every seed action, the restricted one included
-    assert len(summary._charts) == 1  # noqa: SLF001  the native chart of RAG by P
+    assert len(book["Cover"]._charts) == 1  # noqa: SLF001  the native chart of RAG by theme
     texts = "\n".join(_texts(book))
-    assert f"{headline['red']} Red" in texts and "moved to Red" in texts
-    assert "Protective marking: OFFICIAL-SENSITIVE" in texts
+    assert f"{headline['red']} Red" in texts and " moved Green to " in texts
+    assert "Protective marking: OFFICIAL-SENSITIVE" in texts and "Reporting period: Q" in texts
+    assert "1. Purpose" in texts and "2. Recommendations" in texts and "(a) Note the progress" in texts
 
     protect = {row[0].value: row for row in _table(book["Protect"])}
     rag = protect["3.5"][5]
@@ -107,13 +124,19 @@ def test_sheets_numbers_fills_and_print_settings(history, people) -> None:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows and ws.freeze_panes and ws.auto_filter.ref, ws.title
+        if ws.title != "Cover":
+            assert ws.print_title_rows and ws.auto_filter.ref, ws.title
         assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE" and ws.oddFooter.center.text == "OFFICIAL-SENSITIVE"
         assert ws.oddFooter.right.text == "Page &P of &N" and "Violence" in ws.oddHeader.left.text
-        assert ws["A1"].value == "OFFICIAL-SENSITIVE"
+        assert ws.oddFooter.left.text.startswith("Board paper: Q")  # the period on every page
+        assert ws["A1"].value == "OFFICIAL-SENSITIVE" and "A1" in {str(r).split(":")[0] for r in ws.merged_cells}
         assert ws.column_dimensions["A"].customWidth and ws.column_dimensions["B"].width >= 7
+        fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+        assert fonts == {"Arial"}, ws.title  # one named family: no serif bold beside a sans-serif body
     assert book["Protect"].print_title_rows == "$5:$5" and book["Protect"].freeze_panes == "B6"
     assert book["Protect"]["B6"].alignment.wrap_text
+    tall = [book["Protect"].row_dimensions[r].height for r in range(6, 6 + len(_table(book["Protect"])))]
+    assert any(h and h > 15 for h in tall)  # rows as tall as their wrapped text
 
     with session_scope() as session:
         last = session.execute(select(models.AuditEvent).order_by(models.AuditEvent.id.desc())).scalars().first()
@@ -123,46 +146,45 @@ def test_sheets_numbers_fills_and_print_settings(history, people) -> None:
 
 
 def test_no_cell_is_a_formula_even_when_text_looks_like_one(history, people) -> None:
-    paper = _paper(history, people["admin"], restricted_annex=True)
-    book = _book(paper)
-    cells = [c for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
-    assert [c.coordinate for c in cells if c.data_type == "f"] == []
-    found = {c.value for c in cells if isinstance(c.value, str)}
+    for paper in (_paper(history, people["admin"]), _annex(history, people["admin"])):
+        book = _book(paper)
+        cells = [c for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+        starts = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t"))]
+        assert all(c.data_type == "s" and c.quotePrefix for c in starts)
+        with zipfile.ZipFile(io.BytesIO(paper.content)) as package:  # nor in the file itself
+            sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+            assert sheets and not any(b"<f>" in package.read(n) or b"<f " in package.read(n) for n in sheets)
+    book = _book(_paper(history, people["admin"]))
+    found = {c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     for _rag, commentary, support in NASTY.values():
-        assert any(commentary in v for v in found) and support in found
-    starts = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t"))]
-    assert {c.value for c in starts} >= {"+cmd|' /C calc'!A0", "-2+3", "=1+1"}
-    assert all(c.data_type == "s" and c.quotePrefix for c in starts)
-    with zipfile.ZipFile(io.BytesIO(paper.content)) as package:  # nor in the file itself
-        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert sheets and not any(b"<f>" in package.read(n) or b"<f " in package.read(n) for n in sheets)
+        assert any(commentary in v for v in found) and any(support in v for v in found)
 
 
 def test_restricted_detail_only_in_the_annex_a_cleared_user_asks_for(history, people) -> None:
-    for user, annex in ((people["chair"], False), (people["admin"], False)):
-        book = _book(_paper(history, user, restricted_annex=annex))
+    for user in (people["chair"], people["admin"]):
+        book = _book(_paper(history, user))
         texts = "\n".join(_texts(book))
         assert SECRET not in texts and "Joint cross-border disruption" not in texts
         pursue = {row[0].value: row for row in _table(book["Pursue"])}
         assert pursue["4.6"][1].value == RESTRICTED_TITLE and pursue["4.6"][5].value == "Red"  # counted, RAG shown
-        summary = {r[0]: r for r in book["Summary"].iter_rows(min_row=HEADER + 2, max_row=HEADER + 6,
-                                                              values_only=True)}
-        assert summary["Pursue"][1] >= 1 and "Restricted annex" not in book.sheetnames
+        assert _cover(book)["Pursue"][0] >= 1 and "Restricted annex" not in book.sheetnames
 
-    paper = _paper(history, people["admin"], restricted_annex=True)
-    book = _book(paper)
-    assert book.sheetnames == [*SHEETS, "Restricted annex"] and "RESTRICTED-ANNEX" in paper.filename
-    annex = book["Restricted annex"]
-    assert [row[1].value for row in _table(annex)] == ["4.6"]
-    assert any(SECRET in str(c.value) for row in annex.iter_rows() for c in row)
-    outside = [str(c.value) for ws in book if ws.title != "Restricted annex" for row in ws.iter_rows() for c in row]
-    assert not any(SECRET in text for text in outside)
+    annex = _annex(history, people["admin"])
+    book = _book(annex)
+    assert book.sheetnames == ["Restricted annex"] and "RESTRICTED-ANNEX" in annex.filename
+    sheet = book["Restricted annex"]
+    assert [row[1].value for row in _table(sheet)] == ["4.6"]
+    assert any(SECRET in str(c.value) for row in sheet.iter_rows() for c in row)
+    banner = "OFFICIAL-SENSITIVE: RESTRICTED ANNEX, cleared readers only"
+    assert sheet["A1"].value == banner
+    assert sheet.oddHeader.center.text == banner and sheet.oddFooter.center.text == banner
     with session_scope() as session:
         last = session.execute(select(models.AuditEvent).order_by(models.AuditEvent.id.desc())).scalars().first()
     assert last.event == "export.board_paper" and last.restricted and "restricted annex" in last.detail
 
     with pytest.raises(NotAllowed, match="cleared"):
-        _paper(history, people["chair"], restricted_annex=True)
+        _annex(history, people["chair"])
     with pytest.raises(NotAllowed):
         _paper(history, people["viewer"])
     with pytest.raises(NotAllowed):
@@ -177,11 +199,11 @@ def test_one_board_sees_only_its_actions(history, people) -> None:
     paper = _paper(history, people["chair"], board="HWBB")
     book = _book(paper)
     assert "HWBB" in paper.filename
-    listed = {row[0].value for p in ("Prepare", "Prevent", "Protect", "Pursue") for row in _table(book[p])}
+    listed = {row[0].value for p in ("Prepare", "Prevent", "Protect", "Pursue") if p in book.sheetnames
+              for row in _table(book[p])}
     assert listed == expected and 0 < total < 25
-    all_row = next(r for r in book["Summary"].iter_rows(values_only=True) if r[0] == "All")
-    assert all_row[6] == total
-    assert "Health and Wellbeing Board (HWBB)" in book["Summary"]["A3"].value
+    assert _cover(book)["All"][5] == total
+    assert "For: the Health and Wellbeing Board (HWBB): the actions that report to it." in _texts(book)
     assert {row[0].value for row in _table(book["Exceptions"])} <= expected
     with pytest.raises(InvalidInput, match="no board 'NOPE'"):
         _paper(history, people["chair"], board="NOPE")
@@ -194,10 +216,9 @@ def test_a_meetings_paper_is_as_at_its_date(history, people) -> None:
         meeting = meetings.list_meetings(session, user=people["chair"], plan_id=history.id)[0]
         as_then = reports.summary(session, user=people["chair"], plan_id=history.id, as_of=meeting["held_on"])
     book = _book(_paper(history, people["chair"], meeting_id=meeting["id"]))
-    written = {r[0]: r[6] for r in book["Summary"].iter_rows(min_row=HEADER + 2, max_row=HEADER + 5,
-                                                             values_only=True)}
+    written = {theme: row[5] for theme, row in _cover(book).items() if theme != "All"}
     assert written == {r["group"]: r["total"] for r in as_then}
-    assert f"{meeting['held_on']:%d %b %Y}" in book["Summary"]["A3"].value
+    assert f"{meeting['held_on']:%d %B %Y}" in book["Cover"]["A3"].value
     assert NASTY["3.5"][1] not in "\n".join(_texts(book))  # written after the meeting
     with pytest.raises(InvalidInput, match="not both"):
         _paper(history, people["chair"], meeting_id=meeting["id"], as_of="2026-01-01")
@@ -209,8 +230,12 @@ def test_the_command_line_writes_the_paper(history, tmp_path: Path) -> None:
     out = tmp_path / "paper.xlsx"
     assert main(["export", "board-paper", "--out", str(out), "--board", "CSP"]) == 0
     book = load_workbook(out)
-    assert book.sheetnames == SHEETS and out.stat().st_mode & 0o077 == 0
+    assert book.sheetnames[0] == "Cover" and out.stat().st_mode & 0o077 == 0
     assert main(["export", "board-paper", "--out", str(out), "--board", "NOPE"]) == 1
+    annex = tmp_path / "annex.xlsx"
+    assert main(["export", "restricted-annex", "--out", str(annex)]) == 0
+    assert load_workbook(annex).sheetnames == ["Restricted annex"] and annex.stat().st_mode & 0o077 == 0
+    assert main(["export", "board-paper", "--out", str(out), "--restricted-annex"]) == 1  # never in the paper
 
 
 def test_the_audit_trail_export_goes_the_same_way(history, people) -> None:

@@ -18,6 +18,16 @@ class SuggestionSettings(SQLModel, table=True):
     stale_days: int = 90
     amber_if_no_update_in_round: bool = True
     use_measure_evidence: bool = True
+    # What puts an action on the exceptions list (plan.reports.rules.Thresholds says what each means).
+    exceptions_red: bool = True
+    exceptions_every_amber: bool = False
+    exceptions_worsened: bool = True
+    exceptions_overdue: bool = True
+    exceptions_overdue_days: int = 30
+    exceptions_no_update: bool = True
+    exceptions_support_asked: bool = True
+    exceptions_suggested_worse: bool = True
+    exceptions_due_moved: bool = False
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_by: str = Field(default="", max_length=320)
 

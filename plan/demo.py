@@ -136,8 +136,12 @@ def _texts(rng: random.Random, rag: Rag, status: DeliveryStatus) -> dict[str, st
         return {"commentary": f"{DEMO_LABEL} Delivered; evidence filed with the secretariat.",
                 "evidence_url": "https://example.org/evidence/demo"}
     if rag in (Rag.RED, Rag.AMBER):
-        return {"commentary": f"{DEMO_LABEL} {rng.choice(_PROBLEMS)}", "blockers": rng.choice(_PROBLEMS),
-                "support_asked": rng.choice(_ASKS)}
+        commentary, blockers, ask = rng.choice(_PROBLEMS), rng.choice(_PROBLEMS), rng.choice(_ASKS)
+        # Owners ask the group for help with a Red, or with a partner's sign-off; not with every Amber
+        # (a plan where most owners ask for support has no short list for its meeting).
+        wanted = rag == Rag.RED or blockers == _PROBLEMS[1]
+        return {"commentary": f"{DEMO_LABEL} {commentary}", "blockers": blockers,
+                "support_asked": ask if wanted else ""}
     return {"commentary": f"{DEMO_LABEL} {rng.choice(_PROGRESS)}"}
 
 

@@ -4,6 +4,8 @@ render; the rules are plan.reports' and plan.meetings'."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +15,7 @@ from plan.errors import InvalidFields, PlanError
 from plan.identity import Actor
 from plan.personal_data import PersonalDataWarning
 from plan.plans import PlanFrame
-from plan.reports.rules import LIMITS, WORDS
+from plan.reports.rules import EXCEPTION_SETTINGS, LIMITS, WORDS
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.frame import flash_and_rerun
@@ -49,15 +51,30 @@ def your_follow_ups(frame: PlanFrame, user: Actor) -> None:
 
 
 def suggestion_thresholds(frame: PlanFrame, user: Actor) -> None:
-    """The thresholds behind the suggested RAG; every problem shown beside its field."""
+    """The thresholds behind the suggested RAG, and the rules that put an action on the exceptions
+    list; every problem shown beside its field."""
     with session_scope() as session:
         current = reports.suggestion_settings(session, plan_id=frame.id)
-    st.subheader("Suggested RAG")
-    st.caption("Beside each owner's RAG the app suggests one from these rules and says why.")
-    errors: dict[str, str] = st.session_state.get("thresholds_errors", {})
+    names = type(current).names()
+    _rules_form(frame, user, current, "thresholds", "Suggested RAG",
+                "Beside each owner's RAG the app suggests one from these rules and says why. A suggestion only "
+                "warns: it is never a better RAG than the owner's own.",
+                [n for n in names if n not in EXCEPTION_SETTINGS], "Save the suggested-RAG rules",
+                "Suggested-RAG rules saved.")
+    _rules_form(frame, user, current, "exception_rules", "What makes an action an exception",
+                "The exceptions list (Dashboard, meetings' agendas, the board paper) holds the actions any of these "
+                "rules picks out; each row says which rule put it there.",
+                list(EXCEPTION_SETTINGS), "Save the exceptions rules", "Exceptions rules saved.")
+
+
+def _rules_form(frame: PlanFrame, user: Actor, current: Any, key: str, heading: str, caption: str,
+                names: list[str], button: str, saved_words: str) -> None:
+    st.subheader(heading)
+    st.caption(caption)
+    errors: dict[str, str] = st.session_state.get(f"{key}_errors", {})
     values: dict[str, object] = {}
-    with st.form("thresholds"):
-        for name in type(current).names():
+    with st.form(key):
+        for name in names:
             value = getattr(current, name)
             if isinstance(value, bool):
                 values[name] = st.checkbox(WORDS[name], value=value, key=f"threshold_{name}")
@@ -67,7 +84,7 @@ def suggestion_thresholds(frame: PlanFrame, user: Actor) -> None:
                                                key=f"threshold_{name}")
             if name in errors:
                 st.error(errors[name])
-        saved = st.form_submit_button("Save the suggested-RAG rules", key="thresholds_save")
+        saved = st.form_submit_button(button, key=f"{key}_save")
     if saved:
         try:
             with session_scope() as session:
@@ -75,13 +92,13 @@ def suggestion_thresholds(frame: PlanFrame, user: Actor) -> None:
                                                    **{n: (int(v) if not isinstance(v, bool) else v)
                                                       for n, v in values.items()})
         except InvalidFields as err:
-            st.session_state["thresholds_errors"] = dict(err.problems)
+            st.session_state[f"{key}_errors"] = dict(err.problems)
             st.rerun()
         except PlanError as err:
             st.error(md(err))
         else:
-            st.session_state.pop("thresholds_errors", None)
-            flash_and_rerun("Suggested-RAG rules saved.")
+            st.session_state.pop(f"{key}_errors", None)
+            flash_and_rerun(saved_words)
 
 
 def closed_round_snapshot(frame: PlanFrame, user: Actor) -> None:

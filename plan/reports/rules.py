@@ -32,6 +32,16 @@ class Thresholds:
     stale_days: int = 90
     amber_if_no_update_in_round: bool = True
     use_measure_evidence: bool = True
+    # What puts an action on the exceptions list (a meeting's short list, not most of the plan).
+    exceptions_red: bool = True
+    exceptions_every_amber: bool = False
+    exceptions_worsened: bool = True
+    exceptions_overdue: bool = True
+    exceptions_overdue_days: int = 30
+    exceptions_no_update: bool = True
+    exceptions_support_asked: bool = True
+    exceptions_suggested_worse: bool = True
+    exceptions_due_moved: bool = False
 
     @classmethod
     def names(cls) -> list[str]:
@@ -42,11 +52,27 @@ class Thresholds:
 
 
 LIMITS = {"red_overdue_days": (1, 3650), "amber_overdue_days": (1, 3650), "amber_due_moves": (0, 100),
-          "stale_days": (1, 3650)}
+          "stale_days": (1, 3650), "exceptions_overdue_days": (0, 3650)}
 WORDS = {"red_overdue_days": "Days overdue for Red", "amber_overdue_days": "Days overdue for Amber",
          "amber_due_moves": "Due date moves allowed before Amber", "stale_days": "Days without an update before Amber",
          "amber_if_no_update_in_round": "Amber when there is no update in the round",
-         "use_measure_evidence": "Use the measures' evidence"}
+         "use_measure_evidence": "Use the measures' evidence",
+         "exceptions_red": "Every Red action",
+         "exceptions_every_amber": "Every Amber action (off: only an Amber that another rule puts there)",
+         "exceptions_worsened": "Its RAG got worse since the last meeting",
+         "exceptions_overdue": "Overdue by more than the days below",
+         "exceptions_overdue_days": "Days overdue before an action is an exception",
+         "exceptions_no_update": "No update in this round (or none for longer than the days without an update)",
+         "exceptions_support_asked": "The owner asks the group for support",
+         "exceptions_suggested_worse": "The rules suggest a worse RAG than the owner's",
+         "exceptions_due_moved": "Its due date moved since the last meeting"}
+EXCEPTION_SETTINGS = tuple(name for name in WORDS if name.startswith("exceptions_"))
+# Which setting lets each reason put an action on the list (see exception_reasons).
+RULE_OF = {"red": "exceptions_red", "amber": "exceptions_every_amber", "worsened": "exceptions_worsened",
+           "overdue": "exceptions_overdue", "stale": "exceptions_no_update",
+           "no_update_in_round": "exceptions_no_update",
+           "support_asked": "exceptions_support_asked", "optimistic": "exceptions_suggested_worse",
+           "due_moved": "exceptions_due_moved"}
 
 
 def threshold_problems(values: Thresholds) -> dict[str, str]:
@@ -124,8 +150,16 @@ def suggest(facts: ActionFacts, thresholds: Thresholds | None = None) -> Suggest
     no update in the current round; the measures' evidence is Amber.
     Green: none of these. Blue: complete. No suggestion for closed or deferred actions.
     The worst rule wins; the sentence gives every reason, the worst first.
+    A suggestion only ever warns: where the rules find no more risk than the owner's own rating,
+    there is no suggestion (a Red with "Green suggested" beside it reads as overruling the owner).
     """
-    t = thresholds or Thresholds()
+    found = _suggest(facts, thresholds or Thresholds())
+    if found.rag and better(found.rag, facts.rag):
+        return Suggestion(None, [], f"No suggestion: the rules see no more risk than the owner's {label(facts.rag)}.")
+    return found
+
+
+def _suggest(facts: ActionFacts, t: Thresholds) -> Suggestion:
     if facts.delivery_status == "complete":
         return Suggestion(Rag.BLUE.value, ["complete"], "Blue suggested: complete.")
     if facts.delivery_status in ("closed", "deferred"):
@@ -191,7 +225,21 @@ def label(rag: str | None) -> str:
 def exception_reasons(row: dict[str, Any], *, thresholds: Thresholds | None = None, since_rag: str | None = None,
                       moved_since: bool = False, suggested: Suggestion | None = None,
                       due: date | None = None) -> list[tuple[str, str]]:
-    """Why an action needs the group's attention, as (code, sentence), the most serious first.
+    """Why an action needs the group's attention, as (code, sentence), the most serious first:
+    only the reasons whose rule the plan has switched on (Plan settings: exceptions_*); none means
+    it is not an exception."""
+    t = thresholds or Thresholds()
+    return [(code, sentence) for code, sentence in concerns(row, thresholds=t, since_rag=since_rag,
+                                                            moved_since=moved_since, suggested=suggested, due=due)
+            if getattr(t, RULE_OF[code]) and (code != "overdue" or int(row.get("days_overdue") or 0)
+                                               > t.exceptions_overdue_days)]
+
+
+def concerns(row: dict[str, Any], *, thresholds: Thresholds | None = None, since_rag: str | None = None,
+             moved_since: bool = False, suggested: Suggestion | None = None,
+             due: date | None = None) -> list[tuple[str, str]]:
+    """Everything about an action a chair might challenge, as (code, sentence), the most serious
+    first, whatever the plan's exceptions rules say.
 
     row: rag, delivery_status, days_overdue, due_moves, days_since_update, days_since_added,
     updated_this_round, round_period, support_asked (text; masked or not, only its presence counts).

@@ -7,7 +7,7 @@ import pytest
 
 from plan.errors import InvalidInput
 from plan.reports.asof import ReportFilter, period_ends
-from plan.reports.rules import ActionFacts, Suggestion, Thresholds, direction, exception_reasons, suggest
+from plan.reports.rules import ActionFacts, Suggestion, Thresholds, concerns, direction, exception_reasons, suggest
 from plan.reports.rules import threshold_problems as problems
 
 DEFAULT = Thresholds()
@@ -49,6 +49,15 @@ SUGGESTIONS = [
     (ActionFacts(rag="amber", delivery_status="deferred", days_overdue=90, days_since_update=400), None,
      "No suggestion: the action is deferred."),
     (ActionFacts(rag="amber", delivery_status="closed"), None, "No suggestion: the action is closed."),
+    # A suggestion only warns: never a better RAG than the owner's own.
+    (ActionFacts(rag="red", delivery_status="in_progress", days_since_update=3), None,
+     "No suggestion: the rules see no more risk than the owner's Red."),
+    (ActionFacts(rag="amber", delivery_status="in_progress", days_overdue=3, days_since_update=3), "amber",
+     "Amber suggested: 3 days overdue."),
+    (ActionFacts(rag="red", delivery_status="in_progress", days_overdue=3, days_since_update=3), None,
+     "No suggestion: the rules see no more risk than the owner's Red."),
+    (ActionFacts(rag="green", delivery_status="complete"), None,
+     "No suggestion: the rules see no more risk than the owner's Green."),
 ]
 
 
@@ -91,7 +100,7 @@ def test_direction_of_travel(before: str | None, after: str, expected: str) -> N
 ROW = {"rag": "green", "delivery_status": "in_progress", "days_overdue": 0, "due_moves": 0, "days_since_update": 5,
        "days_since_added": 100, "updated_this_round": True, "round_period": "2026-Q4", "support_asked": ""}
 AMBER_SUGGESTED = Suggestion("amber", ["12 days overdue"], "Amber suggested: 12 days overdue.")
-EXCEPTIONS = [
+CONCERNS = [
     ({}, {}, []),
     ({"rag": "red"}, {}, [("red", "Red: the owner says it is off track.")]),
     ({"rag": "amber"}, {}, [("amber", "Amber: the owner says it is at risk.")]),
@@ -114,9 +123,60 @@ EXCEPTIONS = [
 ]
 
 
+@pytest.mark.parametrize(("changes", "context", "expected"), CONCERNS)
+def test_what_a_chair_might_challenge(changes: dict, context: dict, expected: list) -> None:
+    assert concerns({**ROW, **changes}, thresholds=DEFAULT, **context) == expected
+
+
+# With the plan's default rules the list is short: Red, worse since the last meeting, overdue by
+# more than 30 days, no update in the round, support asked, a worse suggested RAG.
+EXCEPTIONS = [
+    ({}, {}, []),
+    ({"rag": "red"}, {}, [("red", "Red: the owner says it is off track.")]),
+    ({"rag": "amber"}, {}, []),  # an Amber alone is not an exception
+    ({"rag": "amber"}, {"since_rag": "green"}, [("worsened", "Worse since the last meeting: Green to Amber.")]),
+    ({"days_overdue": 12}, {"due": date(2026, 11, 1)}, []),
+    ({"days_overdue": 30}, {}, []),
+    ({"days_overdue": 31}, {"due": date(2026, 11, 1)}, [("overdue", "31 days overdue (due 01 Nov 2026).")]),
+    ({"days_since_update": 120}, {}, [("stale", "No update for 120 days.")]),
+    ({"updated_this_round": False}, {}, [("no_update_in_round", "No update in the 2026-Q4 round.")]),
+    ({"support_asked": "Help with the data-sharing agreement"}, {},
+     [("support_asked", "The owner asks the group for support.")]),
+    ({"due_moves": 1}, {"moved_since": True}, []),
+    ({"due_moves": 3}, {}, []),
+    ({}, {"suggested": AMBER_SUGGESTED},
+     [("optimistic", "The owner says Green; Amber suggested: 12 days overdue.")]),
+    ({"rag": "red", "days_overdue": 40}, {"since_rag": "amber", "due": date(2026, 10, 1)},
+     [("red", "Red: the owner says it is off track."), ("overdue", "40 days overdue (due 01 Oct 2026)."),
+      ("worsened", "Worse since the last meeting: Amber to Red.")]),
+    ({"rag": "blue", "delivery_status": "complete", "days_since_update": 400}, {}, []),
+]
+
+
 @pytest.mark.parametrize(("changes", "context", "expected"), EXCEPTIONS)
 def test_why_an_action_is_an_exception(changes: dict, context: dict, expected: list) -> None:
     assert exception_reasons({**ROW, **changes}, thresholds=DEFAULT, **context) == expected
+
+
+# Each rule switched by the plan: (setting changed, the row, what it is on the list for, or nothing).
+RULES = [
+    ({"exceptions_red": False}, {"rag": "red"}, {}, []),
+    ({"exceptions_every_amber": True}, {"rag": "amber"}, {}, ["amber"]),
+    ({"exceptions_worsened": False}, {"rag": "amber"}, {"since_rag": "green"}, []),
+    ({"exceptions_overdue_days": 10}, {"days_overdue": 12}, {}, ["overdue"]),
+    ({"exceptions_overdue": False}, {"days_overdue": 90}, {}, []),
+    ({"exceptions_no_update": False}, {"days_since_update": 120, "updated_this_round": False}, {}, []),
+    ({"exceptions_support_asked": False}, {"support_asked": "Help"}, {}, []),
+    ({"exceptions_suggested_worse": False}, {}, {"suggested": AMBER_SUGGESTED}, []),
+    ({"exceptions_due_moved": True}, {"due_moves": 1}, {"moved_since": True}, ["due_moved"]),
+    ({"exceptions_due_moved": True}, {"due_moves": 3}, {}, ["due_moved"]),
+]
+
+
+@pytest.mark.parametrize(("setting", "changes", "context", "codes"), RULES)
+def test_a_plans_exceptions_rules_choose_the_list(setting: dict, changes: dict, context: dict, codes: list) -> None:
+    rules = Thresholds(**{**DEFAULT.as_dict(), **setting})
+    assert [code for code, _ in exception_reasons({**ROW, **changes}, thresholds=rules, **context)] == codes
 
 
 @pytest.mark.parametrize(("changes", "field"), [

@@ -26,11 +26,13 @@ def _update(session, user, plan_id, ref, rag, when=None, **texts) -> None:  # no
 
 @pytest.fixture
 def plan_with_exceptions(seeded, people):  # noqa: ANN001, ANN201
-    """3.5 (owned by Olu Owner) Red asking for support; 2.1 Amber; 1.1 Green; 4.6 restricted Red."""
+    """3.5 (owned by Olu Owner) Red asking for support; 2.1 Amber asking for support (an Amber alone is
+    not an exception by the plan's default rules); 1.1 Green; 4.6 restricted Red."""
     with session_scope() as session:
         admin, p = people["admin"], seeded.id
         _update(session, admin, p, "1.1", "green")
-        _update(session, admin, p, "2.1", "amber", blockers="Partner sign-off outstanding")
+        _update(session, admin, p, "2.1", "amber", blockers="Partner sign-off outstanding",
+                support_asked="Ask of the group: chase the partner's sign-off")
         _update(session, admin, p, "3.5", "red", support_asked="Ask of the group: unblock the data-sharing agreement")
         _update(session, admin, p, "4.6", "red", commentary="Operation details here")
     return seeded

@@ -21,7 +21,7 @@ def test_a_chair_prepares_a_paper_for_one_board_and_gets_a_download(seeded_sqlit
     at = open_app(PAGE, user=people_sqlite["chair"])
     assert at.title[0].value == "Board paper"
     assert not _download_buttons(at)
-    assert not [c for c in at.checkbox if c.key == "paper_annex"]  # the chair is not cleared
+    assert not [b for b in at.button if b.key == "annex_prepare"]  # the chair is not cleared
     at.selectbox(key="paper_board").set_value("HWBB").run()
     assert at.query_params.get("board") in ("HWBB", ["HWBB"])
     at.button(key="paper_prepare").click().run()
@@ -34,12 +34,43 @@ def test_a_chair_prepares_a_paper_for_one_board_and_gets_a_download(seeded_sqlit
     assert not _download_buttons(at)
 
 
-def test_a_cleared_secretary_is_offered_the_annex(seeded_sqlite, people_sqlite) -> None:
+def test_a_cleared_secretary_prepares_the_annex_as_a_file_of_its_own(seeded_sqlite, people_sqlite) -> None:
     at = open_app(PAGE, user=people_sqlite["admin"])
-    at.checkbox(key="paper_annex").check().run()
+    at.button(key="paper_prepare").click().run()
+    at.button(key="annex_prepare").click().run()
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in _download_buttons(at)]
+    assert len(labels) == 2 and "RESTRICTED-ANNEX" not in labels[0] and "RESTRICTED-ANNEX" in labels[1]
+
+
+def test_the_secretariat_writes_the_purpose_and_recommendations(seeded_sqlite, people_sqlite) -> None:
+    at = open_app(PAGE, user=people_sqlite["admin"])
+    at.toggle(key="paper_own_words").set_value(True).run()
+    purpose = at.text_area(key="paper_purpose")
+    assert purpose.value.startswith("To update the strategic group on the delivery of the Violence")
+    first = at.text_area(key="paper_recommendations").value.splitlines()[0]
+    assert first == "Note the progress reported in this paper."
+    at.text_area(key="paper_recommendations").set_value("Agree the HWBB leads on 2.3\n\nNote the new dates").run()
+    at.button(key="paper_prepare").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(_download_buttons(at)) == 1
+    at.text_area(key="paper_recommendations").set_value("\n".join(f"Do {n}" for n in range(14))).run()
+    at.button(key="paper_prepare").click().run()
+    assert "14 recommendations: a committee takes at most 12; merge some." in [e.value for e in at.error]
+    assert not _download_buttons(at)
+
+
+def test_the_paper_as_a_pdf(seeded_sqlite, people_sqlite) -> None:
+    from plan.exports.pdf import available
+
+    if not available():
+        pytest.skip("LibreOffice is not installed")
+    at = open_app(PAGE, user=people_sqlite["chair"])
+    at.radio(key="paper_format").set_value("pdf").run()
+    assert at.query_params.get("format") in ("pdf", ["pdf"])
     at.button(key="paper_prepare").click().run()
     assert not at.exception and not at.error
-    assert "RESTRICTED-ANNEX" in _download_buttons(at)[0].proto.label
+    assert _download_buttons(at)[0].proto.label.endswith(".pdf")
 
 
 @pytest.mark.parametrize("role", ["viewer", "owner", "contributor"])

@@ -27,6 +27,10 @@ def _cut(text: str, most: int) -> str:
     return text[: most - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+def _day(value: Any) -> str:
+    return f"{value:%d %b %Y}" if isinstance(value, date) else str(value or "no date")
+
+
 def _clause(text: str, most: int = 160) -> str:
     """The first sentence of an owner's words, as a clause after a colon: its full stop dropped, its
     first letter lower-cased unless it starts a name or an acronym ("ICB", "Essex Police")."""
@@ -124,7 +128,7 @@ def key_messages(facts: PaperFacts) -> list[str]:
             messages.append("Completed since the last meeting: " + _names(ch["completed"]) + ".")
         if ch["due_dates_moved"]:
             messages.append(f"{plural(len(ch['due_dates_moved']), 'due date')} moved since the last meeting: "
-                            + _names(ch["due_dates_moved"], lambda r: f"{r['from']} to {r['to']}") + ".")
+                            + _names(ch["due_dates_moved"], lambda r: f"{_day(r['from'])} to {_day(r['to'])}") + ".")
     overdue = [r for r in facts.exceptions if "overdue" in r.get("codes", [])]
     if overdue:
         messages.append(f"{plural(len(overdue), 'action is', 'actions are')} overdue by more than "

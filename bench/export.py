@@ -55,7 +55,7 @@ def measure(plan_id: int, repeat: int) -> dict[str, Any]:
         bare()
         bare_times.append(time.perf_counter() - t0)
     paper_s, bare_s = median(paper_times), median(bare_times)
-    reading = stages.get("Writing the summary and exceptions", 0.0)
+    reading = stages.get("Writing the cover and the exceptions", 0.0)
     return {"paper_s": paper_s, "best_paper_s": min(paper_times), "bare_s": bare_s, "best_bare_s": min(bare_times),
             "reading_s": reading, "rows": paper.rows, "cells": cells, "sheets": len(sheets),
             "mb": len(paper.content) / 1e6, "ratio": paper_s / bare_s}

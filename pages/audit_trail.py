@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from plan import audit
-from plan.db import session_scope
+from plan.db import read_scope, session_scope
 from plan.errors import PlanError
 from ui import downloads
 from ui.frame import current_user, page_start
@@ -49,7 +49,7 @@ if rows:
 
 if st.button("Prepare Excel export", key="audit_export"):
     try:
-        with session_scope() as session:
+        with read_scope() as session:  # the audit event of the export is written on its own
             made = audit.export_audit(session, user=user, marking=frame.protective_marking, filters=filters,
                                       plan_id=frame.id, plan_name=frame.name)
             st.session_state["audit_workbook"] = (made.content, made.filename)

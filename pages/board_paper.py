@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from plan import meetings
-from plan.db import session_scope
+from plan.db import read_scope
 from plan.errors import InvalidFields, PlanError
 from plan.exports import board_paper, paper_defaults, restricted_annex
 from plan.exports.pdf import available as pdf_available
@@ -30,7 +30,7 @@ st.caption("A print-ready paper in the order committees take it: cover with purp
            "name; each paper prepared is recorded in the audit trail.")
 
 try:
-    with session_scope() as session:
+    with read_scope() as session:
         choices = filter_choices(session, plan_id=frame.id)
         held = meetings.list_meetings(session, user=user, plan_id=frame.id)
 except PlanError as err:
@@ -67,7 +67,7 @@ purpose = recommendations = None
 if own:
     if st.session_state.get("paper_defaults_for") != chosen:
         try:
-            with session_scope() as session:
+            with read_scope() as session:
                 found = paper_defaults(session, user=user, plan_id=frame.id, board=board or None,
                                        meeting_id=meeting_id or None, as_of=day)
         except PlanError as err:
@@ -104,7 +104,7 @@ if st.button("Prepare board paper", key="paper_prepare", type="primary"):
             bar.progress(min(max(fraction, 0.0), 1.0), text=words)
 
         try:
-            with session_scope() as session:
+            with read_scope() as session:  # read, then written outside any transaction: no save waits
                 paper = board_paper(session, user=user, plan_id=frame.id, board=board or None,
                                     meeting_id=meeting_id or None, as_of=day, purpose=purpose,
                                     recommendations=recommendations, file_format=file_format,
@@ -140,7 +140,7 @@ if user.cleared_for_restricted:
         st.session_state.pop("annex", None)
     if st.button("Prepare the restricted annex", key="annex_prepare"):
         try:
-            with session_scope() as session:
+            with read_scope() as session:
                 annex = restricted_annex(session, user=user, plan_id=frame.id, board=board or None,
                                          meeting_id=meeting_id or None, as_of=day, file_format=file_format)
             st.session_state["annex"] = {"content": annex.content, "filename": annex.filename, "mime": annex.mime}

@@ -119,6 +119,7 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     writer; such a session refuses to write (WriteInReadScope), so nothing can slip past the lock."""
     engine = get_engine()
     session = Session(_read_engine(engine) if read_only else engine, expire_on_commit=False)
+    session.info[READ_ONLY] = read_only
     if read_only:
         event.listen(session, "before_flush", _refuse_flush)
         event.listen(session, "do_orm_execute", _refuse_write_statement)

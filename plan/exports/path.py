@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from plan.db import READ_ONLY, session_scope
 from plan.errors import InvalidInput
 from plan.exports.pdf import PDF_MIME, to_pdf
 from plan.exports.writer import Book, Column
@@ -46,10 +47,12 @@ def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id:
            entity_key: str = "", restricted: bool = False, day: date | None = None, period: str = "",
            banner: str | None = None, file_format: str = "xlsx") -> Export:
     """Check `operation`, write the workbook (build returns the audit detail: what went out), and
-    record one audit event naming who exported what. `banner`: what every page's header and footer
-    and the sheet's first row say, when more than the marking (a restricted annex). `file_format`
-    "pdf": the workbook as LibreOffice prints it. Raises NotAllowed, InvalidInput (no PDF printer);
-    whatever build raises."""
+    record one audit event naming who exported what: in the caller's transaction, or, when the
+    caller reads in a read scope (a page), in a short write transaction of its own after the file
+    is written, so a long export never holds the write lock and no save waits for it. `banner`:
+    what every page's header and footer and the sheet's first row say, when more than the marking
+    (a restricted annex). `file_format` "pdf": the workbook as LibreOffice prints it. Raises
+    NotAllowed, InvalidInput (no PDF printer); whatever build raises."""
     from plan import audit  # plan.audit exports through here too
 
     require(user, operation)
@@ -57,6 +60,9 @@ def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id:
         raise ValueError(f"unknown export kind {kind!r}")
     if file_format not in FORMATS:
         raise InvalidInput(f"Choose the format {' or '.join(FORMATS)}, not {file_format!r}.")
+    reading = bool(session.info.get(READ_ONLY))
+    if reading:  # what the file holds is read: end the read transaction before the long writing
+        session.rollback()
     book = Book(marking=banner or marking, plan_name=plan_name, title=title, period=period)
     detail = build(book)
     content, mime = book.save(), XLSX_MIME
@@ -65,8 +71,13 @@ def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id:
         content, mime, name = to_pdf(content), PDF_MIME, name.removesuffix(".xlsx") + ".pdf"
     event = ("export.board_paper" if kind == "board_paper" else "audit.export" if kind == "audit"
              else "export.returns" if kind == "returns" else "export.table")
-    audit.record(session, actor=user, event=event, plan_id=plan_id, entity="export", entity_key=entity_key or kind,
-                 detail=f"{name}: {detail}", restricted=restricted)
+    if reading:  # read in a read scope: the audit event in a short write transaction of its own
+        with session_scope() as writing:
+            audit.record(writing, actor=user, event=event, plan_id=plan_id, entity="export",
+                         entity_key=entity_key or kind, detail=f"{name}: {detail}", restricted=restricted)
+    else:
+        audit.record(session, actor=user, event=event, plan_id=plan_id, entity="export",
+                     entity_key=entity_key or kind, detail=f"{name}: {detail}", restricted=restricted)
     return Export(content=content, filename=name, mime=mime, rows=book.data_rows)
 
 

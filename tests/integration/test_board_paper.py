@@ -272,3 +272,50 @@ def test_sheet_names_and_headers_excel_accepts() -> None:
     sheet = read.worksheets[0]
     assert sheet.oddHeader.center.text == "OFFICIAL && SENSITIVE"  # prints as one "&"
     assert len(sheet.oddHeader.left.text) <= 80 and sheet["A1"].value == "OFFICIAL & SENSITIVE"
+
+
+def test_a_save_during_an_export_succeeds(history, people) -> None:
+    """The page reads the paper in a read scope and writes the file outside any transaction: an
+    owner's save made while the paper is being written goes through (on SQLite the export used to
+    hold BEGIN IMMEDIATE for the whole generation, and the save failed with 'database is locked')."""
+    import threading
+
+    from plan.db import read_scope
+
+    writing, go, failures = threading.Event(), threading.Event(), []
+
+    def progress(fraction: float, words: str) -> None:
+        if words.startswith("Writing the sheets"):  # the file is being written: hold it there
+            writing.set()
+            go.wait(60)
+
+    def export() -> None:
+        try:
+            with read_scope() as session:
+                board_paper(session, user=people["chair"], plan_id=history.id, progress=progress)
+        except Exception as err:  # noqa: BLE001  reported below
+            failures.append(err)
+
+    exporter = threading.Thread(target=export)
+    exporter.start()
+    assert writing.wait(120)
+
+    def save() -> None:
+        try:
+            with session_scope() as session:
+                record_update(session, user=people["admin"], plan_id=history.id, ref="1.2", rag="amber",
+                              delivery_status="in_progress", commentary="Saved while the paper was written")
+        except Exception as err:  # noqa: BLE001
+            failures.append(err)
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    saver.join(25)  # the save does not wait for the export (which is held until `go`)
+    saved_first = not saver.is_alive()
+    go.set()
+    saver.join()
+    exporter.join()
+    assert failures == [] and saved_first
+    with session_scope() as session:
+        events = [e.event for e in session.execute(select(models.AuditEvent)).scalars()]
+    assert events[-1] == "export.board_paper"  # recorded after the file, in its own transaction

@@ -111,10 +111,12 @@ def show_item(meeting: dict, item: dict) -> None:
         if meeting["status"] == "open" and record:
             record_form(meeting, item)
             if manage and not (item["challenge"] or item["decision"] or item["agreed_rag"]):
+                reason = st.text_input("Why it comes off the agenda", key=f"item_{item['id']}_drop_reason")
+                problems_beside(st.session_state.get(f"item_{item['id']}_errors", {}), "reason")
                 if st.button("Drop from the agenda", key=f"item_{item['id']}_drop"):
                     attempt(f"item_{item['id']}_errors", lambda s: meetings.drop_agenda_item(
-                        s, user=user, plan_id=frame.id, meeting_id=meeting["id"], item_id=item["id"]),
-                        f"{item['ref']} dropped from the agenda.")
+                        s, user=user, plan_id=frame.id, meeting_id=meeting["id"], item_id=item["id"],
+                        reason=reason), f"{item['ref']} dropped from the agenda.")
         else:
             for words, text in (("Challenge", item["challenge"]), ("Owner's response", item["response"]),
                                 ("Decision", item["decision"])):
@@ -135,7 +137,7 @@ def meeting_view(meeting_id: int) -> None:
         open_meeting(None)
     st.header(md(f"{meeting['held_on']:%d %b %Y}: {meeting['title'] or 'Meeting'}"))
     scope = f"{meeting['board']}: {meeting['board_name']}" if meeting["board"] else "The whole plan"
-    st.text(f"{scope}. " + (f"Reviews round {meeting['round_period']}. " if meeting["round_period"] else "")
+    st.text(f"{scope}. Reviews {meeting['reviews']}. "
             + f"Attendees: {', '.join(meeting['attendees']) or 'none recorded'}.")
     if meeting["status"] == "open" and manage:
         with st.expander("Attendees"):
@@ -269,9 +271,23 @@ def create_form(choices) -> None:  # noqa: ANN001
     token = st.session_state.setdefault("meeting_create_token", uuid.uuid4().hex)
     errors = st.session_state.get("meeting_create_errors", {})
     problems_beside(errors, "form")
+    # What it reviews: chosen outside the form, so the choices and their warning follow the date.
+    held_on = st.date_input("Held on", value=date.today(), key="new_meeting_date", format="DD/MM/YYYY")
+    problems_beside(errors, "held_on")
+    try:
+        with session_scope() as session:
+            options = meetings.review_options(session, user=user, plan_id=frame.id, held_on=held_on)
+    except PlanError as err:
+        st.error(md(err))
+        return
+    by_id = {o["round_id"] or 0: o for o in options}
+    chosen = st.selectbox("The meeting reviews", list(by_id), format_func=lambda k: by_id[k]["words"],
+                          key="new_meeting_reviews",
+                          help="A closed round: the actions as the round froze them. The plan as at the meeting's "
+                               "date: as they stand on the day.")
+    if by_id[chosen]["warning"]:
+        st.warning(md(by_id[chosen]["warning"]))
     with st.form("meeting_create"):
-        held_on = st.date_input("Held on", value=date.today(), key="new_meeting_date", format="DD/MM/YYYY")
-        problems_beside(errors, "held_on")
         title = st.text_input("Title", key="new_meeting_title")
         board = st.selectbox("For", ["", *choices.boards], key="new_meeting_board",
                              format_func=lambda c: f"{c}: {choices.board_names[c]}" if c else "The whole plan")
@@ -282,7 +298,7 @@ def create_form(choices) -> None:  # noqa: ANN001
         try:
             with session_scope() as session:
                 made = meetings.create_meeting(session, user=user, plan_id=frame.id, held_on=held_on, title=title,
-                                               board=board or None, attendees=attendees)
+                                               board=board or None, attendees=attendees, round_id=chosen or None)
         except InvalidFields as err:
             st.session_state["meeting_create_errors"] = dict(err.problems)
             st.rerun()

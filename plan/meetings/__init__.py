@@ -53,6 +53,10 @@ Meetings (meeting.manage unless said):
         the actions, else as at the meeting's date; "worse since" from the last closed
         meeting), worst first, up to max_items; not_drawn says how many exceptions were left
         off. Each item's "why" is the reasons in words. NotAllowed, InvalidInput, NotFound
+  review_options(session, *, user, plan_id, held_on) -> [{round_id (None: the plan as at the
+        meeting's date), words, warning}], the suggested choice first (plan/meetings/review.py):
+        the latest closed round unless it is stale (closed more than 45 days before, or actions
+        are Red now that were not in it: named in the warning), then the rest
   set_attendees(session, *, user, plan_id, meeting_id, attendees: list[str]) -> meeting dict
   add_agenda_item(session, *, user, plan_id, meeting_id, ref, why="",
                   personal_data_confirmed=False) -> agenda item
@@ -114,6 +118,8 @@ from __future__ import annotations
 from plan.lazy import exports
 
 _WHERE = {
+    "review_options": "review",
+    "reviews_words": "review",
     "create_meeting": "meetings",
     "set_attendees": "meetings",
     "add_agenda_item": "meetings",

@@ -23,8 +23,9 @@ from models import (
 from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.dates import parse_date
-from plan.errors import InvalidInput, NotFound
+from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
+from plan.meetings.review import reviews_words
 from plan.permissions import require
 from plan.personal_data import checked_text
 from plan.reports.asof import RAGS, ReportFilter, empty_counts, plan_row, state, texts_of
@@ -224,7 +225,8 @@ def add_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id: 
 
 def drop_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id: int, item_id: int,
                      reason: str = "", personal_data_confirmed: bool = False) -> dict[str, Any]:
-    """Take an item off the agenda of an open meeting (kept, marked dropped, with the reason)."""
+    """Take an item off the agenda of an open meeting (kept, marked dropped, with the reason, which
+    is required: a chair reading the record later asks why). Raises InvalidFields (reason)."""
     require(user, "meeting.manage")
     meeting = open_meeting(session, plan_id, meeting_id)
     item, action = agenda_item(session, meeting_id, item_id)
@@ -232,6 +234,8 @@ def drop_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id:
         raise InvalidInput(f"Action {action.ref} is already off the agenda.")
     if item.recorded_at is not None:
         raise InvalidInput(f"Action {action.ref} already has a record at this meeting, so it stays on the agenda.")
+    if not clean(reason or "").strip():
+        raise InvalidFields({"reason": f"Say why {action.ref} comes off the agenda: the record keeps the reason."})
     item.dropped = True
     item.dropped_reason = checked_text(session, plan_id=plan_id, label="Reason", text=clean(reason or ""),
                                        limit=MAX_WHY, confirmed=personal_data_confirmed)
@@ -336,6 +340,8 @@ def _header(session: Session, meeting: Meeting) -> dict[str, Any]:
             "board": board.code if board else "", "board_name": board.name if board else "",
             "attendees": list(names), "status": "closed" if meeting.closed_at else "open",
             "round_id": meeting.round_id, "round_period": rnd.period if rnd else "",
+            "reviews": reviews_words(rnd.period if rnd else "", rnd.closed_at.date() if rnd and rnd.closed_at
+                                     else None, meeting.held_on),
             "created_by": meeting.created_by, "closed_at": meeting.closed_at, "closed_by": meeting.closed_by,
             "is_demo": meeting.is_demo}
 

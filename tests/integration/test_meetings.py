@@ -285,3 +285,53 @@ def test_the_demo_adds_a_closed_round_and_a_past_meeting_once(seeded, admin, peo
     assert len(log) == 3 and all(r["decision"].startswith("[Demo data]") for r in log)
     assert all(r["updated_in_round"] for r in snapshot["rows"])
     assert snapshot["total"] == 20  # the actions that had started by the end of Q3
+
+
+def test_dropping_an_item_needs_a_reason(plan_with_exceptions, people) -> None:
+    made = _meeting(people, plan_with_exceptions.id)
+    item = made["items"][0]
+    with session_scope() as session, pytest.raises(InvalidFields) as refused:
+        meetings.drop_agenda_item(session, user=people["admin"], plan_id=plan_with_exceptions.id,
+                                  meeting_id=made["id"], item_id=item["id"], reason="  ")
+    assert refused.value.problems == {"reason": f"Say why {item['ref']} comes off the agenda: the record keeps "
+                                                "the reason."}
+    with session_scope() as session:
+        again = meetings.get_meeting(session, user=people["admin"], plan_id=plan_with_exceptions.id,
+                                     meeting_id=made["id"])
+    assert not next(i for i in again["items"] if i["id"] == item["id"])["dropped"]
+
+
+def test_the_secretariat_chooses_what_a_meeting_reviews_and_is_warned_when_the_round_is_stale(
+        plan_with_exceptions, people) -> None:
+    """A meeting on 7 Dec that reviewed September's round missed the actions Red since: the choice
+    is the secretariat's, the stale round says which actions it misses, the agenda says what it reviews."""
+    p = plan_with_exceptions.id
+    with session_scope() as session:
+        assert meetings.review_options(session, user=people["admin"], plan_id=p, held_on=TODAY) == [
+            {"round_id": None, "words": f"The plan as at {TODAY:%d %b %Y}", "warning": ""}]
+        rounds.open_round(session, user=people["admin"], plan_id=p, period="2026-Q3",
+                          deadline=TODAY + timedelta(days=7))
+    with session_scope() as session:
+        rounds.close_round(session, user=people["admin"], plan_id=p)
+    with session_scope() as session:  # fresh: the latest round is suggested
+        options = meetings.review_options(session, user=people["admin"], plan_id=p, held_on=TODAY)
+    assert [o["round_id"] is None for o in options] == [False, True] and options[0]["warning"] == ""
+    assert options[0]["words"] == f"The Q2 2026/27 (July to September 2026) round, closed {TODAY:%d %b %Y}"
+    with session_scope() as session:  # after the round, 1.2 goes Red: the round would miss it
+        _update(session, people["admin"], p, "1.2", "red")
+    later = TODAY + timedelta(days=60)
+    with session_scope() as session:
+        options = meetings.review_options(session, user=people["admin"], plan_id=p, held_on=later)
+    assert options[0]["round_id"] is None  # the plan as at the meeting's date is suggested first
+    assert options[1]["warning"] == (f"The Q2 2026/27 round closed on {TODAY:%d %b %Y}, 60 days before this "
+                                     "meeting; since then 1.2 became Red, and its agenda would miss it. Review the "
+                                     "plan as at the meeting's date, or close a newer round first.")
+    with session_scope() as session:
+        as_at = meetings.create_meeting(session, user=people["admin"], plan_id=p, held_on=TODAY, round_id=None)
+        by_round = meetings.create_meeting(session, user=people["admin"], plan_id=p, held_on=TODAY,
+                                           round_id=options[1]["round_id"])
+    assert as_at["reviews"] == f"the plan as at {TODAY:%d %b %Y}"
+    assert by_round["reviews"].startswith("the Q2 2026/27 (July to September 2026) round, closed ")
+    seen = {m: {i["ref"]: i for i in made["items"]} for m, made in (("as at", as_at), ("round", by_round))}
+    assert seen["as at"]["1.2"]["seen"]["rag"] == "red" and seen["as at"]["1.2"]["why"].startswith("Red")
+    assert seen["round"]["1.2"]["seen"]["rag"] != "red"  # the round froze it before it went Red

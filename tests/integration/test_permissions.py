@@ -160,7 +160,8 @@ OPERATIONS: dict[str, tuple[Callable[[Session, Actor, int], object], set[str]]
     "put an action on a meeting's agenda": (lambda s, a, p: meetings.add_agenda_item(
         s, user=a, plan_id=p, meeting_id=_last_meeting(s), ref="1.1"), {"admin"}, _new_meeting),
     "take an action off a meeting's agenda": (lambda s, a, p: meetings.drop_agenda_item(
-        s, user=a, plan_id=p, meeting_id=_last_meeting(s), item_id=_first_item(s)), {"admin"}, _new_meeting),
+        s, user=a, plan_id=p, meeting_id=_last_meeting(s), item_id=_first_item(s), reason="Covered at the board"),
+        {"admin"}, _new_meeting),
     "name a meeting's attendees": (lambda s, a, p: meetings.set_attendees(
         s, user=a, plan_id=p, meeting_id=_last_meeting(s), attendees=[f"Attendee {a.role.value}"]), {"admin"},
                                    _new_meeting),

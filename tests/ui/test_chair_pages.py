@@ -243,6 +243,30 @@ def test_the_secretariat_creates_a_meeting_with_its_agenda(seeded_sqlite, people
     assert at.query_params.get("meeting")
 
 
+def test_the_secretariat_chooses_what_the_meeting_reviews_and_sees_a_stale_round(seeded_sqlite, people_sqlite) -> None:
+    from plan import rounds
+    from plan.updates import record_update
+
+    admin, p = people_sqlite["admin"], seeded_sqlite.id
+    with session_scope() as session:
+        rounds.open_round(session, user=admin, plan_id=p, period="2026-Q3", deadline=date.today() + timedelta(days=7))
+    with session_scope() as session:
+        rounds.close_round(session, user=admin, plan_id=p)
+    with session_scope() as session:
+        record_update(session, user=admin, plan_id=p, ref="1.2", rag="red", delivery_status="in_progress",
+                      commentary="Funding withdrawn")
+    at = open_app(MEETINGS, user=admin)
+    reviews = at.selectbox(key="new_meeting_reviews")
+    # 1.2 went Red after the round: the plan as at the meeting's date is suggested first
+    assert reviews.options[0] == f"The plan as at {date.today():%d %b %Y}" and not at.warning
+    assert reviews.options[1].startswith("The Q2 2026/27 (July to September 2026) round, closed ")
+    reviews.select_index(1).run()
+    assert any("since then 1.2 became Red, and its agenda would miss it" in unescaped(w.value) for w in at.warning)
+    at.button(key="new_meeting_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Reviews the Q2 2026/27 (July to September 2026) round, closed" in t.value for t in at.text)
+
+
 def test_an_owner_sees_and_completes_their_follow_up(seeded_sqlite, people_sqlite) -> None:
     from plan import meetings
 
@@ -303,6 +327,9 @@ def test_the_secretariat_adds_and_drops_agenda_items_and_sets_attendees(seeded_s
     at.button(key="agenda_add_save").click().run()
     assert at.error, "the same action twice is refused"
     added = next(i for i in _items(seeded_sqlite.id, made["id"], people_sqlite["admin"]) if i["ref"] == "3.3")
+    at.button(key=f"item_{added['id']}_drop").click().run()
+    assert "Say why 3.3 comes off the agenda: the record keeps the reason." in [unescaped(e.value) for e in at.error]
+    at.text_input(key=f"item_{added['id']}_drop_reason").set_value("Covered at the HWBB").run()
     at.button(key=f"item_{added['id']}_drop").click().run()
     assert at.success[0].value == "3.3 dropped from the agenda."
     assert unescaped(next(e.label for e in at.expander if unescaped(e.label).startswith("3.3:"))).endswith("(dropped)")

@@ -57,6 +57,9 @@ Meetings (meeting.manage unless said):
         meeting's date), words, warning}], the suggested choice first (plan/meetings/review.py):
         the latest closed round unless it is stale (closed more than 45 days before, or actions
         are Red now that were not in it: named in the warning), then the rest
+  frozen_plan(session, *, user, plan_id, meeting_id, filters=None) -> {"rows", "agenda",
+        "by_theme", "headline"}: a closed meeting's plan as its snapshot froze it (the board
+        paper for a closed meeting: plan/meetings/frozen.py)            (meeting.view)
   set_attendees(session, *, user, plan_id, meeting_id, attendees: list[str]) -> meeting dict
   add_agenda_item(session, *, user, plan_id, meeting_id, ref, why="",
                   personal_data_confirmed=False) -> agenda item
@@ -119,6 +122,7 @@ from plan.lazy import exports
 
 _WHERE = {
     "review_options": "review",
+    "frozen_plan": "frozen",
     "reviews_words": "review",
     "create_meeting": "meetings",
     "set_attendees": "meetings",

@@ -214,10 +214,11 @@ def test_a_meetings_paper_is_as_at_its_date(history, people) -> None:
 
     with session_scope() as session:
         meeting = meetings.list_meetings(session, user=people["chair"], plan_id=history.id)[0]
-        as_then = reports.summary(session, user=people["chair"], plan_id=history.id, as_of=meeting["held_on"])
+        frozen = meetings.get_meeting(session, user=people["chair"], plan_id=history.id,
+                                      meeting_id=meeting["id"])["summary"]  # what closing froze
     book = _book(_paper(history, people["chair"], meeting_id=meeting["id"]))
     written = {theme: row[5] for theme, row in _cover(book).items() if theme != "All"}
-    assert written == {r["group"]: r["total"] for r in as_then}
+    assert written == {theme: counts["total"] for theme, counts in frozen.items() if counts["total"]}
     assert f"{meeting['held_on']:%d %B %Y}" in book["Cover"]["A3"].value
     assert NASTY["3.5"][1] not in "\n".join(_texts(book))  # written after the meeting
     with pytest.raises(InvalidInput, match="not both"):
@@ -319,3 +320,33 @@ def test_a_save_during_an_export_succeeds(history, people) -> None:
     with session_scope() as session:
         events = [e.event for e in session.execute(select(models.AuditEvent)).scalars()]
     assert events[-1] == "export.board_paper"  # recorded after the file, in its own transaction
+
+
+def test_a_closed_meetings_paper_is_what_the_meeting_saw(history, people) -> None:
+    """After the meeting: 2.3 renamed, 1.1 saved Green, 3.4 retired. The paper for that meeting
+    still shows what the group saw: the title then, the RAG then, 3.4 in it, its agenda as the
+    exceptions."""
+    from plan import meetings
+    from plan.maintenance.actions import edit_action, retire_action
+
+    with session_scope() as session:
+        meeting = next(m for m in meetings.list_meetings(session, user=people["chair"], plan_id=history.id)
+                       if m["status"] == "closed")
+        seen = meetings.get_meeting(session, user=people["admin"], plan_id=history.id, meeting_id=meeting["id"])
+    before = _book(_paper(history, people["chair"], meeting_id=meeting["id"]))
+    with session_scope() as session:
+        edit_action(session, user=people["admin"], plan_id=history.id, ref="2.3",
+                    changes={"title": "A title written after the meeting"})
+        record_update(session, user=people["admin"], plan_id=history.id, ref="1.1", rag="green",
+                      delivery_status="in_progress", commentary="Saved after the meeting")
+        retire_action(session, user=people["admin"], plan_id=history.id, ref="3.4", reason="Merged into 3.3")
+    after = _book(_paper(history, people["chair"], meeting_id=meeting["id"]))
+    texts = "\n".join(_texts(after))
+    assert "A title written after the meeting" not in texts and "Saved after the meeting" not in texts
+    assert {row[0].value for row in _table(after["Protect"])} >= {"3.4"}  # retired since: the group saw it
+    for sheet in ("Prepare", "Prevent", "Protect", "Pursue"):  # every row as it was before the changes
+        assert [[c.value for c in r] for r in _table(after[sheet])] == [[c.value for c in r]
+                                                                         for r in _table(before[sheet])]
+    assert _cover(after) == _cover(before)
+    agenda = [i["ref"] for i in seen["items"] if not i["dropped"]]
+    assert [row[0].value for row in _table(after["Exceptions"])] == agenda  # what it discussed, in order

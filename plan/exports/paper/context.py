@@ -33,6 +33,11 @@ def masked(row: dict[str, Any]) -> dict[str, Any]:
             "reasons": [RESTRICTED_TEXT] if row.get("reasons") else []}
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone (stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class PaperContext:
     """The paper's plan, meeting, day, board, period and rows."""
 
@@ -91,18 +96,34 @@ class PaperContext:
     def group(self) -> str:
         return f"the {self.board_name}" if self.board else "the strategic group"
 
+    @property
+    def frozen(self) -> bool:
+        """A closed meeting's paper is what the meeting saw: read from what closing froze."""
+        return bool(self.meeting and self.meeting["status"] == "closed")
+
     def read(self) -> None:
         s, u, p, day, f = self.session, self.user, self.plan_id, self.day, self.filters
         self.progress(0.05, "Counting RAG by theme")
-        first_view = reports.overview(s, user=u, plan_id=p, as_of=day, filters=f)  # tiles and RAG by theme at once
-        self.summary, self.headline = first_view["by_theme"], first_view["headline"]
-        self.progress(0.15, "Finding the exceptions")
-        # one read of the plan as at the day, in plan order (theme, then ref), gives the exceptions
-        # and the rows of the sheets per theme (shared out by theme: not a read per theme)
-        rows, self.exceptions = reports.plan_and_exceptions(s, user=u, plan_id=p, as_of=day, since=self.since,
-                                                            filters=f)
+        if self.frozen:
+            assert self.meeting is not None
+            seen = meetings.frozen_plan(s, user=u, plan_id=p, meeting_id=self.meeting["id"], filters=f)
+            self.summary, self.headline = seen["by_theme"], seen["headline"]
+            rows, self.exceptions = seen["rows"], seen["agenda"]
+        else:
+            first_view = reports.overview(s, user=u, plan_id=p, as_of=day, filters=f)  # tiles, RAG by theme at once
+            self.summary, self.headline = first_view["by_theme"], first_view["headline"]
+            self.progress(0.15, "Finding the exceptions")
+            # one read of the plan as at the day, in plan order (theme, then ref), gives the exceptions
+            # and the rows of the sheets per theme (shared out by theme: not a read per theme)
+            rows, self.exceptions = reports.plan_and_exceptions(s, user=u, plan_id=p, as_of=day, since=self.since,
+                                                                filters=f)
         self.changes = reports.changes(s, user=u, plan_id=p, since=self.since, until=day, filters=f) \
             if self.since else None
+        if self.changes and self.frozen:  # the titles the meeting saw, not today's
+            titles = {r["ref"]: r["title"] for r in rows}
+            for kind in ("transitions", "completed", "new_actions", "retired", "due_dates_moved", "updates_not_made"):
+                for r in self.changes.get(kind, []):
+                    r["title"] = titles.get(r["ref"], r["title"])
         # each action whose RAG moved since the last meeting, with its RAG then and the direction: the
         # changes' transitions are exactly direction_of_travel's actions (the same two days)
         self.moved = {r["ref"]: r for r in self.changes["transitions"]} if self.changes else {}
@@ -121,9 +142,16 @@ class PaperContext:
             return not self.board or not ref or ref in self.refs
 
         # matters arising: follow-ups still open, and those done since the last meeting
-        self.follow_ups = [x for x in meetings.follow_ups(s, user=u, plan_id=p, open_only=False)
+        # as they stood when the paper's meeting closed (or now): done after it counts as open then
+        until = self.meeting["closed_at"] if self.frozen and self.meeting else None
+
+        def done_by_then(x: dict[str, Any]) -> bool:
+            return bool(x["done"] and (until is None or x["done_at"] <= _aware(until)))
+
+        self.follow_ups = [{**x, "done": done_by_then(x)} for x in meetings.follow_ups(s, user=u, plan_id=p,
+                                                                                        open_only=False)
                            if mine(x["ref"]) and x["held_on"] < day
-                           and (not x["done"] or (self.since and x["done_at"] and x["done_at"].date() > self.since))]
+                           and (not done_by_then(x) or (self.since and x["done_at"].date() > self.since))]
         self.decisions = [d for d in meetings.decisions_log(s, user=u, plan_id=p, since=self.since, until=self.since)
                           if mine(d["ref"]) and d["status"] == "closed"] if self.since else []
 

@@ -1,6 +1,7 @@
 """Meetings: the support-and-challenge meetings (list, create, open one by `?meeting=ID`), each
 agenda item's record (challenge, response, agreed RAG beside the owner's proposed RAG, decision),
-follow-ups, closing (a closed meeting shows what was seen then, read-only), and the decisions log."""
+follow-ups, closing (a closed meeting shows what was seen then, read-only), its minutes (Excel or
+PDF), and the decisions log."""
 
 import uuid
 from datetime import date
@@ -9,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from plan import meetings
-from plan.db import session_scope
+from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
+from plan.exports import minutes
 from plan.permissions import allowed
 from plan.personal_data import PersonalDataWarning
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, Rag
+from ui import downloads
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.rag import badge, style_rag_column
 from ui.text import md
@@ -124,6 +127,28 @@ def show_item(meeting: dict, item: dict) -> None:
                 st.text(text or "None recorded")
 
 
+def minutes_download(meeting: dict) -> None:
+    """The minutes (a draft while the meeting is open), prepared on a click, then offered."""
+    left, right = st.columns([1, 2])
+    chosen = left.radio("Minutes as", ["xlsx", "pdf"], format_func={"xlsx": "Excel", "pdf": "PDF"}.get,
+                        horizontal=True, key="minutes_format")
+    wanted = (meeting["id"], meeting["status"], chosen)
+    if st.session_state.get("minutes_for") != wanted:
+        st.session_state.pop("minutes", None)
+    if right.button("Prepare the minutes" if meeting["status"] == "closed" else "Prepare draft minutes",
+                    key="minutes_prepare"):
+        try:
+            with read_scope() as session:
+                made = minutes(session, user=user, plan_id=frame.id, meeting_id=meeting["id"], file_format=chosen)
+            st.session_state["minutes"] = {"content": made.content, "filename": made.filename, "mime": made.mime}
+            st.session_state["minutes_for"] = wanted
+        except PlanError as err:
+            st.error(md(err))
+    if ready := st.session_state.get("minutes"):
+        downloads.offer(f"Download {ready['filename']}", ready["content"], file_name=ready["filename"],
+                        mime=ready["mime"], key="minutes_download")
+
+
 def meeting_view(meeting_id: int) -> None:
     try:
         with session_scope() as session:
@@ -139,6 +164,7 @@ def meeting_view(meeting_id: int) -> None:
     scope = f"{meeting['board']}: {meeting['board_name']}" if meeting["board"] else "The whole plan"
     st.text(f"{scope}. Reviews {meeting['reviews']}. "
             + f"Attendees: {', '.join(meeting['attendees']) or 'none recorded'}.")
+    minutes_download(meeting)
     if meeting["status"] == "open" and manage:
         with st.expander("Attendees"):
             errors = st.session_state.get("attendees_errors", {})

@@ -28,6 +28,7 @@ EVENT_WORDS: dict[str, str] = {
     "action.delegate_remove": "Delegate removed",
     "audit.export": "Audit trail exported",
     "export.board_paper": "Board paper exported",
+    "export.minutes": "Meeting minutes exported",
     "export.returns": "Data returns exported",
     "export.table": "Table exported",
     "backup.create": "Backup made",

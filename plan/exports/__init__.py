@@ -19,6 +19,7 @@ What the rest may call:
   restricted_annex(session, *, user, plan_id, board=None, meeting_id=None, as_of=None,
                    file_format="xlsx") -> Export       a file of its own, never a sheet of the paper
   paper_defaults(...) -> {"purpose", "recommendations"}              (plan/exports/paper/)
+  minutes(session, *, user, plan_id, meeting_id, file_format="xlsx") -> Export   a meeting's minutes
   save_private(path, content)                           a file written 0600 (every CLI export)
   filename(marking, stem, day) -> "OFFICIAL-SENSITIVE board-paper 2026-11-29.xlsx"
   text_export(session, *, user, operation, plan_id, marking, body, filename_stem, suffix, mime,
@@ -43,6 +44,7 @@ _WHERE = {
     "restricted_annex": "paper",
     "paper_defaults": "paper",
     "save_private": "path",
+    "minutes": "minutes",
 }
 
 __all__ = sorted(_WHERE)

@@ -10,6 +10,7 @@ from typing import Any
 
 from plan.db import session_scope
 from plan.errors import InvalidInput
+from plan.exports.minutes import minutes
 from plan.exports.paper import board_paper, restricted_annex
 from plan.exports.path import save_private
 from plan.identity import Actor
@@ -59,6 +60,17 @@ def cmd_restricted_annex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_minutes(args: argparse.Namespace) -> int:
+    out = _out(args)
+    with session_scope() as session:
+        frame = plan_frame(session, args.plan)
+        made = minutes(session, user=Actor.system("command line"), plan_id=frame.id, meeting_id=args.meeting,
+                       file_format=args.format)
+    save_private(out, made.content)
+    print(f"Wrote the minutes to {out} ({len(made.content):,} bytes). Suggested name: {made.filename}.")
+    return 0
+
+
 def cmd_plan_yaml(args: argparse.Namespace) -> int:
     from plan.maintenance.yaml_export import export_yaml
 
@@ -99,6 +111,13 @@ def add_parser(sub: Any) -> None:
             p.add_argument("--confirm-no-personal-data", action="store_true",
                            help="the purpose and recommendations hold no personal data (when the check warns)")
             p.add_argument("--restricted-annex", action="store_true", help=argparse.SUPPRESS)
+    p = commands.add_parser("minutes", help="write a meeting's minutes (Excel or PDF, marked)")
+    p.add_argument("--meeting", type=int, required=True,
+                   help="the meeting's id (in the Meetings page's URL: ?meeting=ID)")
+    p.add_argument("--out", required=True, help="file to write (.xlsx, or .pdf with --format pdf)")
+    p.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
+    p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")
+    p.set_defaults(func=cmd_minutes)
     p = commands.add_parser("yaml", help="write a plan as a plan file (the format of seed_actions.yaml)")
     p.add_argument("--out", required=True, help="file to write (.yaml)")
     p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")

@@ -335,3 +335,49 @@ def test_the_secretariat_chooses_what_a_meeting_reviews_and_is_warned_when_the_r
     seen = {m: {i["ref"]: i for i in made["items"]} for m, made in (("as at", as_at), ("round", by_round))}
     assert seen["as at"]["1.2"]["seen"]["rag"] == "red" and seen["as at"]["1.2"]["why"].startswith("Red")
     assert seen["round"]["1.2"]["seen"]["rag"] != "red"  # the round froze it before it went Red
+
+
+def test_the_minutes_hold_what_was_recorded(plan_with_exceptions, people) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from plan.exports import minutes
+
+    p = plan_with_exceptions.id
+    made = _meeting(people, p)
+    items = {i["ref"]: i for i in made["items"]}
+    with session_scope() as session:
+        meetings.record_discussion(session, user=people["chair"], plan_id=p, meeting_id=made["id"],
+                                   item_id=items["3.5"]["id"], challenge="Why is the agreement not signed?",
+                                   response="The ICB's lead is on leave until March.", agreed_rag="red",
+                                   decision="The chair writes to the ICB's chief executive.")
+        meetings.record_discussion(session, user=people["admin"], plan_id=p, meeting_id=made["id"],  # cleared
+                                   item_id=items["4.6"]["id"], challenge="Operation detail challenged",
+                                   decision="Police to brief cleared members")
+        meetings.drop_agenda_item(session, user=people["admin"], plan_id=p, meeting_id=made["id"],
+                                  item_id=items["2.1"]["id"], reason="Covered at the CSP last week")
+        meetings.add_follow_up(session, user=people["chair"], plan_id=p, meeting_id=made["id"], ref="3.5",
+                               text="Report the ICB's answer", due=TODAY + timedelta(days=14), owner_name="V&V lead")
+        draft = minutes(session, user=people["chair"], plan_id=p, meeting_id=made["id"])
+        meetings.close_meeting(session, user=people["admin"], plan_id=p, meeting_id=made["id"])
+    assert "DRAFT" in draft.filename
+    with session_scope() as session:
+        final = minutes(session, user=people["chair"], plan_id=p, meeting_id=made["id"])
+        event = session.execute(select(models.AuditEvent).order_by(models.AuditEvent.id.desc())).scalars().first()
+    assert "DRAFT" not in final.filename and final.filename.startswith("OFFICIAL-SENSITIVE minutes ")
+    assert event.event == "export.minutes"
+    book = load_workbook(io.BytesIO(final.content))
+    assert book.sheetnames == ["Minutes", "Follow-ups"]
+    sheet = book["Minutes"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=8, values_only=True) if r[0] in ("3.5", "4.6")}
+    assert rows["3.5"][2:] == ("Red", "Red", "Why is the agreement not signed?",
+                               "The ICB's lead is on leave until March.",
+                               "The chair writes to the ICB's chief executive.")
+    assert rows["4.6"][1] == RESTRICTED_TITLE and rows["4.6"][4] == RESTRICTED_TEXT  # the chair is not cleared
+    texts = [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("Covered at the CSP last week" in t for t in texts) and "Operation detail challenged" not in texts
+    assert any(t.startswith("Closed on ") for t in texts)
+    follow = [r for r in book["Follow-ups"].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert follow == [("3.5", "Report the ICB's answer", "V&V lead",
+                       datetime.combine(TODAY + timedelta(days=14), datetime.min.time()), "Open")]

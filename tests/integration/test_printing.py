@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment
 from plan import audit, meetings, reports
 from plan.db import session_scope
 from plan.demo import add_demo
-from plan.exports import board_paper, restricted_annex
+from plan.exports import board_paper, minutes, restricted_annex
 from plan.imports.export import plan_workbook
 from plan.returns.offline import return_workbook
 from plan.updates import record_update
@@ -122,6 +122,8 @@ def test_the_other_workbooks_print_whole(demo, people_sqlite, tmp_path: Path) ->
             "plan.xlsx": plan_workbook(session, user=people_sqlite["admin"], plan_id=demo.id).content,
             "meeting-paper.xlsx": board_paper(session, user=people_sqlite["chair"], plan_id=demo.id,
                                               meeting_id=held[0]["id"]).content,
+            "minutes.xlsx": minutes(session, user=people_sqlite["chair"], plan_id=demo.id,
+                                    meeting_id=held[0]["id"]).content,
         }
     for name, content in files.items():
         _check(_printed(content, tmp_path, name))

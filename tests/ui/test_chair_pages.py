@@ -223,6 +223,16 @@ def test_a_problem_shows_beside_its_field_and_nothing_is_saved(seeded_sqlite, pe
     assert not at.success
 
 
+def test_a_chair_downloads_a_meetings_minutes(seeded_sqlite, people_sqlite) -> None:
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"], close=True)
+    at = _open_meeting(people_sqlite["chair"], made["id"])
+    at.button(key="minutes_prepare").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 1 and labels[0].startswith("Download OFFICIAL-SENSITIVE minutes ")
+    assert "DRAFT" not in labels[0]
+
+
 def test_a_closed_meeting_is_read_only(seeded_sqlite, people_sqlite) -> None:
     made = _meeting(seeded_sqlite.id, people_sqlite["admin"], close=True)
     at = _open_meeting(people_sqlite["admin"], made["id"])

@@ -5,7 +5,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from plan import meetings
+from plan import meetings, reports
 from plan.actions import action_choices, action_detail
 from plan.charts import rag_timeline
 from plan.db import session_scope
@@ -55,6 +55,11 @@ st.markdown(f"{badge(action['rag'])} &nbsp; **{html.escape(action['status_label'
             + (" &nbsp; · &nbsp; **Restricted**" if action["restricted"] else "")
             + (" &nbsp; · &nbsp; Demo data" if action["is_demo"] else ""),
             unsafe_allow_html=True)
+
+with session_scope() as session:  # the rules' suggestion, only ever a warning beside the owner's RAG
+    suggestion = reports.suggestion_for(session, user=user, plan_id=frame.id, ref=action["ref"])
+if suggestion is not None:
+    st.warning(md(f"Suggested RAG: {suggestion.label}. {suggestion.sentence}"))
 
 # Meetings and decisions (chair's view): the RAG agreed at a meeting beside the owner's, never instead of it
 try:

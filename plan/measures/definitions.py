@@ -532,6 +532,25 @@ def link_actions(session: Session, *, user: Actor, plan_id: int, ref: str, actio
 # ---------------------------------------------------------------- evidence against owners' RAG
 
 
+def judged_for(measure: dict[str, Any], action_start: date | None) -> bool:
+    """Whether a measure's evidence may speak for an action's RAG: not a figure for a period that
+    ended before the action started (its work cannot show in it), and not a percentage with a
+    target and no date judged before the year's end (a 100% target is for March: 94% in
+    September is not Red)."""
+    found = measure.get("evidence") or {}
+    if not found.get("period"):
+        return False
+    try:
+        period = P.from_label(found["period"])
+    except InvalidInput:
+        return True
+    if action_start is not None and period.end < action_start:
+        return False
+    year_end = date(period.end.year if period.end.month <= 3 else period.end.year + 1, 3, 31)
+    return not (measure.get("unit") == "%" and (measure.get("target_type") or "value") == "value"
+                and not measure.get("target_date") and period.end < year_end)
+
+
 def evidence_by_action(session: Session, *, user: Actor, plan_id: int) -> list[dict[str, Any]]:
     """Every action with at least one measure rated Red, Amber or Green: the worst evidence RAG
     of its measures, the measure it comes from, the owner's RAG, and the reason in one sentence.
@@ -540,14 +559,16 @@ def evidence_by_action(session: Session, *, user: Actor, plan_id: int) -> list[d
                 if m["evidence_rag"] in ("red", "amber", "green")}
     if not measures:
         return []
-    rows = session.exec(select(Action.ref, Action.title, Action.rag, Action.restricted, Measure.ref)
+    rows = session.exec(select(Action.ref, Action.title, Action.rag, Action.restricted, Measure.ref, Action.start_date)
                         .join(MeasureAction, MeasureAction.action_id == Action.id)
                         .join(Measure, Measure.id == MeasureAction.measure_id)
                         .where(Action.plan_id == plan_id, Measure.ref.in_(list(measures)),
                                Action.retired_at.is_(None))  # a retired action is no longer flagged
                         .order_by(Action.ref_sort, Measure.ref)).all()
     by_action: dict[str, dict[str, Any]] = {}
-    for ref, title, rag, restricted, measure_ref in rows:
+    for ref, title, rag, restricted, measure_ref, start in rows:
+        if not judged_for(measures[measure_ref], start):
+            continue
         entry = by_action.setdefault(ref, {"ref": ref, "title": title, "rag": rag, "restricted": restricted,
                                            "measures": []})
         entry["measures"].append(measures[measure_ref])

@@ -112,6 +112,8 @@ The dashboard (every function: as_of=None means today; filters=None means the wh
         is no per-plan access yet). InvalidInput for an unknown slug.
 
 Exceptions and suggested RAG:
+  suggestion_for(session, *, user, plan_id, ref) -> Suggestion | None   one action's, today, when it
+        differs from the owner's RAG (Action detail); None for a restricted action not cleared
   suggestions(session, *, user, plan_id, as_of=None, filters=None, evidence=None)
         -> {action_id: Suggestion}
   exceptions(session, *, user, plan_id, as_of=None, since=None, filters=None, evidence=None,
@@ -165,6 +167,7 @@ from plan.lazy import exports
 # name -> submodule that defines it (imported on first use, so pages can import the package
 # while parts of it are still being built)
 _WHERE = {
+    "suggestion_for": "attention",
     "Thresholds": "rules",
     "ActionFacts": "rules",
     "Suggestion": "rules",

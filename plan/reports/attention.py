@@ -45,6 +45,24 @@ def suggestions(session: Session, *, user: Actor, plan_id: int, as_of: date | st
             for row in (shape(r, s) for r in session.exec(select_rows(s, user)).all())}
 
 
+def suggestion_for(session: Session, *, user: Actor, plan_id: int, ref: str) -> Suggestion | None:
+    """One action's suggested RAG today, with its reason (Action detail), or None when the rules
+    see no more risk than its owner's RAG (a suggestion only warns) or the action is not readable."""
+    plan_row(session, plan_id)
+    day = date.today()
+    thresholds = suggestion_settings(session, plan_id=plan_id)
+    found = _evidence(session, user, plan_id, day, thresholds, None)
+    s = state(session, plan_id=plan_id, day=day)
+    result = session.exec(select_rows(s, user).where(Action.ref == ref.strip())).first()
+    if result is None:
+        return None
+    row = shape(result, s)
+    if not row["shown"]:  # a restricted action for a reader not cleared: its reasons are its detail
+        return None
+    suggestion = add_suggestion(row, thresholds, found)
+    return suggestion if suggestion.rag and suggestion.rag != row["rag"] else None
+
+
 def exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
                since: date | str | None = None, filters: ReportFilter | None = None,
                evidence: Mapping[int, tuple[str, str]] | None = None, round_id: int | None = None

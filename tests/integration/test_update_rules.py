@@ -134,3 +134,28 @@ def test_a_password_reset_by_the_secretariat_ends_the_persons_sessions(seeded, p
                      password="seven gulls over the mudflats")
     with session_scope() as session:
         assert sessions.resolve(session, token=started.token, idle_minutes=30).actor is None
+
+
+def test_action_detail_shows_a_suggestion_only_when_it_warns(seeded, people) -> None:
+    """An owner's Green 40 days overdue gets "Red suggested" with its reason; an owner's Red with
+    nothing against it gets no suggestion (it only ever warns); a restricted action's reasons are
+    its detail, not shown to a reader not cleared."""
+    from datetime import date, timedelta
+
+    from plan import reports
+    from plan.maintenance.actions import edit_action
+
+    with session_scope() as session:
+        record_update(session, user=people["admin"], plan_id=seeded.id, ref="1.1", rag="green",
+                      delivery_status="in_progress", commentary="On track")
+        record_update(session, user=people["admin"], plan_id=seeded.id, ref="1.2", rag="red",
+                      delivery_status="in_progress", commentary="Off track")
+    with session_scope() as session:  # 40 days overdue, set in the plan editor
+        edit_action(session, user=people["admin"], plan_id=seeded.id, ref="1.1",
+                    changes={"start_date": date.today() - timedelta(days=200),
+                             "current_due_date": date.today() - timedelta(days=40)})
+    with session_scope() as session:
+        found = reports.suggestion_for(session, user=people["chair"], plan_id=seeded.id, ref="1.1")
+        assert found is not None and found.rag == "red" and found.sentence.startswith("Red suggested: 40 days overdue")
+        assert reports.suggestion_for(session, user=people["chair"], plan_id=seeded.id, ref="1.2") is None
+        assert reports.suggestion_for(session, user=people["chair"], plan_id=seeded.id, ref="NOPE") is None

@@ -406,3 +406,22 @@ def test_a_closed_round_has_a_url_that_opens_its_snapshot(history, people_sqlite
     at.switch_page("pages/update_round.py").run()
     assert at.selectbox(key="snapshot_round").value == wanted
     assert at.query_params["round"] in (str(wanted), [str(wanted)])
+
+
+def test_action_detail_shows_the_suggested_rag_with_its_reason(seeded_sqlite, people_sqlite) -> None:
+    from plan.maintenance.actions import edit_action
+    from plan.updates import record_update
+
+    with session_scope() as session:
+        record_update(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="1.1", rag="green",
+                      delivery_status="in_progress", commentary="On track")
+        edit_action(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="1.1",
+                    changes={"start_date": date.today() - timedelta(days=200),
+                             "current_due_date": date.today() - timedelta(days=40)})
+    detail = open_app(user=people_sqlite["chair"])
+    detail.switch_page("pages/action_detail.py")
+    detail.query_params["ref"] = "1.1"
+    detail.run()
+    assert not detail.exception
+    assert any(unescaped(w.value).startswith("Suggested RAG: Red. Red suggested: 40 days overdue")
+               for w in detail.warning), [w.value for w in detail.warning]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from plan.db import session_scope
 from plan.errors import InvalidInput
+from plan.exports.path import save_private
 from plan.identity import Actor
 from plan.plans import plan_frame
 from plan.returns.offline import ReturnRejected, ReturnReport, apply_return, return_workbook
@@ -29,7 +30,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         frame = plan_frame(session, args.plan)
         made = return_workbook(session, user=Actor.system("command line"), plan_id=frame.id,
                                owner_email=args.owner, agency=args.agency)
-    Path(args.out).write_bytes(made.content)
+    save_private(Path(args.out), made.content)  # marked material, like every file the app writes: 0600
     print(f"Wrote the return for {args.owner or args.agency} to {args.out}.")
     return 0
 

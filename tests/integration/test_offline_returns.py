@@ -144,6 +144,7 @@ def test_a_stale_return_asks_before_it_is_applied(seeded, people, tmp_path, caps
 def test_an_agency_return_through_the_cli(seeded, people, tmp_path) -> None:
     out = tmp_path / "police.xlsx"
     assert cli(["returns", "export", "--agency", "Essex Police", "--out", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600  # marked material, like every file the app writes
     book = load_workbook(out)
     refs = [book[SHEET].cell(r, 1).value for r in range(7, book[SHEET].max_row + 1)]
     assert refs and all(refs)

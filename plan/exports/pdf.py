@@ -17,7 +17,7 @@ from pathlib import Path
 from plan.errors import InvalidInput
 
 PDF_MIME = "application/pdf"
-TIMEOUT = 600  # seconds: a 10,000-action paper is a few hundred pages
+TIMEOUT = 1800  # seconds: a 10,000-action paper is 1,226 pages, 7 minutes on a busy 2-core machine
 
 
 def soffice() -> str | None:

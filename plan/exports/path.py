@@ -69,8 +69,9 @@ def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id:
     name = filename(marking, filename_stem, day)
     if file_format == "pdf":
         content, mime, name = to_pdf(content), PDF_MIME, name.removesuffix(".xlsx") + ".pdf"
-    event = {"board_paper": "export.board_paper", "audit": "audit.export", "returns": "export.returns",
-             "minutes": "export.minutes"}.get(kind, "export.table")
+    event = ("export.board_paper" if kind == "board_paper" else "audit.export" if kind == "audit"
+             else "export.returns" if kind == "returns" else "export.minutes" if kind == "minutes"
+             else "export.table")
     if reading:  # read in a read scope: the audit event in a short write transaction of its own
         with session_scope() as writing:
             audit.record(writing, actor=user, event=event, plan_id=plan_id, entity="export",

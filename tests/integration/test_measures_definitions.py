@@ -109,7 +109,8 @@ def test_an_owner_rag_better_than_the_evidence_is_flagged_with_the_reason(seeded
     with session_scope() as session:
         update_measure(session, user=people["admin"], plan_id=seeded.id, ref="M3.5",
                        changes={"target_text": "No more than 150 a month", "tolerance": 10})
-        for month, figure in (("2026-07", "160"), ("2026-08", "171"), ("2026-09", "<5")):
+        # months after 3.5 started (1 Sep 2026): a figure for a month before it does not speak for it
+        for month, figure in (("2026-08", "300"), ("2026-09", "171"), ("2026-10", "<5")):
             submit_value(session, user=people["admin"], plan_id=seeded.id, measure_ref="M3.5", period=month,
                          value=figure, today=TODAY)
         record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="green",
@@ -119,9 +120,9 @@ def test_an_owner_rag_better_than_the_evidence_is_flagged_with_the_reason(seeded
     assert flagged == [{
         "ref": "3.5", "title": "Share A&E data on violence-related attendances to understand the impact on health "
                                "services",
-        "owner_rag": "green", "evidence_rag": "red", "measure_ref": "M3.5", "period": "2026-08",
+        "owner_rag": "green", "evidence_rag": "red", "measure_ref": "M3.5", "period": "2026-09",
         "reason": "Owner says Green, but measure M3.5 (A&E attendances for assault-related injury) is Red: 171 in "
-                  "Aug 2026 against a target of 150."}]
+                  "Sep 2026 against a target of 150."}]
     with session_scope() as session:  # Red owner, Red evidence: not an exception
         record_update(session, user=people["owner"], plan_id=seeded.id, ref="3.5", rag="red",
                       delivery_status="in_progress", commentary="Attendances rising")
@@ -129,7 +130,7 @@ def test_an_owner_rag_better_than_the_evidence_is_flagged_with_the_reason(seeded
         # the evidence itself stays there for every action, whatever its owner says (for suggested RAGs)
         [evidence] = evidence_by_action(session, user=people["chair"], plan_id=seeded.id)
     assert (evidence["ref"], evidence["owner_rag"], evidence["evidence_rag"], evidence["reason"]) == (
-        "3.5", "red", "red", "Measure M3.5 (A&E attendances for assault-related injury) is Red: 171 in Aug 2026 "
+        "3.5", "red", "red", "Measure M3.5 (A&E attendances for assault-related injury) is Red: 171 in Sep 2026 "
                              "against a target of 150.")
 
 

@@ -102,4 +102,4 @@ def test_restricted_detail_is_withheld_from_an_uncleared_reader(people_sqlite) -
 def test_restricted_detail_is_shown_to_a_cleared_user(people_sqlite) -> None:
     at = open_app("pages/action_detail.py", user=people_sqlite["admin"], action_ref="4.6")
     assert unescaped(at.title[0].value).startswith("4.6 Joint cross-border disruption")
-    assert not at.warning
+    assert not [w for w in at.warning if "cleared" in w.value]

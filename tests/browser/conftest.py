@@ -131,3 +131,19 @@ def sign_in(tab: object, role: str) -> None:
     tab.get_by_role("textbox", name="Password").fill(password)  # type: ignore[attr-defined]
     tab.get_by_role("button", name="Sign in", exact=True).click()  # type: ignore[attr-defined]
     expect(tab.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {name}")  # type: ignore[attr-defined]
+
+
+def download(tab: object, name: object, folder: Path | None = None) -> Path:
+    """Click the download button named `name` (a string or pattern), once visible; the file the
+    browser saved (in `folder` under the name it suggests, which carries the marking)."""
+    from playwright.sync_api import expect
+
+    link = tab.get_by_role("button", name=name)  # type: ignore[attr-defined]
+    expect(link).to_be_visible(timeout=90_000)
+    with tab.expect_download() as started:  # type: ignore[attr-defined]
+        link.click()
+    if folder is None:
+        return Path(started.value.path())
+    saved = folder / started.value.suggested_filename
+    started.value.save_as(saved)
+    return saved

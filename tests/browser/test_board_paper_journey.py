@@ -9,17 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests import printing
-from tests.browser.conftest import sign_in
-
-
-def _download(page, name: str | re.Pattern[str], folder: Path) -> Path:  # noqa: ANN001
-    link = page.get_by_role("button", name=name)
-    expect(link).to_be_visible(timeout=90_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = folder / download.value.suggested_filename  # the marking in the name the browser saves under
-    download.value.save_as(saved)
-    return saved
+from tests.browser.conftest import download, sign_in
 
 
 def test_the_secretariat_downloads_a_board_paper_for_one_board(browser, app_url, tmp_path: Path) -> None:
@@ -31,7 +21,7 @@ def test_the_secretariat_downloads_a_board_paper_for_one_board(browser, app_url,
     expect(page.get_by_role("heading", name="Board paper")).to_be_visible()
     expect(page.get_by_role("combobox", name="Board")).to_have_value("HWBB: Health and Wellbeing Board")  # from the URL
     page.get_by_role("button", name="Prepare board paper").click()
-    saved = _download(page, "Download OFFICIAL-SENSITIVE board-paper HWBB", tmp_path)
+    saved = download(page, "Download OFFICIAL-SENSITIVE board-paper HWBB", tmp_path)
     assert saved.name.startswith("OFFICIAL-SENSITIVE board-paper HWBB ") and saved.suffix == ".xlsx"
     book = load_workbook(saved)
     assert book.sheetnames[:2] == ["Cover", "Exceptions"] and "Restricted annex" not in book.sheetnames
@@ -45,7 +35,7 @@ def test_the_secretariat_downloads_a_board_paper_for_one_board(browser, app_url,
         page.get_by_text("PDF (the same pages, for an agenda pack)").click()
         expect(page.get_by_role("button", name=re.compile(r"^Download .*\.xlsx$"))).to_have_count(0)
         page.get_by_role("button", name="Prepare board paper").click()
-        pdf = _download(page, re.compile(r"^Download OFFICIAL-SENSITIVE board-paper HWBB .*\.pdf$"), tmp_path)
+        pdf = download(page, re.compile(r"^Download OFFICIAL-SENSITIVE board-paper HWBB .*\.pdf$"), tmp_path)
         assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
         read = printing.read_pdf(pdf)
         assert all("OFFICIAL-SENSITIVE" in text for text in read.texts)

@@ -13,13 +13,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _need_browser, make_accounts, sign_in
+from tests.browser.conftest import ROOT, _need_browser, download, make_accounts, sign_in
 
 FIRST_MEETING = """
 import json
@@ -80,14 +79,6 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def _download(page, name: re.Pattern[str]) -> bytes:  # noqa: ANN001
-    link = page.get_by_role("button", name=name)
-    expect(link).to_be_visible(timeout=90_000)
-    with page.expect_download() as download:
-        link.click()
-    return Path(download.value.path()).read_bytes()
-
-
 def _cells(content: bytes) -> list[str]:
     book = load_workbook(io.BytesIO(content))
     return [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
@@ -117,7 +108,7 @@ def test_two_meetings_a_round_apart(browser, app_url, app_env) -> None:  # noqa:
     page.goto(app_url + f"/board_paper?meeting={cycle['first']}")
     expect(page.get_by_role("heading", name="Board paper")).to_be_visible()
     page.get_by_role("button", name="Prepare board paper").click()
-    content = _download(page, re.compile(r"^Download OFFICIAL-SENSITIVE board-paper .*\.xlsx$"))
+    content = download(page, re.compile(r"^Download OFFICIAL-SENSITIVE board-paper .*\.xlsx$")).read_bytes()
     cells = _cells(content)
     assert cycle["title_then"] in cells and "Renamed after the first meeting" not in cells
     paper = load_workbook(io.BytesIO(content))
@@ -128,7 +119,7 @@ def test_two_meetings_a_round_apart(browser, app_url, app_env) -> None:  # noqa:
     page.goto(app_url + f"/meetings?meeting={cycle['first']}")
     expect(page.get_by_role("heading", name=re.compile("First support and challenge"))).to_be_visible()
     page.get_by_role("button", name="Prepare the minutes").click()
-    minutes = _cells(_download(page, re.compile(r"^Download OFFICIAL-SENSITIVE minutes ")))
+    minutes = _cells(download(page, re.compile(r"^Download OFFICIAL-SENSITIVE minutes ")).read_bytes())
     for words in ("Why is the data-sharing agreement not signed?", "The ICB lead is on leave",
                   "The chair writes to the ICB", "Report the ICB's answer"):
         assert words in minutes

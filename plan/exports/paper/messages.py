@@ -81,6 +81,11 @@ class PaperFacts:
     overdue_days: int = 30  # the exceptions rule: overdue by more than this
     group: str = "the strategic group"
 
+    def open_follow_ups(self) -> tuple[int, int]:
+        """(follow-ups open, of which overdue)."""
+        still = [f for f in self.follow_ups if not f.get("done")]
+        return len(still), sum(1 for f in still if f.get("overdue"))
+
 
 def _why(facts: PaperFacts, ref: str) -> str:
     """The owner's reason, from their latest blockers, else their commentary (never restricted text)."""
@@ -142,11 +147,9 @@ def key_messages(facts: PaperFacts) -> list[str]:
     if facts.round_words and missing:
         messages.append(f"{plural(missing, 'action has', 'actions have')} no update for the {facts.round_words} "
                         "round.")
-    open_ = [f for f in facts.follow_ups if not f.get("done")]
+    open_, late = facts.open_follow_ups()
     if open_:
-        late = sum(1 for f in open_ if f.get("overdue"))
-        messages.append(f"{plural(len(open_), 'follow-up')} from earlier meetings "
-                        f"{'is' if len(open_) == 1 else 'are'} open"
+        messages.append(f"{plural(open_, 'follow-up')} from earlier meetings {'is' if open_ == 1 else 'are'} open"
                         + (f", {late} of them overdue" if late else "") + " (see Matters arising).")
     if facts.restricted:
         messages.append(f"{plural(facts.restricted, 'restricted action')} "
@@ -166,10 +169,9 @@ def default_recommendations(facts: PaperFacts) -> list[str]:
     if facts.exceptions:
         found.append(f"Agree the actions to be taken on the {plural(len(facts.exceptions), 'exception')} "
                      "(see Exceptions), challenging their owners where the group is not assured.")
-    open_ = [f for f in facts.follow_ups if not f.get("done")]
+    open_, late = facts.open_follow_ups()
     if open_:
-        late = sum(1 for f in open_ if f.get("overdue"))
-        found.append(f"Review the {plural(len(open_), 'open follow-up')}"
+        found.append(f"Review the {plural(open_, 'open follow-up')}"
                      + (f", {late} of them overdue" if late else "") + ", and agree new dates where needed.")
     if facts.changes and facts.changes["due_dates_moved"]:
         found.append(f"Note the {plural(len(facts.changes['due_dates_moved']), 'due date')} moved since the "

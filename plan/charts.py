@@ -151,7 +151,7 @@ def measure_chart(measure: dict[str, Any]) -> go.Figure:
     period shows a hollow marker on the axis labelled "suppressed", a missing one "not yet
     available", both on their own scale so neither reads as a value. Provisional figures are
     hollow points labelled "p"."""
-    from plan.measures.evidence import baseline_for
+    from plan.measures.evidence_rules import baseline_for
     from plan.measures.figures import format_value
     from plan.measures.periods import from_label
 

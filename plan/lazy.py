@@ -14,7 +14,14 @@ from typing import Any
 
 
 def exports(package: str, where: dict[str, str]) -> Callable[[str], Any]:
-    """A module-level __getattr__ for `package`: `where` maps each public name to its part."""
+    """A module-level __getattr__ for `package`: `where` maps each public name to its part.
+
+    A public name may not also be the name of a part: once anything imports that part, Python sets
+    the package's attribute to the module and the function is never looked up (the minutes export
+    once failed that way, 'module' object is not callable, only when the CLI had been imported)."""
+    clash = sorted(set(where) & set(where.values()))
+    if clash:
+        raise ValueError(f"{package}: {', '.join(clash)} is both a public name and a part; rename the part")
 
     def __getattr__(name: str) -> Any:
         part = where.get(name)

@@ -44,7 +44,7 @@ _WHERE = {
     "restricted_annex": "paper",
     "paper_defaults": "paper",
     "save_private": "path",
-    "minutes": "minutes",
+    "minutes": "meeting_minutes",
 }
 
 __all__ = sorted(_WHERE)

@@ -10,7 +10,7 @@ from typing import Any
 
 from plan.db import session_scope
 from plan.errors import InvalidInput
-from plan.exports.minutes import minutes
+from plan.exports.meeting_minutes import minutes
 from plan.exports.paper import board_paper, restricted_annex
 from plan.exports.path import save_private
 from plan.identity import Actor

@@ -16,7 +16,7 @@ from plan import audit
 from plan.errors import InvalidFields, InvalidInput, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.measures import periods as P
-from plan.measures.evidence import RAG_RANK, evidence, target_line, weaker_than_owner
+from plan.measures.evidence_rules import RAG_RANK, evidence, target_line, weaker_than_owner
 from plan.measures.figures import describe_figure, format_value
 from plan.measures.targets import parse_target
 from plan.measures.terms import (

@@ -1,10 +1,10 @@
-"""Evidence RAG and direction of travel at their edges, as tables (plan/measures/evidence.py)."""
+"""Evidence RAG and direction of travel at their edges, as tables (plan/measures/evidence_rules.py)."""
 
 from datetime import date
 
 import pytest
 
-from plan.measures.evidence import evidence, expected_for, weaker_than_owner
+from plan.measures.evidence_rules import evidence, expected_for, weaker_than_owner
 from plan.measures.periods import parse_period
 
 

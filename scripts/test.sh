@@ -23,4 +23,6 @@ if [ -n "$need" ] && [ "$(id -u)" = 0 ]; then
 fi
 
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# Two workers (this machine has 2 cores); a test file stays on one worker, so a module's app server
+# starts once. PLAN_TEST_WORKERS=0 runs in one process.
+.venv/bin/python -m pytest -n "${PLAN_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -14,6 +14,13 @@ from pathlib import Path
 
 import pytest
 
+try:  # A busy 2-core machine running two test workers needs more than Playwright's 5 s default.
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=30_000)
+except ImportError:  # pragma: no cover - the browser tests skip without Playwright
+    pass
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -118,7 +125,8 @@ def page(app_url: str) -> Iterator[object]:
         yield tab
         artifacts = ROOT / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
-        tab.screenshot(path=str(artifacts / "last-browser-test.png"), full_page=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        tab.screenshot(path=str(artifacts / f"last-browser-test-{worker}.png"), full_page=True)
         browser.close()
 
 

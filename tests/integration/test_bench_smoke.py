@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.bench
+
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("dashboard_scaling", "dashboard_overhead", "export_ratio", "import_ratio", "update_p50_ms", "update_p95_ms",
         "peak_rss_mb", "contended_read_p95_ms", "payload_kb", "N", "database", "machine", "git_commit", "timestamp")

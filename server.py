@@ -37,6 +37,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web.server.starlette.starlette_server_config import TOKENS_COOKIE_NAME, USER_COOKIE_NAME
 
 from plan import community, sessions
+from plan.change_stamp import change_stamp
 from plan.db import session_scope
 from ui import community_page, downloads
 
@@ -114,10 +115,13 @@ async def end_session(request: Request) -> Response:
 
 
 # A rendered community page is kept for COMMUNITY_SECONDS, so the public (anyone, any number of
-# times) cannot make the database add up a 10,000-action plan on every request. Whether the page is
-# on is asked on every request: switched off, it is gone at once.
+# times) cannot make the database add up a 10,000-action plan on every request; but only while
+# nothing in the database has changed (the change stamp: two index look-ups), so an action made
+# restricted, or any other change, is off the page at the next request. Whether the page is on is
+# asked on every request: switched off, it is gone at once. Browsers and proxies keep no copy
+# (community_page.HEADERS: no-cache).
 COMMUNITY_SECONDS = 30.0
-_rendered: dict[str, tuple[float, str]] = {}
+_rendered: dict[str, tuple[float, tuple[int, ...], str]] = {}
 
 
 def _community_page(slug: str) -> str | None:
@@ -125,14 +129,15 @@ def _community_page(slug: str) -> str | None:
         if not community.community_view_is_on(session, slug):
             _rendered.pop(slug, None)
             return None
+        stamp = change_stamp(session)
         kept = _rendered.get(slug)
-        if kept and time.monotonic() - kept[0] < COMMUNITY_SECONDS:
-            return kept[1]
+        if kept and kept[1] == stamp and time.monotonic() - kept[0] < COMMUNITY_SECONDS:
+            return kept[2]
         view = community.community_view(session, slug)
     if view is None:
         return None
     page = community_page.community_page(view)
-    _rendered[slug] = (time.monotonic(), page)
+    _rendered[slug] = (time.monotonic(), stamp, page)
     return page
 
 

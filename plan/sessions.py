@@ -181,11 +181,15 @@ def end(session: Session, *, tokens: list[str], actor: Actor | None, reason: str
         audit.record(session, actor=actor, event="signin.end", entity="person", entity_key=actor.email, detail=reason)
 
 
-def revoke_all(session: Session, *, person_id: int, reason: str) -> int:
-    """End every session of a person (account disabled, password reset). Returns how many."""
+def revoke_all(session: Session, *, person_id: int, reason: str, keep: tuple[str, ...] = ()) -> int:
+    """End every session of a person (account disabled, password reset), but those whose token is
+    in `keep` (the browser changing its own password). Returns how many."""
     now = datetime.now(UTC)
-    result = session.execute(update(SignInSession).where(SignInSession.person_id == person_id,
-                                                         SignInSession.revoked_at.is_(None))
+    query = update(SignInSession).where(SignInSession.person_id == person_id, SignInSession.revoked_at.is_(None))
+    kept = [_hash(t) for t in keep if t]
+    if kept:
+        query = query.where(SignInSession.token_hash.not_in(kept))
+    result = session.execute(query
                              .values(revoked_at=now, revoked_reason=reason[:200], handover_hash=None,
                                      handover_expires_at=None))
     return int(result.rowcount or 0)

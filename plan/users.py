@@ -147,17 +147,21 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
     return person
 
 
-def set_password(session: Session, *, user: Actor, email: str, password: str) -> None:
-    """Admins set anyone's password; a person may set their own."""
+def set_password(session: Session, *, user: Actor, email: str, password: str, keep: tuple[str, ...] = ()) -> None:
+    """Admins set anyone's password; a person may set their own. Either way the person's other
+    signed-in sessions end (a stolen session must not outlive the password change); `keep`: the
+    tokens of the browser changing its own password, which stays signed in."""
     person = _person(session, email)
     if person.id != user.person_id:
         require(user, "user.manage")
     check_strength(password, email=person.email, name=person.name)
     person.password_hash = hash_password(password)
-    if person.id != user.person_id:  # a reset by the secretariat ends the sessions made with the old one
-        from plan import sessions  # here, not at the top: plan.sessions imports this module
+    from plan import sessions  # here, not at the top: plan.sessions imports this module
 
+    if person.id != user.person_id:  # a reset by the secretariat ends the sessions made with the old one
         sessions.revoke_all(session, person_id=person.id, reason="password reset")
+    else:  # one's own change ends one's other sessions, not this one
+        sessions.revoke_all(session, person_id=person.id, reason="password changed", keep=keep)
     audit.record(session, actor=user, event="user.password_set", entity="person", entity_key=person.email,
                  detail="password changed (not recorded)")
 

@@ -74,6 +74,12 @@ def _cookie_token() -> str:
     return _cookie(sessions.COOKIE)
 
 
+def this_browser_tokens() -> tuple[str, ...]:
+    """The session tokens this browser holds (the page's and the cookie's): kept signed in when
+    the person changes their own password."""
+    return tuple(t for t in (str(st.session_state.get(TOKEN) or ""), _cookie_token()) if t)
+
+
 def _sign_out_url(**query: str) -> str:
     """/api/session/end with this browser's sign-out token (from its pre-session cookie, which the
     websocket carried): a link on another site has no such token."""

@@ -93,3 +93,16 @@ def test_a_changed_role_takes_effect_on_the_next_run(seeded, people) -> None:
     with session_scope() as session:
         update_user(session, user=people["admin"], email=people["viewer"].email, role="chair")
     assert _resolve(live.token).actor.role.value == "chair"
+
+
+def test_changing_ones_own_password_ends_ones_other_sessions(seeded, people) -> None:
+    """Issue 20, item 10: a session stolen before the change must not outlive it; the browser that
+    changed the password stays signed in."""
+    from plan.users import set_password
+
+    here, elsewhere = _start(people["admin"]), _start(people["admin"])
+    with session_scope() as session:
+        set_password(session, user=people["admin"], email=people["admin"].email,
+                     password="harbour lights at low tide", keep=(here.token,))
+    assert _resolve(here.token).actor is not None
+    assert _resolve(elsewhere.token).actor is None

@@ -28,6 +28,8 @@ from models.plan import Board, Objective, Plan, RagDefinition, Theme  # noqa: E4
 from models.rounds import (  # noqa: E402
     ActionDelegate,
     DueDateRequest,
+    IssuedReturn,
+    IssuedReturnAction,
     RoundSnapshot,
     UpdateReturn,
     UpdateRound,
@@ -47,6 +49,8 @@ __all__ = [
     "Board",
     "DueDateRequest",
     "FollowUp",
+    "IssuedReturn",
+    "IssuedReturnAction",
     "Measure",
     "MeasureAction",
     "MeasureValue",

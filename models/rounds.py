@@ -68,3 +68,29 @@ class DueDateRequest(SQLModel, table=True):
     decided_by: str = Field(default="", max_length=320)
     decided_at: datetime | None = None
     decision_note: str = Field(default="", sa_type=Text)
+
+
+class IssuedReturn(SQLModel, table=True):
+    """An offline update return the server made: who it is for and who made it. A completed
+    return is applied only against this record (never what the workbook says about itself)."""
+
+    __tablename__ = "issued_return"
+    id: int | None = Field(default=None, primary_key=True)
+    return_key: str = Field(max_length=32, unique=True)  # the random id written into the workbook
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id")  # a return for one owner
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")  # or for one lead agency
+    made_for: str = Field(max_length=600)
+    issued_by: str = Field(default="", max_length=320)
+    issued_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class IssuedReturnAction(SQLModel, table=True):
+    """One action of an issued return: the sheet row it was written on and its version then (the
+    stale check compares the action's version now with this, not with the workbook's copy)."""
+
+    __tablename__ = "issued_return_action"
+    issued_return_id: int = Field(foreign_key="issued_return.id", primary_key=True)
+    action_id: int = Field(foreign_key="action.id", primary_key=True)
+    row: int
+    version: int

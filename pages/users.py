@@ -10,6 +10,7 @@ from plan.plans import filter_choices
 from plan.users import add_user, assign_owner_many, assignable_actions, list_users, set_password, update_user
 from plan.vocab import Role
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.session import this_browser_tokens
 from ui.text import md
 
 ROLES = [r.value for r in Role]
@@ -85,7 +86,8 @@ with change:
                                 cleared_for_restricted=new_cleared, active=new_active, left_on=new_left_on,
                                 still_here=new_left_on is None)
                     if new_password:
-                        set_password(session, user=user, email=chosen, password=new_password)
+                        set_password(session, user=user, email=chosen, password=new_password,
+                                     keep=this_browser_tokens())
             except PlanError as err:
                 st.error(md(err))
             else:

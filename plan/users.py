@@ -13,6 +13,7 @@ from models import Action, ActionDelegate, Agency, Person
 from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.dates import parse_date
+from plan.db import hold_setup_lock
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.passwords import check_strength, hash_password
@@ -45,6 +46,24 @@ def actor_for_email(session: Session, email: str) -> Actor | None:
 
 def count_users(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Person)).one())
+
+
+FIRST_ADMIN_TAKEN = ("Someone has just created the first admin account, so this one was not made. Sign in with "
+                     "that account, or ask whoever made it to add you on the Users page.")
+
+
+def create_first_admin(session: Session, *, email: str, name: str, password: str) -> Person:
+    """The first account of an empty install: an admin, cleared for restricted actions. Atomic:
+    counting the accounts and adding this one happen under one lock (PostgreSQL: the setup
+    advisory lock; SQLite: the write lock every transaction takes), so browsers racing on a fresh
+    install make exactly one admin. Raises NotAllowed (an account exists), InvalidInput."""
+    hold_setup_lock(session.connection())
+    if count_users(session) > 0:
+        raise NotAllowed(FIRST_ADMIN_TAKEN)
+    person = add_user(session, user=Actor.system("first start"), email=email, name=name, role="admin",
+                      cleared_for_restricted=True, password=password)
+    session.flush()
+    return person
 
 
 def _agency_id(session: Session, agency: str | None) -> int | None:
@@ -128,17 +147,21 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
     return person
 
 
-def set_password(session: Session, *, user: Actor, email: str, password: str) -> None:
-    """Admins set anyone's password; a person may set their own."""
+def set_password(session: Session, *, user: Actor, email: str, password: str, keep: tuple[str, ...] = ()) -> None:
+    """Admins set anyone's password; a person may set their own. Either way the person's other
+    signed-in sessions end (a stolen session must not outlive the password change); `keep`: the
+    tokens of the browser changing its own password, which stays signed in."""
     person = _person(session, email)
     if person.id != user.person_id:
         require(user, "user.manage")
     check_strength(password, email=person.email, name=person.name)
     person.password_hash = hash_password(password)
-    if person.id != user.person_id:  # a reset by the secretariat ends the sessions made with the old one
-        from plan import sessions  # here, not at the top: plan.sessions imports this module
+    from plan import sessions  # here, not at the top: plan.sessions imports this module
 
+    if person.id != user.person_id:  # a reset by the secretariat ends the sessions made with the old one
         sessions.revoke_all(session, person_id=person.id, reason="password reset")
+    else:  # one's own change ends one's other sessions, not this one
+        sessions.revoke_all(session, person_id=person.id, reason="password changed", keep=keep)
     audit.record(session, actor=user, event="user.password_set", entity="person", entity_key=person.email,
                  detail="password changed (not recorded)")
 

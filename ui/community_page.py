@@ -23,7 +23,8 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Cache-Control": "public, max-age=60",
+    # Not "public, max-age": a browser or proxy would keep showing an action made restricted since.
+    "Cache-Control": "no-cache",
 }
 NOT_FOUND_HEADERS = {**HEADERS, "Cache-Control": "no-store"}
 

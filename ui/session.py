@@ -62,12 +62,29 @@ def sso_configured() -> bool:
         return False
 
 
-def _cookie_token() -> str:
+def _cookie(name: str) -> str:
     try:
-        value = st.context.cookies.get(sessions.COOKIE, "")
+        value = st.context.cookies.get(name, "")
     except Exception:  # noqa: BLE001  no browser context (AppTest, a bare script)
         return ""
     return value if isinstance(value, str) else ""
+
+
+def _cookie_token() -> str:
+    return _cookie(sessions.COOKIE)
+
+
+def this_browser_tokens() -> tuple[str, ...]:
+    """The session tokens this browser holds (the page's and the cookie's): kept signed in when
+    the person changes their own password."""
+    return tuple(t for t in (str(st.session_state.get(TOKEN) or ""), _cookie_token()) if t)
+
+
+def _sign_out_url(**query: str) -> str:
+    """/api/session/end with this browser's sign-out token (from its pre-session cookie, which the
+    websocket carried): a link on another site has no such token."""
+    token = sessions.sign_out_token(_cookie(sessions.BROWSER_COOKIE))
+    return "/api/session/end?" + urlencode({**query, "t": token})
 
 
 _RESOLVED = "_plan_signed_in"  # kept on the run context: (that run's cursors dict, token, actor)
@@ -120,7 +137,7 @@ def _resolve(page_token: str, token: str) -> Actor | None:
         if resolved.reason:
             st.session_state["signin_message"] = resolved.reason
         if not page_token:  # the browser's cookie is dead: clear it, and say why after the reload
-            _send_browser_to("/api/session/end?" + urlencode({"ended": resolved.ended, "next": current_path()}))
+            _send_browser_to(_sign_out_url(ended=resolved.ended, next=current_path()))
         return None
     st.session_state[TOKEN] = token
     downloads.remember(token)
@@ -152,7 +169,7 @@ def _send_browser_to(url: str) -> None:
 def begin(actor: Actor, *, method: str = "local", next_path: str = "/") -> None:
     """Sign `actor` in on this browser: a server-side session now, the cookie through /api/session."""
     with session_scope() as session:
-        started = sessions.start(session, actor=actor, method=method)
+        started = sessions.start(session, actor=actor, method=method, browser=_cookie(sessions.BROWSER_COOKIE))
     st.session_state[TOKEN] = started.token
     downloads.remember(started.token)
     _send_browser_to("/api/session?" + urlencode({"code": started.handover, "next": next_path}))
@@ -167,7 +184,7 @@ def end(actor: Actor | None, reason: str = "signed out") -> None:
     if sso_configured() and st.user.get("is_logged_in", False):
         st.logout()
     else:
-        _send_browser_to("/api/session/end")
+        _send_browser_to(_sign_out_url())
 
 
 def _forget_browser_state() -> None:

@@ -13,7 +13,7 @@ from plan.identity import Actor
 from plan.plans import PlanFrame
 from plan.settings import first_admin_allowed
 from plan.signin import sign_in_and_wait
-from plan.users import actor_for, add_user, count_users
+from plan.users import actor_for, count_users, create_first_admin
 from ui.session import begin, current_path, sso_configured
 
 
@@ -66,10 +66,7 @@ def _first_admin(next_path: str) -> None:
         return
     try:
         with session_scope() as session:
-            person = add_user(session, user=Actor.system("first start"), email=email, name=name, role="admin",
-                              cleared_for_restricted=True, password=password)
-            session.flush()
-            actor = actor_for(person)
+            actor = actor_for(create_first_admin(session, email=email, name=name, password=password))
     except PlanError as err:
         st.error(str(err))
         return

@@ -4,7 +4,12 @@ from the app, and reading it back.
 The workbook has one visible sheet, protected, where only the update cells are unlocked (RAG and
 status are drop-downs; commentary, blockers, support asked and an evidence link are free text),
 and a very hidden sheet `_return` carrying the return's id and each row's ref and the action's
-version when the return was made. Reading it back:
+version when the return was made. The server keeps its own record of every return it makes
+(models.IssuedReturn: who it is for, and each action's sheet row and version), and a completed
+return is applied only against that record: the hidden sheet is a copy for people reading the
+file, never trusted (a workbook's hidden sheet is as easy to edit as any other). So a return
+applies only to the actions it was made with, as the owner it was made for, and "stale" means
+the action changed since the server made the return. Reading it back:
 - a row left blank is nothing to apply;
 - a row whose action has been updated since the return was made is stale: it is applied only
   when the user confirms (confirm_stale), on top of the newer update;
@@ -31,7 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from models import Action, ActionDelegate, Agency, Person, Plan, StatusUpdate
+from models import Action, ActionDelegate, Agency, IssuedReturn, IssuedReturnAction, Person, Plan, StatusUpdate
 from plan import audit
 from plan.errors import InvalidInput, NotFound, PlanError, StaleVersion
 from plan.excel import set_text
@@ -96,6 +101,11 @@ def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email:
     latest = _latest_updates(session, [a.id for a in actions if a.id is not None])
     return_id = uuid.uuid4().hex
     made = datetime.now(UTC)
+    issued = IssuedReturn(return_key=return_id, plan_id=plan_id, owner_person_id=owner.id if owner else None,
+                          agency_id=agency_row.id if agency_row else None, made_for=who[:600],
+                          issued_by=(user.email or user.name)[:320], issued_at=made)
+    session.add(issued)
+    session.flush()
     widths = (8, 45, 12, 10, 45, 12, 15, 45, 30, 30, 30)
     columns = [Column(name, width) for name, width in zip((*FIXED, *EDITABLE), widths, strict=True)]
 
@@ -146,6 +156,8 @@ def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email:
         hidden.append(_texts(hidden, ["row", "ref", "version"]))
         for offset, action in enumerate(actions):
             hidden.append([first_row + offset, *_texts(hidden, [action.ref]), action.version])
+            session.add(IssuedReturnAction(issued_return_id=issued.id, action_id=action.id, row=first_row + offset,
+                                           version=action.version))
         book.workbook.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays hidden
         return f"update return {return_id} for {who}: {len(actions)} actions ({', '.join(a.ref for a in actions)})"
 
@@ -221,7 +233,33 @@ class ReturnRejected(InvalidInput):
         super().__init__("Nothing was applied.\n" + "\n".join(lines))
 
 
-def _read(content: bytes, filename: str) -> tuple[dict[str, str], list[ReturnRow]]:
+KEYS = ("rag", "delivery_status", "commentary", "blockers", "support_asked", "evidence_url")
+
+
+@dataclass
+class _Completed:
+    """A completed return as the workbook has it: its id, what its hidden sheet claims (ref to
+    (row, version)), and the visible sheet to read the typed cells from."""
+
+    return_id: str
+    claimed: dict[str, tuple[int, int]]
+    sheet: Any
+
+    def row(self, number: int, ref: str) -> ReturnRow:
+        """What was typed on sheet row `number`, which the server wrote for action `ref`."""
+        shown = self.sheet.cell(number, 1).value
+        row = ReturnRow(row=number, ref=ref)
+        if str(shown or "").strip() != ref:
+            row.state, row.problems = "problem", [f"the row shows ref '{shown}' where the return put {ref}: rows "
+                                                  "were moved or changed; use the return as it was made."]
+        first = len(FIXED) + 1
+        for offset, key in enumerate(KEYS):
+            value = self.sheet.cell(number, first + offset).value
+            row.values[key] = "" if value is None else str(value).strip()
+        return row
+
+
+def _read(content: bytes, filename: str) -> _Completed:
     try:
         book = load_workbook(io.BytesIO(content), data_only=True)
     except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
@@ -231,53 +269,87 @@ def _read(content: bytes, filename: str) -> tuple[dict[str, str], list[ReturnRow
                            "make the return in the app and fill that in.")
     hidden, sheet = book[HIDDEN], book[SHEET]
     head = [str(c.value or "") for c in hidden[1]]
-    meta = {"return_id": head[1], "plan": head[2], "owner": head[3], "agency": head[4]}
-    rows: list[ReturnRow] = []
-    for cells in hidden.iter_rows(min_row=3):
+    claimed: dict[str, tuple[int, int]] = {}
+    for cells in hidden.iter_rows(min_row=3, max_col=3):
         if cells[0].value is None:
             continue
-        number, ref, version = int(cells[0].value), str(cells[1].value), int(cells[2].value)
-        shown = sheet.cell(number, 1).value
-        row = ReturnRow(row=number, ref=ref)
-        row.values = {"version": str(version)}
-        if str(shown or "").strip() != ref:
-            row.state, row.problems = "problem", [f"the row shows ref '{shown}' where the return put {ref}: rows "
-                                                  "were moved or changed; use the return as it was made."]
-        first = len(FIXED) + 1
-        keys = ("rag", "delivery_status", "commentary", "blockers", "support_asked", "evidence_url")
-        for offset, key in enumerate(keys):
-            value = sheet.cell(number, first + offset).value
-            row.values[key] = "" if value is None else str(value).strip()
+        try:
+            claimed[str(cells[1].value)] = (int(cells[0].value), int(cells[2].value))
+        except (TypeError, ValueError):
+            claimed[str(cells[1].value)] = (0, 0)  # not what the server wrote: reported below
+    return _Completed(return_id=head[1] if len(head) > 1 else "", claimed=claimed, sheet=sheet)
+
+
+def _issued(session: Session, return_id: str, filename: str) -> IssuedReturn:
+    issued = session.exec(select(IssuedReturn).where(IssuedReturn.return_key == return_id[:32])).first() \
+        if return_id else None
+    if issued is None:
+        raise InvalidInput(f"{filename} is not an update return this app made (the app has no record of it), or "
+                           "it was made before the app kept a record of returns. Make the return in the app again "
+                           "and fill that in.")
+    return issued
+
+
+def _made_for(session: Session, user: Actor, issued: IssuedReturn) -> tuple[Actor, str]:
+    """Who the updates are made as: the owner the return was made for (their rights apply), or, for a
+    lead agency's return, the secretariat applying it. Raises InvalidInput (the owner has left)."""
+    if issued.owner_person_id is None:
+        return user, issued.made_for
+    person = session.get(Person, issued.owner_person_id)
+    if person is None or not person.active:
+        raise InvalidInput(f"This return was made for {issued.made_for}, whose account is no longer active, so "
+                           "nothing can be applied as them. Make a new return for whoever updates these actions now.")
+    return actor_for(person), f"{person.name} <{person.email}>"
+
+
+def _rows(session: Session, completed: _Completed, issued: IssuedReturn) -> list[ReturnRow]:
+    """One row per action the server issued, read from the row the server wrote it on, with the
+    version the server recorded; a hidden sheet that disagrees with the record is a problem."""
+    records = session.exec(select(IssuedReturnAction, Action.ref)
+                           .join(Action, Action.id == IssuedReturnAction.action_id)
+                           .where(IssuedReturnAction.issued_return_id == issued.id)
+                           .order_by(IssuedReturnAction.row)).all()
+    claimed = dict(completed.claimed)
+    rows = []
+    for record, ref in records:
+        row = completed.row(record.row, ref)
+        row.values["version"] = str(record.version)
+        if claimed.pop(ref, None) != (record.row, record.version) and row.state != "problem":
+            row.state, row.problems = "problem", [
+                f"the return's hidden record of {ref} was changed after the app made it; use the return as it was "
+                "made (or make a new one)."]
         rows.append(row)
-    return meta, rows
+    for ref, (number, _) in claimed.items():  # rows added to the hidden sheet: never issued
+        rows.append(ReturnRow(row=number, ref=ref, title="", state="problem", problems=[
+            f"this return was not made for action {ref}: the return was changed after the app made it."]))
+    return rows
 
 
 def apply_return(session: Session, *, user: Actor, content: bytes, filename: str = "return.xlsx",
                  confirm_stale: bool = False, dry_run: bool = False) -> ReturnReport:
     """Apply a completed return (or with dry_run, check it: each row ok, blank, stale or with its
-    problems). Secretariat only; each update is made as the owner the return was made for (so
-    the owner's rights apply), or as the secretariat for an agency's return. All or nothing:
-    raises ReturnRejected (problems, or stale rows without confirm_stale), NotAllowed,
-    InvalidInput (not a return)."""
+    problems). Secretariat only. Bound to the server's record of the return (IssuedReturn): only
+    the actions it was made with, each update made as the owner it was made for (so the owner's
+    rights apply; as the secretariat for an agency's return), stale when the action's version
+    differs from the one recorded. All or nothing: raises ReturnRejected (problems, or stale rows
+    without confirm_stale), NotAllowed, InvalidInput (not a return this app made, or its owner
+    has left)."""
     require(user, "returns.manage")
-    meta, rows = _read(content, filename)
-    plan = session.exec(select(Plan).where(Plan.slug == meta["plan"])).first()
+    completed = _read(content, filename)
+    issued = _issued(session, completed.return_id, filename)
+    plan = session.get(Plan, issued.plan_id)
     if plan is None:
-        raise InvalidInput(f"The return is for plan '{meta['plan']}', which this database does not have.")
-    acting = user
-    made_for = meta["agency"] or meta["owner"]
-    if meta["owner"]:
-        person = session.exec(select(Person).where(Person.email == meta["owner"])).first()
-        if person is not None and person.active:
-            acting = actor_for(person)
-            made_for = f"{person.name} <{person.email}>"
-    report = ReturnReport(return_id=meta["return_id"], plan_slug=plan.slug, made_for=made_for, rows=rows,
+        raise InvalidInput("The plan this return was made for is no longer in this database.")
+    acting, made_for = _made_for(session, user, issued)
+    rows = _rows(session, completed, issued)
+    report = ReturnReport(return_id=issued.return_key, plan_slug=plan.slug, made_for=made_for, rows=rows,
                           dry_run=dry_run)
     outer = session.begin_nested()
     try:
         for row in rows:
-            _apply_row(session, user=user, acting=acting, plan_id=plan.id,  # type: ignore[arg-type]
-                       return_id=meta["return_id"], row=row, confirm_stale=confirm_stale)
+            if row.values:  # a row the server issued (rows it never issued are only reported)
+                _apply_row(session, user=user, acting=acting, plan_id=plan.id,  # type: ignore[arg-type]
+                           return_id=issued.return_key, row=row, confirm_stale=confirm_stale)
         blocked = report.rows_in("problem") or (report.rows_in("stale") and not confirm_stale)
         if blocked or dry_run:
             outer.rollback()
@@ -287,7 +359,7 @@ def apply_return(session: Session, *, user: Actor, content: bytes, filename: str
         applied = [r.ref for r in report.rows_in("ok")] + [r.ref for r in report.rows_in("stale")]
         if applied:
             audit.record(session, actor=user, event="returns.import", plan_id=plan.id, entity="return",
-                         entity_key=meta["return_id"],
+                         entity_key=issued.return_key,
                          after={"for": made_for, "applied": applied,
                                 "stale_confirmed": [r.ref for r in report.rows_in("stale")]})
         outer.commit()
@@ -318,8 +390,7 @@ def _apply_row(session: Session, *, user: Actor, acting: Actor, plan_id: int, re
     if row.state == "problem":
         return
     values = row.values
-    if not any(values[k] for k in ("rag", "delivery_status", "commentary", "blockers", "support_asked",
-                                   "evidence_url")):
+    if not any(values[k] for k in KEYS):
         row.state = "blank"
         return
     key = "return-" + hashlib.sha256(f"{return_id}|{row.ref}".encode()).hexdigest()[:40]

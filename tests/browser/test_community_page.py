@@ -123,7 +123,7 @@ def test_on_it_shows_progress_and_completed_actions_and_nothing_else(app_url, sw
                                                   "form-action 'none'; frame-ancestors 'none'")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
-    assert headers["Cache-Control"] == "public, max-age=60"
+    assert headers["Cache-Control"] == "no-cache"  # never kept by a browser or proxy (issue 20, item 10)
     assert headers.get("Set-Cookie") is None
     text = " ".join(html.unescape(body).split())  # as a reader sees it: one space
     assert "Violence & Vulnerability Local Action Plan: progress for the community" in text
@@ -167,3 +167,24 @@ def test_the_apps_own_pages_still_open_beside_it(app_url, switch, page) -> None:
     page.goto(app_url + "/users")
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     assert fetch(app_url + "/_stcore/health")[2] == "ok"
+
+
+def test_a_completed_action_made_restricted_is_off_the_page_at_once(app_url, switch) -> None:  # noqa: ANN001
+    """Issue 20, item 10: the page was kept for a minute by browsers (public, max-age=60) and for 30
+    seconds by the server, so an action made restricted stayed public that long."""
+    from plan.maintenance.actions import edit_action
+
+    switch(True)
+    assert COMPLETED_TITLE in html.unescape(fetch(app_url + community_path(SLUG))[2])
+    with session_scope() as session:
+        plan_id = plan_frame(session, SLUG).id
+        edit_action(session, user=Actor.system("secretariat"), plan_id=plan_id, ref="2.1",
+                    changes={"restricted": True})
+    try:
+        status, headers, body = fetch(app_url + community_path(SLUG))
+        assert status == 200 and COMPLETED_TITLE not in html.unescape(body)
+        assert "max-age" not in headers["Cache-Control"] and "public" not in headers["Cache-Control"]
+    finally:
+        with session_scope() as session:
+            edit_action(session, user=Actor.system("secretariat"), plan_id=plan_id, ref="2.1",
+                        changes={"restricted": False})

@@ -3,6 +3,10 @@ crafted widget state can get round a rule."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import false, not_, true
+
 from plan.errors import NotAllowed
 from plan.identity import Actor
 from plan.vocab import Role
@@ -64,3 +68,52 @@ def require(user: Actor, operation: str) -> None:
     if user.role not in roles:
         who = ", ".join(sorted(r.value for r in roles))
         raise NotAllowed(f"Your role ({user.role.value}) cannot {words}; this needs: {who}.")
+
+
+# ---------------------------------------------------------------- restricted detail
+# The one clearance rule. A restricted (police-sensitive) action, a measure that serves only
+# restricted actions, and every record about them (updates, due-date requests, meeting records,
+# audit events) are restricted detail: only a user cleared for restricted items reads or changes
+# it. Every service asks here, in Python (`cleared_for`, `require_cleared`) or in SQL
+# (`shown_to`), so there is one answer to "may this person see this?".
+
+RESTRICTED_WORDS = "restricted (police-sensitive) detail"
+
+
+def _restricted(thing: object) -> bool:
+    """Whether `thing` is restricted detail: a bool, a mapping with "restricted", or any
+    object with a `restricted` attribute (an Action, a snapshot, an audit event)."""
+    if isinstance(thing, bool) or thing is None:
+        return bool(thing)
+    if isinstance(thing, dict):
+        return bool(thing.get("restricted"))
+    return bool(getattr(thing, "restricted", False))
+
+
+def cleared_for(user: Actor, *things: object) -> bool:
+    """True when the user may read and change every one of `things`: none is restricted, or
+    the user is cleared for restricted items."""
+    return user.cleared_for_restricted or not any(_restricted(t) for t in things)
+
+
+def require_cleared(user: Actor, *things: object, what: str = "This item") -> None:
+    """Raise NotAllowed unless `cleared_for(user, *things)`. `what` names the thing in the
+    refusal, e.g. "Action 4.6" (a ref is not itself restricted: counts stay whole)."""
+    if not cleared_for(user, *things):
+        raise NotAllowed(f"{what} is restricted: only someone cleared for restricted items can see or change it.")
+
+
+def shown_to(user: Actor, restricted: Any) -> Any:
+    """SQL: the rows whose `restricted` expression (a column, or a condition such as "the
+    measure serves only restricted actions") the user may read."""
+    if user.cleared_for_restricted:
+        return true()
+    return not_(restricted)
+
+
+def hidden_from(user: Actor, restricted: Any) -> Any:
+    """SQL: true where the row is restricted detail this user may not read (for masking a
+    value in a select rather than leaving the row out)."""
+    if user.cleared_for_restricted:
+        return false()
+    return restricted

@@ -78,6 +78,8 @@ def add_user(session: Session, *, user: Actor, email: str, name: str, role: str,
         raise InvalidInput(f"There is already an account for {email}.")
     if password is not None:
         check_strength(password, email=email, name=name)
+    if cleared_for_restricted:
+        _require_may_clear(session, user, None)
     person = Person(name=name, email=email, role=chosen.value, agency_id=_agency_id(session, agency),
                     cleared_for_restricted=cleared_for_restricted,
                     password_hash=hash_password(password) if password is not None else "")
@@ -101,7 +103,8 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
     before = _snapshot(person, session)
     if role is not None:
         person.role = Role(parse_choice(Role, role, "Role")).value
-    if cleared_for_restricted is not None:
+    if cleared_for_restricted is not None and cleared_for_restricted != person.cleared_for_restricted:
+        _require_may_clear(session, user, person)
         person.cleared_for_restricted = cleared_for_restricted
     if active is not None:
         person.active = active
@@ -126,6 +129,32 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
         event = "user.role_change" if "role" in new or "cleared_for_restricted" in new else "user.update"
         audit.record(session, actor=user, event=event, entity="person", entity_key=person.email, before=old, after=new)
     return person
+
+
+def may_change_clearance(session: Session, *, user: Actor, email: str | None = None) -> str:
+    """Why this user may not grant or remove clearance (for `email`, or for a new account), in
+    words for the Users page; "" when they may."""
+    try:
+        _require_may_clear(session, user, _person(session, email) if email else None)
+    except NotAllowed as err:
+        return str(err)
+    return ""
+
+
+def _require_may_clear(session: Session, user: Actor, person: Person | None) -> None:
+    """Clearance for restricted items is granted or removed only by an admin who is cleared
+    themselves (or the command line, which acts as the system), and never by a person for
+    themselves: otherwise an uncleared admin could tick their own box and read everything.
+    The granter's clearance is read from the database, not from the Actor they signed in with."""
+    require(user, "user.manage")
+    if user.person_id is not None:
+        granter = session.get(Person, user.person_id)
+        if granter is None or not granter.active or not granter.cleared_for_restricted:
+            raise NotAllowed("Only an admin who is cleared for restricted items can grant or remove "
+                             "clearance; ask a cleared admin, or use the command line "
+                             "(python -m plan user update EMAIL --cleared).")
+    if person is not None and person.id is not None and person.id == user.person_id:
+        raise NotAllowed("You cannot change your own clearance for restricted items; ask another cleared admin.")
 
 
 def set_password(session: Session, *, user: Actor, email: str, password: str) -> None:

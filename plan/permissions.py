@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import false, not_, true
+from sqlalchemy import and_, exists, false, not_, or_, select, true
 
 from plan.errors import NotAllowed
 from plan.identity import Actor
@@ -81,13 +81,13 @@ RESTRICTED_WORDS = "restricted (police-sensitive) detail"
 
 
 def _restricted(thing: object) -> bool:
-    """Whether `thing` is restricted detail: a bool, a mapping with "restricted", or any
-    object with a `restricted` attribute (an Action, a snapshot, an audit event)."""
-    if isinstance(thing, bool) or thing is None:
-        return bool(thing)
+    """Whether `thing` is restricted detail: a flag, a mapping with "restricted", or any object
+    with a `restricted` attribute (an Action, a snapshot, an audit event)."""
     if isinstance(thing, dict):
         return bool(thing.get("restricted"))
-    return bool(getattr(thing, "restricted", False))
+    if hasattr(thing, "restricted"):
+        return bool(thing.restricted)
+    return bool(thing)  # a flag: True, 1 (as SQLite returns a condition), None
 
 
 def cleared_for(user: Actor, *things: object) -> bool:
@@ -117,3 +117,28 @@ def hidden_from(user: Actor, restricted: Any) -> Any:
     if user.cleared_for_restricted:
         return false()
     return restricted
+
+
+def restricted_measure(measure_id: Any) -> Any:
+    """SQL: the measure (its id column or value) serves only restricted actions, and at least
+    one: its name, definition and figures are then restricted detail. A measure of the plan as
+    a whole, or one that also serves an open action, is not."""
+    from models import Action, MeasureAction  # here: the rule's words above need no tables
+
+    linked = select(MeasureAction.measure_id).join(Action, Action.id == MeasureAction.action_id)
+    return and_(exists(linked.where(MeasureAction.measure_id == measure_id, Action.restricted.is_(True))),
+                ~exists(linked.where(MeasureAction.measure_id == measure_id, Action.restricted.is_(False))))
+
+
+def restricted_event() -> Any:
+    """SQL: an audit event is restricted detail when it was recorded as such, or when what it is
+    about is restricted now (an action made restricted later; a measure that serves only
+    restricted actions, whose `measure.define` event holds its name and definition)."""
+    from models import Action, AuditEvent, Measure
+
+    action_now = exists(select(Action.id).where(
+        Action.plan_id == AuditEvent.plan_id, Action.ref == AuditEvent.entity_key, Action.restricted.is_(True)))
+    measure_now = exists(select(Measure.id).where(
+        Measure.plan_id == AuditEvent.plan_id, Measure.ref == AuditEvent.entity_key, restricted_measure(Measure.id)))
+    return or_(AuditEvent.restricted.is_(True), and_(AuditEvent.entity == "action", action_now),
+               and_(AuditEvent.entity == "measure", measure_now))

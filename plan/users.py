@@ -16,7 +16,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.passwords import check_strength, hash_password
-from plan.permissions import require
+from plan.permissions import cleared_for, require
 from plan.text import clean
 from plan.vocab import Role, parse_choice
 
@@ -188,7 +188,7 @@ def _person(session: Session, email: str) -> Person:
 
 def _require_clearance(user: Actor, action: Action) -> None:
     """Who owns a restricted action is restricted detail: only someone cleared sees or changes it."""
-    if action.restricted and not user.cleared_for_restricted:
+    if not cleared_for(user, action):
         raise NotAllowed(f"Action {action.ref} is restricted: only someone cleared for restricted items can see or "
                          "change who owns it.")
 
@@ -271,7 +271,7 @@ def assignable_actions(session: Session, *, user: Actor, plan_id: int) -> list[d
     return [{"ref": ref, "title": RESTRICTED_TITLE if hidden else title, "restricted": restricted,
              "owner": RESTRICTED_TEXT if hidden else (person or lead_owner or "")}
             for ref, title, restricted, lead_owner, person in rows
-            for hidden in [restricted and not user.cleared_for_restricted]]
+            for hidden in [not cleared_for(user, restricted)]]
 
 
 def assign_owner_many(session: Session, *, user: Actor, plan_id: int, refs: list[str], email: str) -> list[str]:

@@ -160,3 +160,25 @@ def test_an_uncleared_admin_cannot_put_a_restricted_action_on_an_agenda_or_take_
     with session_scope() as session, pytest.raises(NotAllowed, match="Action 4.6 is restricted"):
         meetings.drop_agenda_item(session, user=cast["una"], plan_id=seeded.id, meeting_id=made["id"],
                                   item_id=item["id"], reason="Not this time")
+
+
+def test_an_uncleared_admin_cannot_import_over_a_restricted_measure(seeded, cast, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    from plan.measures import RowsRejected, import_measures
+
+    book = Workbook()
+    book.active.append(["Code", "Indicator", "Polarity", "Frequency", "Action", "Q1 24/25"])
+    book.active.append(["M4.6", "Renamed by import", "Higher", "Quarterly", REF, 4])
+    book.active.append(["M9.9", "A new one for 4.6", "Higher", "Quarterly", REF, 2])
+    path = tmp_path / "measures.xlsx"
+    book.save(path)
+    for dry_run in (True, False):
+        with session_scope() as session, pytest.raises(RowsRejected) as refused:
+            import_measures(session, user=cast["una"], plan_id=seeded.id, content=path.read_bytes(),
+                            filename=path.name, today=TODAY, dry_run=dry_run)
+        assert "M4.6 is restricted" in str(refused.value) and "M9.9 is restricted" in str(refused.value)
+    with session_scope() as session:
+        assert get_measure(session, user=cast["admin"], plan_id=seeded.id, ref="M4.6")["name"] == SECRET_NAME
+        import_measures(session, user=cast["admin"], plan_id=seeded.id, content=path.read_bytes(),
+                        filename=path.name, today=TODAY)

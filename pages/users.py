@@ -43,7 +43,7 @@ try:
         actions = assignable_actions(session, user=user, plan_id=frame.id)
         why_not_clear_new = may_change_clearance(session, user=user)
 except PlanError as err:
-    st.error(str(err))
+    st.error(md(err))
     st.stop()
 
 st.dataframe(pd.DataFrame([{

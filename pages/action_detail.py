@@ -1,6 +1,5 @@
 """Action detail: one action's fields, measures and its whole update history."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -35,7 +34,7 @@ if st.session_state.get("action_ref") not in choices:
 ref = st.selectbox("Action", list(choices), key="action_ref", placeholder="Type a ref or words from the title",
                    format_func=lambda r: f"{r} – {choices[r]}")
 if wanted and wanted not in choices:
-    st.error(f"There is no action '{wanted}' in this plan. Choose one from the list.")
+    st.error(f"There is no action '{md(wanted)}' in this plan. Choose one from the list.")  # ?ref= is anyone's
 if not ref:
     st.info("Choose an action above, or open one from the Actions or My actions page.")
     st.stop()
@@ -45,13 +44,13 @@ try:
     with session_scope() as session:
         action = action_detail(session, user=user, plan_id=frame.id, ref=ref)
 except NotFound as err:
-    st.error(f"{err} Check the ref on the Actions page.")
+    st.error(f"{md(err)} Check the ref on the Actions page.")
     st.stop()
 
 st.title(f"{md(action['ref'])} {md(action['title'])}")
 provenance_marks(frame.id, action["ref"])  # what the plan chose, not its source; examples
-st.markdown(f"{badge(action['rag'])} &nbsp; **{html.escape(action['status_label'])}** &nbsp; · &nbsp; "
-            f"{html.escape(action['theme'])}"
+st.markdown(f"{badge(action['rag'])} &nbsp; **{md(action['status_label'])}** &nbsp; · &nbsp; "
+            f"{md(action['theme'])}"
             + (" &nbsp; · &nbsp; **Restricted**" if action["restricted"] else "")
             + (" &nbsp; · &nbsp; Demo data" if action["is_demo"] else ""),
             unsafe_allow_html=True)
@@ -122,7 +121,7 @@ with right:
 if action["description"]:
     st.text(action["description"])
 if action["source_text"]:
-    st.caption("From the plan: " + action["source_text"])
+    st.caption("From the plan: " + md(action["source_text"]))
 
 with session_scope() as session:
     updatable = can_update(session, user=user, plan_id=frame.id, ref=action["ref"]) and not action["retired_at"]
@@ -138,7 +137,7 @@ if allowed(user, "action.assign_owner") and not action["retired_at"]:
     with st.expander("Owner and delegates (secretariat)"):
         with session_scope() as session:
             people = owners_and_delegates(session, user=user, plan_id=frame.id, ref=action["ref"])
-        st.caption(f"The plan names the owner as: {people['role'] or 'no role'}.")
+        st.caption(f"The plan names the owner as: {md(people['role'] or 'no role')}.")
         options = [""] + people["candidates"]
         chosen_owner = st.selectbox("Owner", options, index=options.index(people["owner"]),
                                     format_func=lambda e: e or "No named person (the role above)", key="assign_owner")
@@ -154,7 +153,7 @@ if allowed(user, "action.assign_owner") and not action["retired_at"]:
                         set_delegate(session, user=user, plan_id=frame.id, ref=action["ref"], email=email,
                                      named=email in chosen_delegates)
             except PlanError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
                 flash_and_rerun(f"Owner and delegates of {action['ref']} saved.")
 
@@ -189,9 +188,9 @@ else:
     st.caption(f"{len(updates)} update{'s' if len(updates) != 1 else ''}, newest first.")
     for u in updates:
         with st.container(border=True):
-            st.markdown(f"{badge(u['rag'])} &nbsp; **{html.escape(u['status_label'])}** &nbsp; · &nbsp; "
-                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; {html.escape(u['period'] or '')} &nbsp; · &nbsp; "
-                        f"by {html.escape(u['author'])}" + (" (demo)" if u["is_demo"] else ""),
+            st.markdown(f"{badge(u['rag'])} &nbsp; **{md(u['status_label'])}** &nbsp; · &nbsp; "
+                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; {md(u['period'] or '')} &nbsp; · &nbsp; "
+                        f"by {md(u['author'])}" + (" (demo)" if u["is_demo"] else ""),
                         unsafe_allow_html=True)
             for label, key in (("Commentary", "commentary"), ("Blockers", "blockers"),
                                ("Support asked", "support_asked")):

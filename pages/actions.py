@@ -1,7 +1,6 @@
 """Actions: the plan's actions for review, filtered (the filters live in the URL), RAG first, the
 owner's latest commentary, blockers and support asked on screen; a row opens its action."""
 
-import html
 import math
 
 import pandas as pd
@@ -59,7 +58,7 @@ try:
         rows, total = list_actions(session, user=user, plan_id=frame.id, filters=filters,
                                    limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 except PlanError as err:
-    st.error(str(err))
+    st.error(md(err))
     st.stop()
 pages = max(1, math.ceil(total / PAGE_SIZE))
 if page > pages:  # filters narrowed the list: go back to its first page
@@ -85,7 +84,7 @@ url_state.publish({"view": ("actions_view", view if view != "Table" else None)})
 if view == "Cards":
     for r in rows:
         with st.container(border=True):
-            st.markdown(f"{badge(r['rag'])} &nbsp; **{html.escape(r['ref'])}** {html.escape(r['title'])}",
+            st.markdown(f"{badge(r['rag'])} &nbsp; **{md(r['ref'])}** {md(r['title'])}",
                         unsafe_allow_html=True)
             due = f"{r['current_due_date']:%d %b %Y}" if r["current_due_date"] else "no due date"
             st.caption(f"{md(r['owner'])} · {md(r['lead_agency'] or 'no lead agency')} · due {due}"

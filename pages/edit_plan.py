@@ -31,7 +31,7 @@ if st.session_state.get("edit_ref") not in actions:
 ref = st.selectbox("Action to change", list(actions), key="edit_ref", placeholder="Type a ref or words from the title",
                    format_func=lambda r: f"{r} – {actions[r]}")
 if wanted and wanted not in actions:
-    st.error(f"'{wanted}' is not an action in the plan now (retired actions cannot be changed). Choose one above.")
+    st.error(f"'{md(wanted)}' is not an action in the plan now (retired actions cannot be changed). Choose one above.")
 if ref:
     st.query_params["ref"] = st.session_state["_edit_shown"] = ref
 elif "ref" in st.query_params and wanted in actions:

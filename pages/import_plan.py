@@ -98,7 +98,7 @@ if blocking:
     st.error(f"{len(report.errors)} rows have errors, so nothing can be imported: fix them in the file, or tick "
              "'Skip rows with errors'.")
 elif report.skipped:
-    st.warning("Rows to be skipped: " + ", ".join(f"{r.row} ({r.ref})" for r in report.skipped))
+    st.warning("Rows to be skipped: " + md(", ".join(f"{r.row} ({r.ref})" for r in report.skipped)))
 if st.button("Import", type="primary", disabled=bool(blocking), key="plan_import_go"):
     try:
         done = run(False)
@@ -110,4 +110,4 @@ if st.button("Import", type="primary", disabled=bool(blocking), key="plan_import
         st.session_state.pop("plan_import_report", None)
         skipped = (" Skipped rows: " + ", ".join(f"{r.row} ({r.ref})" for r in done.skipped) + ".") \
             if done.skipped else ""
-        flash_and_rerun(done.summary() + skipped)
+        flash_and_rerun(md(done.summary() + skipped))

@@ -52,7 +52,7 @@ with apply:
         except PlanError as err:
             st.error(md(err))
             st.stop()
-        st.info(report.summary())
+        st.info(md(report.summary()))  # the workbook's words (agency, owner, refs) are anyone's
         st.dataframe(pd.DataFrame([{
             "Row": r.row, "Ref": r.ref, "Action": r.title, "State": r.state.capitalize(),
             "Problems": " ".join(r.problems), "Updated since the return was made": r.newer_update,
@@ -61,12 +61,12 @@ with apply:
         confirm = False
         if stale:
             st.warning("These actions were updated after the return was made: "
-                       + ", ".join(r.ref for r in stale) + ". Read the newer updates above before applying.")
+                       + md(", ".join(r.ref for r in stale)) + ". Read the newer updates above before applying.")
             confirm = st.checkbox("Apply these updates on top of the newer ones", key="return_confirm_stale")
         problems = report.rows_in("problem")
         if problems:
             st.error("Nothing can be applied until these rows are fixed in the return: "
-                     + ", ".join(r.ref for r in problems) + ".")
+                     + md(", ".join(r.ref for r in problems)) + ".")
         if st.button("Apply", type="primary", disabled=bool(problems) or (bool(stale) and not confirm),
                      key="return_apply"):
             try:
@@ -75,4 +75,4 @@ with apply:
             except (ReturnRejected, PlanError) as err:
                 st.error(md(err))
             else:
-                flash_and_rerun(done.summary())
+                flash_and_rerun(md(done.summary()))

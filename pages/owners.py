@@ -25,7 +25,7 @@ try:
     with session_scope() as session:
         orphans = owners.orphaned(session, user=user, plan_id=frame.id)
 except PlanError as err:
-    st.error(str(err))
+    st.error(md(err))
     st.stop()
 if not orphans:
     st.success("Every action in the plan has someone looking after it.")
@@ -65,7 +65,7 @@ with one:
                 with session_scope() as session:
                     owners.reassign(session, user=user, plan_id=frame.id, ref=ref.strip(), email=email)
             except PlanError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
                 st.query_params["ref"] = ref.strip()
                 flash_and_rerun(f"{md(ref.strip())} is now owned by {md(can_own[email])}: it is on their My actions.")
@@ -99,7 +99,7 @@ with all_of:
                         moved = owners.reassign_all(session, user=user, plan_id=frame.id, from_email=source,
                                                     to_email=target)
                 except PlanError as err:
-                    st.error(str(err))
+                    st.error(md(err))
                 else:
                     flash_and_rerun(f"{len(moved)} action{'s' if len(moved) != 1 else ''} moved to "
                                     f"{md(can_own[target])}: {', '.join(moved)}.")
@@ -120,7 +120,7 @@ with leaver:
                     update_user(session, user=user, email=person, left_on=None if still_here else left_on,
                                 still_here=still_here)
             except PlanError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
                 flash_and_rerun(f"{md(names[person])}: " + ("still in post." if still_here else
                                                             f"left on {left_on:%d %b %Y}. Reassign their actions."))

@@ -7,7 +7,15 @@ from plan.db import session_scope
 from plan.errors import PlanError
 from plan.permissions import ROLE_DESCRIPTIONS
 from plan.plans import filter_choices
-from plan.users import add_user, assign_owner_many, assignable_actions, list_users, set_password, update_user
+from plan.users import (
+    add_user,
+    assign_owner_many,
+    assignable_actions,
+    list_users,
+    may_change_clearance,
+    set_password,
+    update_user,
+)
 from plan.vocab import Role
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.session import this_browser_tokens
@@ -34,8 +42,9 @@ try:
         people = list_users(session, user=user)
         agencies = filter_choices(session, plan_id=frame.id).agencies
         actions = assignable_actions(session, user=user, plan_id=frame.id)
+        why_not_clear_new = may_change_clearance(session, user=user)
 except PlanError as err:
-    st.error(str(err))
+    st.error(md(err))
     st.stop()
 
 st.dataframe(pd.DataFrame([{
@@ -53,7 +62,8 @@ with add, st.form("add_user", clear_on_submit=False):
     email = st.text_input("Email", key="new_email")
     agency = st.selectbox("Agency", [""] + agencies, format_func=lambda a: a or "None", key="new_agency")
     role = st.selectbox("Role", ROLES, index=ROLES.index("owner"), key="new_role")
-    cleared = st.checkbox("Cleared to see restricted (police-sensitive) detail", key="new_cleared")
+    cleared = st.checkbox("Cleared to see restricted (police-sensitive) detail", key="new_cleared",
+                          disabled=bool(why_not_clear_new), help=why_not_clear_new or None)
     password = st.text_input("Password (leave empty if they sign in with their organisation account)",
                              type="password", key="new_password")
     if st.form_submit_button("Add user"):
@@ -71,10 +81,14 @@ with change:
     emails = [p["email"] for p in people]
     chosen = st.selectbox("User", emails, key="edit_email")
     current = next(p for p in people if p["email"] == chosen)
+    with session_scope() as session:
+        why_not_clear = may_change_clearance(session, user=user, email=chosen)
     with st.form("edit_user"):
         new_role = st.selectbox("Role", ROLES, index=ROLES.index(current["role"]), key="edit_role")
         new_cleared = st.checkbox("Cleared for restricted items", value=current["cleared_for_restricted"],
-                                  key="edit_cleared")
+                                  key="edit_cleared", disabled=bool(why_not_clear), help=why_not_clear or None)
+        if why_not_clear:
+            st.caption(md(why_not_clear))
         new_active = st.checkbox("Active (may sign in)", value=current["active"], key="edit_active")
         new_left_on = st.date_input("Left their post on (empty: still in post)", value=current["left_on"],
                                     format="DD/MM/YYYY", key=f"edit_left_on_{chosen}")
@@ -83,8 +97,8 @@ with change:
             try:
                 with session_scope() as session:
                     update_user(session, user=user, email=chosen, role=new_role,
-                                cleared_for_restricted=new_cleared, active=new_active, left_on=new_left_on,
-                                still_here=new_left_on is None)
+                                cleared_for_restricted=None if why_not_clear else new_cleared, active=new_active,
+                                left_on=new_left_on, still_here=new_left_on is None)
                     if new_password:
                         set_password(session, user=user, email=chosen, password=new_password,
                                      keep=this_browser_tokens())

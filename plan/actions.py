@@ -31,6 +31,7 @@ from models import (
 )
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
+from plan.permissions import cleared_for, shown_to
 from plan.text import clean
 from plan.vocab import FINISHED_STATUSES, RAG_LABELS, RAG_ORDER, DeliveryStatus, Rag
 
@@ -69,8 +70,8 @@ def in_plan_now() -> ColumnElement[bool]:
 
 
 def _visible_detail(user: Actor) -> ColumnElement[bool]:
-    """True where this user may see an action's detail."""
-    return literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+    """True where this user may see an action's detail (the one rule: plan.permissions)."""
+    return shown_to(user, Action.restricted)
 
 
 def _checked(filters: ActionFilter) -> ActionFilter:
@@ -164,7 +165,7 @@ def list_actions(session: Session, *, user: Actor, plan_id: int, filters: Action
         row["status_label"] = DeliveryStatus(row["delivery_status"]).label
         row["overdue"] = bool(row["overdue"])
         update = latest.get(row.pop("id"), {})
-        shown = user.cleared_for_restricted or not row["restricted"]
+        shown = cleared_for(user, row["restricted"])
         for key in ("commentary", "blockers", "support_asked"):
             row[key] = (update.get(key) or "") if shown else (RESTRICTED_TEXT if update.get(key) else "")
     return rows, int(total)
@@ -237,7 +238,7 @@ def action_detail(session: Session, *, user: Actor, plan_id: int, ref: str) -> d
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
-    visible = user.cleared_for_restricted or not action.restricted
+    visible = cleared_for(user, action.restricted)
     theme = session.get(Theme, action.theme_id)
     objective = session.get(Objective, action.objective_id) if action.objective_id else None
     lead_agency = session.get(Agency, action.lead_agency_id) if action.lead_agency_id else None

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from models import AuditEvent
 from plan.actions import RESTRICTED_TEXT
 from plan.identity import Actor
-from plan.permissions import require
+from plan.permissions import hidden_from, require, restricted_event, shown_to
 
 # What each recorded event means, in the words the Audit trail shows (the code stays beside it).
 # A unit test checks that every event code the services record is here.
@@ -148,7 +148,7 @@ def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = 
     if filters.actor_text.strip():
         who = func.lower(AuditEvent.actor).contains(filters.actor_text.strip().lower(), autoescape=True)
         # who acted on a restricted action is restricted detail: not searchable by the uncleared either
-        conditions.append(who if user.cleared_for_restricted else and_(who, AuditEvent.restricted.is_(False)))
+        conditions.append(and_(who, shown_to(user, restricted_event())))
     if filters.entity_key.strip():
         text = filters.entity_key.strip().lower()
         conditions.append(or_(func.lower(AuditEvent.entity_key) == text,
@@ -158,15 +158,17 @@ def list_events(session: Session, *, user: Actor, filters: AuditFilter | None = 
     if filters.until:
         conditions.append(AuditEvent.at < datetime.combine(filters.until, datetime.max.time(), tzinfo=UTC))
     total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
-    rows = session.exec(select(AuditEvent).where(*conditions)
+    # whether each event is restricted detail is worked out as it is read (the one rule), so an
+    # action made restricted, or a measure linked only to restricted actions, hides its history too
+    secret = hidden_from(user, restricted_event()).label("secret")
+    rows = session.exec(select(AuditEvent, secret).where(*conditions)
                         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)).all()
     hidden = RESTRICTED_TEXT
     return [
         {"at": r.at, "event": r.event, "what": event_words(r.event), "entity": r.entity, "entity_key": r.entity_key,
-         **({"actor": r.actor, "before": r.before, "after": r.after, "detail": r.detail}
-            if user.cleared_for_restricted or not r.restricted
-            else {"actor": hidden, "before": hidden, "after": hidden, "detail": hidden})}
-        for r in rows
+         **({"actor": hidden, "before": hidden, "after": hidden, "detail": hidden}
+            if masked else {"actor": r.actor, "before": r.before, "after": r.after, "detail": r.detail})}
+        for r, masked in rows
     ], int(total)
 
 

@@ -28,6 +28,15 @@ _TITLE = 36
 _BOTTOM = 96  # x-axis ticks and title, then the legend (two rows on a phone)
 
 
+def plotly_text(text: object) -> str:
+    """User text made literal for plotly, which reads a subset of HTML in every text it draws
+    (titles, ticks, legend names, hover labels, annotations): <a href> is a live link, <br> a
+    line break, <b> bold. Escaping <, > and & shows the words as typed (plotly turns the
+    entities back into characters only after it has found its tags). Not for Markdown: that
+    is ui.text.md."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
 def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
     """A stacked horizontal bar per group (theme, agency or board), one patterned segment per RAG.
 
@@ -40,7 +49,7 @@ def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
         lines = _group_lines(row)
         blocks.append((y, y + _LINE * len(lines) + _BAR / 2, lines))
         y += _LINE * len(lines) + _BAR + _GAP
-    groups = [html.escape(str(row["group"])) for row in table]
+    groups = [plotly_text(row["group"]) for row in table]
     bars = []
     for rag in RAG_ORDER:
         values = [row["by_rag"][rag.value] for row in table]
@@ -60,7 +69,7 @@ def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
     text = {"color": CHART_TEXT}
     layout: dict[str, Any] = {
         **({"annotations": notes} if notes else {}),
-        "title": ({"pad": {"t": 8}, "text": title, "x": 0, "xref": "paper", "y": 1, "yref": "container",
+        "title": ({"pad": {"t": 8}, "text": plotly_text(title), "x": 0, "xref": "paper", "y": 1, "yref": "container",
                    "yanchor": "top", "font": text} if title else {"font": text}),
         "yaxis": {"range": [max(y, _LINE), 0], "visible": False, "tickfont": text, "title": {"font": text},
                   "fixedrange": True},
@@ -84,7 +93,7 @@ def _group_lines(row: dict[str, Any]) -> list[str]:
     total = sum(row["by_rag"].values())
     name = textwrap.wrap(f"{row['group']} ({total} action{'s' if total != 1 else ''})", _WRAP)
     # plotly reads tags in text: the group's name is the plan's words, so escape it
-    name = [f"<b>{html.escape(line)}</b>" for line in name]
+    name = [f"<b>{plotly_text(line)}</b>" for line in name]
     counts = [f"{RAG_LABELS[rag]} {row['by_rag'][rag.value]}" for rag in RAG_ORDER if row["by_rag"].get(rag.value)]
     return name + textwrap.wrap(" · ".join(counts), _WRAP)
 
@@ -128,7 +137,7 @@ def measure_line(measure: dict[str, Any]) -> go.Figure:
     periods = [p for p, _ in measure["values"]]
     figure = go.Figure()
     figure.add_scatter(x=periods, y=[v for _, (v, _) in measure["values"]], mode="lines+markers",
-                       name=measure["name"])
+                       name=plotly_text(measure["name"]))
     if measure.get("target") is not None:
         figure.add_hline(y=measure["target"], line_dash="dash", annotation_text=f"Target {measure['target']:g}")
     figure.update_layout(height=220, margin={"l": 10, "r": 10, "t": 20, "b": 10},
@@ -165,7 +174,7 @@ def measure_chart(measure: dict[str, Any]) -> go.Figure:
         line={"color": _FIGURE_INK, "width": 2},
         marker={"size": 9, "color": _FIGURE_INK, "line": {"color": _FIGURE_INK, "width": 2},
                 "symbol": ["circle-open" if v.get("provisional") else "circle" for v in values]},
-        text=[("provisional " if v.get("provisional") else "") + (v.get("raw") or "") for v in values],
+        text=[plotly_text(("provisional " if v.get("provisional") else "") + (v.get("raw") or "")) for v in values],
         customdata=[format_value(v["value"], unit) if v["state"] == "value" else "" for v in values],
         hovertemplate="%{x}: %{customdata} %{text}<extra></extra>",
     )
@@ -197,7 +206,7 @@ def measure_chart(measure: dict[str, Any]) -> go.Figure:
                            line={"color": _GAP_INK, "dash": "dot", "width": 1.5},
                            hovertemplate="%{x}: baseline %{y:,.1f}<extra></extra>")
     figure.update_layout(
-        height=280, margin={"l": 10, "r": 10, "t": 36, "b": 10}, title=measure.get("name", "")[:80],
+        height=280, margin={"l": 10, "r": 10, "t": 36, "b": 10}, title=plotly_text(measure.get("name", "")[:80]),
         yaxis={"title": "%" if unit == "%" else unit, "rangemode": "tozero"},
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": labels},
@@ -231,7 +240,7 @@ def rag_columns(rows: list[dict[str, Any]], *, x: str = "period", title: str = "
                               yanchor="bottom", showarrow=False, font={"size": 11})
     top = max((int(row.get("total", 0) or 0) for row in rows), default=0)
     figure.update_layout(
-        barmode="stack", height=360, title={"text": title, "x": 0} if title else None,
+        barmode="stack", height=360, title={"text": plotly_text(title), "x": 0} if title else None,
         yaxis={"title": {"text": "Actions"}, "rangemode": "tozero", "tickformat": "d", "range": [0, top * 1.3 + 1]},
         xaxis={"type": "category"},
         legend={"orientation": "h", "x": 0, "y": -0.2, "traceorder": "normal"},
@@ -265,6 +274,6 @@ def rag_flow(flows: list[dict[str, Any]], *, title: str = "") -> go.Figure:
               "color": "rgba(120,120,120,0.35)"},
         textfont={"color": CHART_TEXT, "size": 13},
     ))
-    figure.update_layout(height=360, title={"text": title, "x": 0} if title else None,
+    figure.update_layout(height=360, title={"text": plotly_text(title), "x": 0} if title else None,
                          margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
     return _still(figure)

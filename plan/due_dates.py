@@ -15,7 +15,7 @@ from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, in_plan_now
 from plan.dates import parse_date
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
-from plan.permissions import require
+from plan.permissions import cleared_for, require, require_cleared
 from plan.personal_data import checked_text
 from plan.updates import may_update
 
@@ -98,8 +98,10 @@ def decide(session: Session, *, user: Actor, plan_id: int, request_id: int, appr
     action = session.get(Action, row.action_id) if row else None
     if row is None or action is None or action.plan_id != plan_id:
         raise NotFound("There is no such due-date request in this plan.")
+    # the request, its reason and the date it moves to are restricted detail: deciding needs clearance
+    require_cleared(user, action, what=f"Action {action.ref}")
     if row.decision != "pending":
-        hidden = action.restricted and not user.cleared_for_restricted  # who decided is restricted detail too
+        hidden = not cleared_for(user, action)  # who decided is restricted detail too
         raise InvalidInput(f"This request was already {row.decision}"
                            + ("." if hidden else f" by {row.decided_by}."))
     _not_retired(action)
@@ -130,7 +132,7 @@ def requests(session: Session, *, user: Actor, plan_id: int, pending_only: bool 
         query = query.where(DueDateRequest.decision == "pending", in_plan_now())
     rows = []
     for req, ref, title, restricted, baseline in session.exec(query).all():
-        hidden = restricted and not user.cleared_for_restricted
+        hidden = not cleared_for(user, restricted)
         rows.append({"id": req.id, "ref": ref, "title": RESTRICTED_TITLE if hidden else title,
                      "from": req.from_date, "to": req.requested_date, "baseline": baseline,
                      "reason": _masked(req.reason, hidden), "by": _masked(req.requested_by, hidden),
@@ -183,7 +185,7 @@ def my_requests(session: Session, *, user: Actor, plan_id: int) -> list[dict[str
              .order_by(DueDateRequest.requested_at.desc(), DueDateRequest.id.desc()))
     rows = []
     for req, ref, title, restricted in session.exec(query).all():
-        hidden = restricted and not user.cleared_for_restricted
+        hidden = not cleared_for(user, restricted)
         rows.append({"ref": ref, "title": RESTRICTED_TITLE if hidden else title, "from": req.from_date,
                      "to": req.requested_date, "at": req.requested_at, "decision": req.decision,
                      "decided_by": _masked(req.decided_by, hidden), "note": _masked(req.decision_note, hidden)})

@@ -43,7 +43,12 @@ class PersonalDataWarning(PlanError):
 _SEP = r"[ \t.\-/]{0,3}"
 _PHONE_SEP = r"[ \t.\-/()]{0,3}"  # and brackets round the area code: (01702) 215000
 
-_NHS = re.compile(rf"(?<!\d)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?!\d)")
+_NHS = re.compile(rf"(?<!\d)(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?!\d)"
+                  rf"|(?<!\d)(\d{{4}}){_SEP}(\d{{3}}){_SEP}(\d{{3}})(?!\d)")  # 943 476 5919, or 9434-765-919
+# A number that says it is an NHS number, however its ten digits are grouped: "NHS no. 90786 66617".
+_LABELLED_NHS = re.compile(
+    rf"\bNHS[ \t]*(?:no\b\.?|number|num\b\.?|#)?[ \t]*[:#=\-]?[ \t]*(?P<digits>\d(?:{_SEP}\d){{9}})(?!\d)",
+    re.IGNORECASE)
 _PHONE = re.compile(
     # +44 / 0044 (with an optional (0)), or a leading 0, possibly bracketed: (01702)
     r"(?<![\w+])(?:(?:\+|00)[ \t]?44[ \t]?(?:\(?0\)?[ \t]?)?|\(?0)"
@@ -54,6 +59,12 @@ _PHONE = re.compile(
 )
 _NATIONAL_INSURANCE = re.compile(
     rf"\b[A-Z]{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}[A-D]\b|\b[a-z]{{2}}\d{{6}}[a-d]\b"
+)
+# In any case, its pairs spaced, when it says what it is: "ni: ab 12 34 56 c", "NINO ab123456c".
+_LABELLED_NATIONAL_INSURANCE = re.compile(
+    rf"\b(?:ni|nino|n\.i\.|national[ \t]+insurance)(?:[ \t]*(?:no\b\.?|number|num\b\.?))?[ \t]*[:#=\-]?[ \t]*"
+    rf"(?P<number>[A-Z]{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}[A-D])\b",
+    re.IGNORECASE,
 )
 _VEHICLE = re.compile(r"\b[A-Z]{2}\d{2}[ \-]?[A-Z]{3}\b")
 
@@ -104,6 +115,26 @@ _AGE_BESIDE_NAME = re.compile(
     r"|\d{1,2}[ \t]?(?i:y/?o))\b"
     r"(?![ \t]*(?:-|to|\+)[ \t]*\d|\+|[ \t]*(?:and|or)[ \t]+(?:over|under|above|below|older|younger|upwards|\d))"
 )
+# A full name with an age after a comma, as reports write it: "Tyler Brown, 15, missing from care",
+# "Tyler Brown (15)", "Tyler Brown, 15 was". Both words capitalised, neither a word organisations
+# or places use (_NOT_NAME_WORDS), and the age followed by a comma, a bracket or a word (not another
+# number: "Southend, 15, 20 and 25" is a list).
+_NAME_COMMA_AGE = re.compile(
+    r"(?P<name>\b(?:[A-Z]['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+(?:[A-Z]['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})"
+    r"(?:[ \t]*,[ \t]*(?P<age>\d{1,2})(?:[ \t]*,|[ \t]+(?=[a-z]))|[ \t]*\([ \t]*(?P<bracketed>\d{1,2})[ \t]*\))"
+    r"(?![ \t]*(?:(?:and|or|to|-)[ \t]*)?\d)"
+)
+_NOT_NAME_WORDS = frozenset("""
+    council borough city county police trust hospital hospitals school schools college academy university service
+    services team unit centre center board group partnership partners authority agency department office
+    foundation charity network road street avenue lane ward wards district area areas town village park house
+    court prison station clinic practice surgery church community communities project programme plan strategy
+    quarter year month week january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday objective action actions theme themes measure
+    measures phase stage priority table annex appendix section page item figure total q1 q2 q3 q4 essex
+    southend thurrock london england operation op initiative campaign scheme pilot event events session sessions
+""".split())
+
 _NOT_NAMES = frozenset("""
     an the all any and or but of for in on at to by from with as if so no not nor those these this that them
     they their both each every some most many few several other others such only just over under between about
@@ -201,6 +232,24 @@ def _ages_beside_names(text: str, known: set[str]) -> Found:
         yield match.start(), end, f"a person's age beside their name ({_shown(text[match.start():end])})"
 
 
+def _names_with_ages(text: str, known: set[str]) -> Found:
+    for match in _NAME_COMMA_AGE.finditer(text):
+        words = match.group("name").lower().replace("’", "'").split()
+        if any(w in _NOT_NAME_WORDS or w in _NOT_NAMES for w in words):
+            continue
+        yield match.start(), match.end(), f"a person's age beside their name ({_shown(match[0].rstrip(', '))})"
+
+
+def _labelled_nhs_numbers(text: str, known: set[str]) -> Found:
+    for match in _LABELLED_NHS.finditer(text):  # said to be one: flagged without its check digit
+        yield match.start(), match.end(), f"an NHS number ({_shown(match.group('digits'))})"
+
+
+def _labelled_national_insurance(text: str, known: set[str]) -> Found:
+    for match in _LABELLED_NATIONAL_INSURANCE.finditer(text):
+        yield match.start(), match.end(), f"a National Insurance number ({_shown(match.group('number'))})"
+
+
 def _pattern(pattern: re.Pattern[str], words: str) -> Callable[[str, set[str]], Found]:
     def spot(text: str, known: set[str]) -> Found:
         for match in pattern.finditer(text):
@@ -221,12 +270,13 @@ def _ordinary_dates(text: str, known: set[str]) -> Found:
 
 def _nhs_numbers(text: str, known: set[str]) -> Found:
     for match in _NHS.finditer(text):
-        if _nhs_number_valid("".join(match.groups())):
+        if _nhs_number_valid("".join(g for g in match.groups() if g)):
             yield match.start(), match.end(), f"an NHS number ({_shown(match[0])})"
 
 
 # In this order: each sets aside what it found, so a later one does not read it again.
-_LABELLED = (_emails, _dates_of_birth, _ages_beside_names,
+_LABELLED = (_emails, _dates_of_birth, _labelled_nhs_numbers, _labelled_national_insurance, _ages_beside_names,
+             _names_with_ages,
              _pattern(_NATIONAL_INSURANCE, "a National Insurance number"),
              _pattern(_ADDRESS, "an address"), _labelled_references)
 _BARE = (_pattern(_CRIME_REFERENCE, "a crime or case reference"), _ordinary_dates, _nhs_numbers,

@@ -29,7 +29,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
 from plan.measures import PERIOD
-from plan.permissions import require
+from plan.permissions import cleared_for, require, require_cleared
 from plan.personal_data import checked_text
 from plan.vocab import DeliveryStatus
 
@@ -202,6 +202,7 @@ def return_update(session: Session, *, user: Actor, plan_id: int, ref: str, note
     action = session.exec(select(Action).where(Action.plan_id == plan_id, Action.ref == ref)).first()
     if action is None:
         raise NotFound(f"There is no action '{ref}' in this plan.")
+    require_cleared(user, action, what=f"Action {ref}")  # its update and the note on it are restricted detail
     update = session.exec(select(StatusUpdate).where(StatusUpdate.action_id == action.id,
                                                      StatusUpdate.round_id == current.id)
                           .order_by(StatusUpdate.id.desc())).first()
@@ -272,7 +273,7 @@ def chasers(session: Session, *, user: Actor, plan_id: int, app_url: str = "") -
     plan = session.get(Plan, plan_id)
     assert plan is not None
     owed = [row for row in owing(session, user=Actor.system(), plan_id=plan_id, round_id=current.id)
-            if user.cleared_for_restricted or not row["restricted"]]
+            if cleared_for(user, row["restricted"])]
     by_person: dict[str, tuple[str, list[str]]] = {}
     unnamed: list[str] = []
     latest = _latest_in_round(current.id)

@@ -15,7 +15,7 @@ from plan import audit, personal_data
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.periods import period_for
-from plan.permissions import allowed
+from plan.permissions import allowed, cleared_for
 from plan.text import clean
 from plan.vocab import DeliveryStatus, Rag, parse_choice
 
@@ -27,7 +27,7 @@ def may_update(session: Session, user: Actor, action: Action) -> bool:
     """The secretariat updates any action; an owner updates the actions they own or are a named
     delegate for. A restricted action only by someone cleared for restricted items, checked on
     every write: clearance removed is clearance gone."""
-    if action.restricted and not user.cleared_for_restricted:
+    if not cleared_for(user, action.restricted):
         return False
     if allowed(user, "action.update_any"):
         return True

@@ -17,7 +17,7 @@ from plan.db import hold_setup_lock
 from plan.errors import InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.passwords import check_strength, hash_password
-from plan.permissions import require
+from plan.permissions import cleared_for, require
 from plan.text import clean
 from plan.vocab import Role, parse_choice
 
@@ -97,6 +97,8 @@ def add_user(session: Session, *, user: Actor, email: str, name: str, role: str,
         raise InvalidInput(f"There is already an account for {email}.")
     if password is not None:
         check_strength(password, email=email, name=name)
+    if cleared_for_restricted:
+        _require_may_clear(session, user, None)
     person = Person(name=name, email=email, role=chosen.value, agency_id=_agency_id(session, agency),
                     cleared_for_restricted=cleared_for_restricted,
                     password_hash=hash_password(password) if password is not None else "")
@@ -120,7 +122,8 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
     before = _snapshot(person, session)
     if role is not None:
         person.role = Role(parse_choice(Role, role, "Role")).value
-    if cleared_for_restricted is not None:
+    if cleared_for_restricted is not None and cleared_for_restricted != person.cleared_for_restricted:
+        _require_may_clear(session, user, person)
         person.cleared_for_restricted = cleared_for_restricted
     if active is not None:
         person.active = active
@@ -145,6 +148,32 @@ def update_user(session: Session, *, user: Actor, email: str, role: str | None =
         event = "user.role_change" if "role" in new or "cleared_for_restricted" in new else "user.update"
         audit.record(session, actor=user, event=event, entity="person", entity_key=person.email, before=old, after=new)
     return person
+
+
+def may_change_clearance(session: Session, *, user: Actor, email: str | None = None) -> str:
+    """Why this user may not grant or remove clearance (for `email`, or for a new account), in
+    words for the Users page; "" when they may."""
+    try:
+        _require_may_clear(session, user, _person(session, email) if email else None)
+    except NotAllowed as err:
+        return str(err)
+    return ""
+
+
+def _require_may_clear(session: Session, user: Actor, person: Person | None) -> None:
+    """Clearance for restricted items is granted or removed only by an admin who is cleared
+    themselves (or the command line, which acts as the system), and never by a person for
+    themselves: otherwise an uncleared admin could tick their own box and read everything.
+    The granter's clearance is read from the database, not from the Actor they signed in with."""
+    require(user, "user.manage")
+    if user.person_id is not None:
+        granter = session.get(Person, user.person_id)
+        if granter is None or not granter.active or not granter.cleared_for_restricted:
+            raise NotAllowed("Only an admin who is cleared for restricted items can grant or remove "
+                             "clearance; ask a cleared admin, or use the command line "
+                             "(python -m plan user update EMAIL --cleared).")
+    if person is not None and person.id is not None and person.id == user.person_id:
+        raise NotAllowed("You cannot change your own clearance for restricted items; ask another cleared admin.")
 
 
 def set_password(session: Session, *, user: Actor, email: str, password: str, keep: tuple[str, ...] = ()) -> None:
@@ -182,7 +211,7 @@ def _person(session: Session, email: str) -> Person:
 
 def _require_clearance(user: Actor, action: Action) -> None:
     """Who owns a restricted action is restricted detail: only someone cleared sees or changes it."""
-    if action.restricted and not user.cleared_for_restricted:
+    if not cleared_for(user, action):
         raise NotAllowed(f"Action {action.ref} is restricted: only someone cleared for restricted items can see or "
                          "change who owns it.")
 
@@ -265,7 +294,7 @@ def assignable_actions(session: Session, *, user: Actor, plan_id: int) -> list[d
     return [{"ref": ref, "title": RESTRICTED_TITLE if hidden else title, "restricted": restricted,
              "owner": RESTRICTED_TEXT if hidden else (person or lead_owner or "")}
             for ref, title, restricted, lead_owner, person in rows
-            for hidden in [restricted and not user.cleared_for_restricted]]
+            for hidden in [not cleared_for(user, restricted)]]
 
 
 def assign_owner_many(session: Session, *, user: Actor, plan_id: int, refs: list[str], email: str) -> list[str]:

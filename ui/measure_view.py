@@ -5,7 +5,6 @@ drawn as such). The judging is plan.measures'; this module only words and draws 
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import streamlit as st
@@ -79,7 +78,7 @@ def measure_panel(measure: dict[str, Any], *, key: str, title: bool = True) -> N
     if title:
         st.markdown(f"**{md(measure['ref'])} {md(measure['name'])}**")
     st.caption(md(facts(measure)))
-    st.markdown(f"{rag_html(measure)} &nbsp; {html.escape(travel(measure))}", unsafe_allow_html=True)
+    st.markdown(f"{rag_html(measure)} &nbsp; {md(travel(measure))}", unsafe_allow_html=True)
     st.markdown(md(measure["evidence"]["reason"]))
     if not measure["values"]:
         st.caption("No figures received yet.")

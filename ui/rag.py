@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_TEXT_COLOURS, Rag
+from ui.text import md
 
 _BY_LABEL = {label: rag for rag, label in RAG_LABELS.items()}
 
@@ -34,5 +35,5 @@ def legend(definitions: list[tuple[str, str, str]]) -> None:
     """What each rating means in this plan (councils define them differently)."""
     with st.expander("What the RAG ratings mean in this plan"):
         for rag, label, meaning in definitions:
-            st.markdown(f"{badge(rag)} &nbsp; **{html.escape(label)}**: {html.escape(meaning)}",
+            st.markdown(f"{badge(rag)} &nbsp; **{md(label)}**: {md(meaning)}",
                         unsafe_allow_html=True)

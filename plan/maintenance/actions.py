@@ -35,7 +35,7 @@ from plan.due_dates import record_date_set
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
 from plan.imports.parsing import parse_date
-from plan.permissions import require
+from plan.permissions import cleared_for, require
 from plan.refs import sort_key
 from plan.seed import REF_PATTERN
 from plan.text import clean
@@ -112,7 +112,7 @@ def _action(session: Session, plan_id: int, ref: str) -> Action:
 
 
 def _require_clearance(user: Actor, action: Action) -> None:
-    if action.restricted and not user.cleared_for_restricted:
+    if not cleared_for(user, action.restricted):
         raise NotAllowed(f"Action {action.ref} is restricted: only someone cleared for restricted items can change it.")
 
 
@@ -537,14 +537,14 @@ def plan_edits(session: Session, *, user: Actor, plan_id: int, ref: str) -> list
     each changed field before and after. Anyone who may read the action; on a restricted action
     who and what reach only cleared users."""
     action = _action(session, plan_id, ref)
-    hidden = action.restricted and not user.cleared_for_restricted
+    hidden = not cleared_for(user, action.restricted)
     rows = session.exec(select(AuditEvent).where(AuditEvent.plan_id == plan_id, AuditEvent.entity == "action",
                                                  AuditEvent.entity_key == action.ref,
                                                  AuditEvent.event.in_(HISTORY_EVENTS))
                         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
     result = []
     for row in rows:
-        masked = hidden or (row.restricted and not user.cleared_for_restricted)
+        masked = hidden or (not cleared_for(user, row.restricted))
         before, after = _loads(row.before), _loads(row.after)
         changes = [{"field": LABELS.get(k, k.replace("_", " ").capitalize()),
                     "before": RESTRICTED_TEXT if masked else _shown(before.get(k)),
@@ -597,7 +597,7 @@ def active_action_choices(session: Session, *, user: Actor, plan_id: int) -> lis
     rows = session.exec(select(Action.ref, Action.title, Action.restricted).join(Theme, Theme.id == Action.theme_id)
                         .where(Action.plan_id == plan_id, Action.retired_at.is_(None))
                         .order_by(Theme.position, Action.ref_sort, Action.id)).all()
-    return [(ref, RESTRICTED_TITLE if restricted and not user.cleared_for_restricted else title)
+    return [(ref, RESTRICTED_TITLE if not cleared_for(user, restricted) else title)
             for ref, title, restricted in rows]
 
 

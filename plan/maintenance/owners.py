@@ -18,7 +18,7 @@ from plan import audit
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, in_plan_now
 from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
-from plan.permissions import require
+from plan.permissions import cleared_for, require, shown_to
 from plan.text import clean
 from plan.users import assign_owner, assign_owner_many
 from plan.vocab import FINISHED_STATUSES, AgencyKind, DeliveryStatus, parse_choice
@@ -131,7 +131,7 @@ def actions_of(session: Session, *, user: Actor, plan_id: int, email: str) -> li
                         .where(Action.plan_id == plan_id, Action.owner_person_id == person.id, in_plan_now())
                         .order_by(Theme.position, Action.ref_sort, Action.id)).all()
     return [{"ref": ref, "restricted": restricted,
-             "title": RESTRICTED_TITLE if restricted and not user.cleared_for_restricted else title}
+             "title": RESTRICTED_TITLE if not cleared_for(user, restricted) else title}
             for ref, title, restricted in rows]
 
 
@@ -174,7 +174,7 @@ def orphaned(session: Session, *, user: Actor, plan_id: int, today: date | None 
     left = and_(Person.id.is_not(None), Person.left_on.is_not(None), Person.left_on <= today)
     why = case((no_owner, literal("no_owner")), (inactive, literal("inactive")), (left, literal("left")),
                else_=literal(""))
-    shown = literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+    shown = shown_to(user, Action.restricted)
     conditions = [Action.plan_id == plan_id, in_plan_now(), or_(no_owner, inactive, left)]
     if not include_finished:
         conditions.append(Action.delivery_status.not_in([s.value for s in FINISHED_STATUSES]))
@@ -189,7 +189,7 @@ def orphaned(session: Session, *, user: Actor, plan_id: int, today: date | None 
              .where(*conditions).order_by(Theme.position, Action.ref_sort, Action.id))
     rows = []
     for r in session.exec(query).all():
-        hidden = r.restricted and not user.cleared_for_restricted
+        hidden = not cleared_for(user, r.restricted)
         reason = {"no_owner": "No owner: no person and no role named",
                   "inactive": "The owner's account is disabled",
                   "left": f"The owner left on {r.left_on:%d %b %Y}" if r.left_on else "The owner has left"}[r.why]

@@ -36,7 +36,7 @@ from models import (
 from plan.errors import NotAllowed, NotFound
 from plan.exports import Export, text_export
 from plan.identity import Actor
-from plan.permissions import require
+from plan.permissions import cleared_for, require
 from plan.provenance import load as load_choices
 from plan.vocab import RAG_ORDER
 
@@ -206,7 +206,7 @@ def export_yaml(session: Session, *, user: Actor, plan_id: int) -> Export:
         raise NotFound("There is no such plan.")
     restricted = session.exec(select(func.count()).select_from(Action)
                               .where(Action.plan_id == plan_id, Action.restricted.is_(True))).one()
-    if restricted and not user.cleared_for_restricted:
+    if not cleared_for(user, restricted):
         raise NotAllowed(f"The plan file holds {restricted} restricted action(s) in full; only someone cleared for "
                          "restricted items may export it. Ask a cleared colleague.")
     document = plan_document(session, plan_id=plan_id)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import Action, Agency, Measure, MeasureAction, MeasureValue, Person, Plan
@@ -32,7 +32,7 @@ from plan.measures.terms import (
     parse_kind,
     parse_unit,
 )
-from plan.permissions import require
+from plan.permissions import cleared_for, require, require_cleared, restricted_measure
 from plan.vocab import RAG_LABELS, Rag
 
 RESTRICTED_NAME = "Restricted measure: shown only to cleared users"
@@ -57,12 +57,9 @@ def definition_choices(session: Session | None = None) -> dict[str, Any]:
 
 
 def restricted_condition() -> Any:
-    """SQL: the measure serves only restricted actions (and at least one)."""
-    linked = select(MeasureAction.measure_id).join(Action, Action.id == MeasureAction.action_id)
-    return and_(
-        exists(linked.where(MeasureAction.measure_id == Measure.id, Action.restricted.is_(True))),
-        ~exists(linked.where(MeasureAction.measure_id == Measure.id, Action.restricted.is_(False))),
-    )
+    """SQL: the measure serves only restricted actions (and at least one): the one rule's
+    words for measures (plan.permissions.restricted_measure)."""
+    return restricted_measure(Measure.id)
 
 
 def _rows(session: Session, plan_id: int, *conditions: Any) -> list[Any]:
@@ -125,7 +122,7 @@ def with_gaps(values: list[dict[str, Any]], frequency: str) -> list[dict[str, An
 
 def _measure_dict(measure: Measure, agency: str | None, contributor: str | None, email: str | None,
                   restricted: bool, actions: list[str], values: list[dict[str, Any]], user: Actor) -> dict[str, Any]:
-    hidden = bool(restricted) and not user.cleared_for_restricted
+    hidden = not cleared_for(user, restricted)
     data: dict[str, Any] = {
         "ref": measure.ref, "name": RESTRICTED_NAME if hidden else measure.name,
         "definition": "" if hidden else measure.description, "unit": measure.unit, "kind": measure.kind,
@@ -196,7 +193,7 @@ def measure_history(session: Session, *, user: Actor, plan_id: int, ref: str) ->
     """Every return ever made for the measure, newest first, each marked current or not: a
     revision never hides the figure it replaced."""
     data = get_measure(session, user=user, plan_id=plan_id, ref=ref)
-    if data["restricted"] and not user.cleared_for_restricted:
+    if not cleared_for(user, data["restricted"]):
         return []
     measure = load(session, plan_id, ref)
     rows = session.exec(select(MeasureValue).where(MeasureValue.measure_id == measure.id)
@@ -470,6 +467,18 @@ def _slug(session: Session, plan_id: int) -> str:
     return plan.slug if plan else ""
 
 
+def is_restricted(session: Session, measure_id: int | None) -> bool:
+    """Whether the measure is restricted detail now (plan.permissions.restricted_measure)."""
+    return bool(session.exec(select(restricted_measure(measure_id))).one())
+
+
+def _require_cleared_for_links(user: Actor, actions: list[Action]) -> None:
+    """Naming or removing a restricted action as one a measure serves is a change to
+    restricted detail: only a cleared user makes it."""
+    for action in actions:
+        require_cleared(user, action, what=f"Action {action.ref}")
+
+
 def create_measure(session: Session, *, user: Actor, plan_id: int, fields: Mapping[str, Any],
                    source_text: str = "", is_demo: bool = False) -> dict[str, Any]:
     """Define a new measure. Secretariat only. Every problem is reported at once, by field
@@ -477,6 +486,7 @@ def create_measure(session: Session, *, user: Actor, plan_id: int, fields: Mappi
     require(user, "measure.define")
     values, problems = check_definition(session, fields, plan_id=plan_id)
     actions = _actions_for(session, plan_id, fields.get("actions") or [], problems)
+    _require_cleared_for_links(user, actions)
     if problems:
         raise InvalidFields(problems)
     measure = Measure(plan_id=plan_id, source_text=source_text[:200], is_demo=is_demo,
@@ -487,7 +497,7 @@ def create_measure(session: Session, *, user: Actor, plan_id: int, fields: Mappi
     session.flush()
     audit.record(session, actor=user, event="measure.define", plan_id=plan_id, entity="measure",
                  entity_key=measure.ref, after=_snapshot(measure, [a.ref for a in actions]),
-                 detail=_slug(session, plan_id))
+                 detail=_slug(session, plan_id), restricted=is_restricted(session, measure.id))
     return get_measure(session, user=user, plan_id=plan_id, ref=measure.ref)
 
 
@@ -499,6 +509,8 @@ def update_measure(session: Session, *, user: Actor, plan_id: int, ref: str, cha
     never touched. Raises NotAllowed, NotFound, InvalidFields, StaleVersion."""
     require(user, "measure.define")
     measure = load(session, plan_id, ref)
+    was_restricted = is_restricted(session, measure.id)
+    require_cleared(user, was_restricted, what=f"Measure {measure.ref}")
     if expected_version is not None and measure.version != expected_version:
         raise StaleVersion(f"Measure {measure.ref} was changed by someone else after you opened it (it is now "
                            f"version {measure.version}, you had {expected_version}); reload it and make your "
@@ -506,6 +518,12 @@ def update_measure(session: Session, *, user: Actor, plan_id: int, ref: str, cha
     before = _snapshot(measure, action_refs(session, [measure.id]).get(measure.id, []))  # type: ignore[list-item]
     values, problems = check_definition(session, changes, plan_id=plan_id, current=measure)
     actions = _actions_for(session, plan_id, changes["actions"], problems) if "actions" in changes else None
+    if actions is not None:  # linking or unlinking a restricted action changes restricted detail
+        kept = {a.id for a in actions}
+        linked = session.exec(select(Action).join(MeasureAction, MeasureAction.action_id == Action.id)
+                              .where(MeasureAction.measure_id == measure.id)).all()
+        _require_cleared_for_links(user, [a for a in actions if a.id not in {b.id for b in linked}]
+                                   + [a for a in linked if a.id not in kept])
     if problems:
         raise InvalidFields(problems)
     for key, value in values.items():
@@ -519,7 +537,8 @@ def update_measure(session: Session, *, user: Actor, plan_id: int, ref: str, cha
     if new:
         session.add(measure)
         audit.record(session, actor=user, event="measure.change", plan_id=plan_id, entity="measure",
-                     entity_key=measure.ref, before=old, after=new, detail=_slug(session, plan_id))
+                     entity_key=measure.ref, before=old, after=new, detail=_slug(session, plan_id),
+                     restricted=was_restricted or is_restricted(session, measure.id))
     return get_measure(session, user=user, plan_id=plan_id, ref=measure.ref)
 
 
@@ -575,7 +594,7 @@ def evidence_by_action(session: Session, *, user: Actor, plan_id: int) -> list[d
     found = []
     for entry in by_action.values():
         measure = min(entry["measures"], key=lambda m: RAG_RANK[m["evidence_rag"]])
-        hidden = (entry["restricted"] or measure["restricted"]) and not user.cleared_for_restricted
+        hidden = not cleared_for(user, entry["restricted"], measure["restricted"])
         evidence_found = measure["evidence"]
         sentence = (f"measure {measure['ref']} ({'a restricted measure' if hidden else measure['name']}) is "
                     f"{measure['evidence_rag'].capitalize()}: {format_value(evidence_found['value'], measure['unit'])} "

@@ -48,6 +48,7 @@ from plan.measures.definitions import (
     action_refs,
     check_definition,
     create_measure,
+    is_restricted,
     load,
     update_measure,
 )
@@ -55,7 +56,7 @@ from plan.measures.figures import Figure, parse_figure
 from plan.measures.returns import _current, _Prepared, _write
 from plan.measures.targets import parse_target
 from plan.measures.terms import RowsRejected, parse_frequency, parse_unit
-from plan.permissions import require
+from plan.permissions import cleared_for, require
 
 # field -> headings that mean it (compared lower-case, punctuation as spaces, brackets dropped)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -387,8 +388,15 @@ def import_measures(session: Session, *, user: Actor, plan_id: int, content: byt
         problems.append((table[position][0], f"two columns are the same period ({', '.join(duplicates)}); keep one."))
 
     plans: list[dict[str, Any]] = []
+    restricted_refs = set(session.exec(select(Action.ref).where(Action.plan_id == plan_id,
+                                                                Action.restricted.is_(True))).all())
     for row in rows:
         existing = session.exec(select(Measure).where(Measure.plan_id == plan_id, Measure.ref == row.ref)).first()
+        secret = (existing is not None and is_restricted(session, existing.id)) or set(row.actions) & restricted_refs
+        if not cleared_for(user, bool(secret)):  # the one clearance rule, as the measure forms apply it
+            problems.append((row.number, f"{row.ref} is restricted (or names a restricted action): only someone "
+                                         "cleared for restricted items can import it; leave the row out."))
+            continue
         known_fields = {k: v for k, v in row.fields.items() if k in FIELDS}
         if row.source_text and not _agency_known(session, row.source_text):
             known_fields.pop("source_agency", None)

@@ -29,11 +29,11 @@ from plan import audit
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, PlanError
 from plan.identity import Actor
 from plan.measures import periods as P
-from plan.measures.definitions import restricted_condition
+from plan.measures.definitions import is_restricted, restricted_condition
 from plan.measures.figures import Figure, describe_figure, parse_figure
 from plan.measures.periods import MEASURE_PERIOD, PERIOD
 from plan.measures.terms import RowsRejected
-from plan.permissions import allowed, require
+from plan.permissions import allowed, cleared_for, require, require_cleared
 from plan.personal_data import PersonalDataWarning, checked_text
 
 __all__ = ["MEASURE_PERIOD", "PERIOD", "owed_returns", "read_returns_file", "returns_tracker", "submit_value",
@@ -89,6 +89,8 @@ def _prepare(session: Session, *, user: Actor, plan_id: int, measure_ref: str, p
     when the note is the only thing to look at again."""
     measure = _measure(session, plan_id, measure_ref)
     _may_submit(user, measure)
+    # a measure serving only restricted actions: its figures are restricted detail
+    require_cleared(user, is_restricted(session, measure.id), what=f"Measure {measure.ref}")
     problems: dict[str, str] = {}
     read: P.Period | None = None
     try:
@@ -153,7 +155,8 @@ def _write(session: Session, *, user: Actor, plan_id: int, item: _Prepared, sour
                  after={"period": item.period.label, "state": item.figure.state, "value": item.figure.value,
                         "raw": item.figure.raw, "provisional": item.figure.provisional, "note": item.note,
                         "source": source},
-                 detail=(plan.slug if plan else "") + (" (revision)" if previous is not None else ""))
+                 detail=(plan.slug if plan else "") + (" (revision)" if previous is not None else ""),
+                 restricted=is_restricted(session, item.measure.id))
     return result
 
 
@@ -384,7 +387,7 @@ def owed_returns(session: Session, *, user: Actor, plan_id: int, today: date | N
                             "late": late, "state": row.state if row else None, "value": row.value if row else None,
                             "raw": row.raw if row else "", "provisional": row.provisional if row else False,
                             "shown": _shown(row, measure.unit)})
-        hidden = restricted and not user.cleared_for_restricted
+        hidden = not cleared_for(user, restricted)
         result.append({"ref": measure.ref, "name": "Restricted measure" if hidden else measure.name,
                        "unit": measure.unit, "kind": measure.kind, "frequency": measure.frequency,
                        "lag_days": measure.lag_days if measure.lag_days is not None else DEFAULT_LAG_DAYS,
@@ -431,7 +434,7 @@ def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date 
     measures: list[dict[str, Any]] = []
     for measure, agency, restricted in rows:
         name = agency or "No source agency named"
-        title = "Restricted measure" if restricted and not user.cleared_for_restricted else measure.name
+        title = "Restricted measure" if not cleared_for(user, restricted) else measure.name
         entry = agencies.setdefault(name, {"agency": name, "cells": {c.label: _empty_cell() for c in columns}})
         own: dict[str, list[dict[str, Any]]] = {c.label: [] for c in columns}
         for period in _owed_periods(measure, columns[0].start, today, 1000):

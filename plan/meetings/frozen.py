@@ -24,7 +24,7 @@ from models import (
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.errors import InvalidInput
 from plan.identity import Actor
-from plan.permissions import require
+from plan.permissions import cleared_for, require
 from plan.reports.asof import RAGS, ReportFilter, filter_conditions
 from plan.reports.rules import FINISHED, label
 from plan.vocab import DeliveryStatus
@@ -57,7 +57,7 @@ def frozen_plan(session: Session, *, user: Actor, plan_id: int, meeting_id: int,
              .where(*where).order_by(Theme.position, Action.ref_sort, Action.id))
     rows = []
     for snap, baseline, agency, updated, _ in session.exec(query).all():
-        hidden = snap.restricted and not user.cleared_for_restricted
+        hidden = not cleared_for(user, snap.restricted)
         overdue = snap.current_due_date is not None and snap.current_due_date < day and \
             snap.delivery_status not in FINISHED
         row = {"action_id": snap.action_id, "ref": snap.ref, "title": RESTRICTED_TITLE if hidden else snap.title,
@@ -78,7 +78,7 @@ def frozen_plan(session: Session, *, user: Actor, plan_id: int, meeting_id: int,
         row = by_id.get(item.action_id)
         if row is None:
             continue
-        hidden = row["restricted"] and not user.cleared_for_restricted
+        hidden = not cleared_for(user, row["restricted"])
         codes = (["overdue"] if row["days_overdue"] else []) + (["support_asked"] if row["support_asked"] else [])
         agenda.append({**row, "reasons": [RESTRICTED_TEXT if hidden else item.why or "Added to the agenda."],
                        "codes": codes, "agreed_rag": item.agreed_rag, "agreed_label": label(item.agreed_rag),

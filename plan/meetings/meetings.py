@@ -26,7 +26,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
 from plan.meetings.review import reviews_words
-from plan.permissions import require
+from plan.permissions import cleared_for, require, require_cleared
 from plan.personal_data import checked_text
 from plan.reports.asof import RAGS, ReportFilter, empty_counts, plan_row, state, texts_of
 from plan.reports.rows import add_suggestion, select_rows, shape
@@ -198,6 +198,7 @@ def add_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id: 
     require(user, "meeting.manage")
     meeting = open_meeting(session, plan_id, meeting_id)
     action = _action(session, plan_id, ref)
+    require_cleared(user, action, what=f"Action {action.ref}")  # why it is on the agenda is restricted detail
     if action.retired_at is not None:
         raise InvalidInput(f"Action {action.ref} was retired on {action.retired_at:%d %b %Y}: it is no longer in the "
                            "plan, so it cannot go on an agenda.")
@@ -230,6 +231,7 @@ def drop_agenda_item(session: Session, *, user: Actor, plan_id: int, meeting_id:
     require(user, "meeting.manage")
     meeting = open_meeting(session, plan_id, meeting_id)
     item, action = agenda_item(session, meeting_id, item_id)
+    require_cleared(user, action, what=f"Action {action.ref}")  # so is the reason it comes off
     if item.dropped:
         raise InvalidInput(f"Action {action.ref} is already off the agenda.")
     if item.recorded_at is not None:
@@ -386,7 +388,7 @@ def agenda(session: Session, *, user: Actor, meeting: Meeting, item_ids: list[in
     items = []
     for item, ref, restricted, _ in found:
         s = seen.get(item.action_id, {})
-        hidden = (restricted or bool(s.get("restricted"))) and not user.cleared_for_restricted
+        hidden = not cleared_for(user, restricted, s.get("restricted"))
         shown = {key: s.get(key) for key in SEEN_KEYS}
         for key in ("commentary", "blockers", "support_asked"):
             shown[key] = _mask(shown[key], hidden)

@@ -17,7 +17,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound
 from plan.identity import Actor
 from plan.meetings.meetings import agenda, agenda_item, open_meeting, seen_rows
-from plan.permissions import allowed, require
+from plan.permissions import allowed, cleared_for, require
 from plan.personal_data import check_plan_text
 from plan.reports.rules import label
 from plan.text import clean
@@ -29,7 +29,7 @@ RATINGS = (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value, Rag.BLUE.value)
 
 
 def _hidden(user: Actor, restricted: bool) -> bool:
-    return restricted and not user.cleared_for_restricted
+    return not cleared_for(user, restricted)
 
 
 def _mask(text: str | None, hidden: bool) -> str:

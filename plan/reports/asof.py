@@ -48,6 +48,7 @@ from plan.dates import parse_date
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
 from plan.periods import period_for, period_start
+from plan.permissions import cleared_for, shown_to
 from plan.reports.rules import FINISHED, NOT_OWING
 from plan.vocab import RAG_ORDER
 
@@ -382,7 +383,7 @@ def empty_counts() -> dict[str, int]:
 
 
 def visible(user: Actor) -> ColumnElement[bool]:
-    return literal(True) if user.cleared_for_restricted else Action.restricted.is_(False)
+    return shown_to(user, Action.restricted)
 
 
 def detail_columns(user: Actor) -> list[Any]:
@@ -404,7 +405,7 @@ def texts_of(session: Session, user: Actor, rows: list[dict[str, Any]]) -> None:
             found[u.id] = u
     for row in rows:
         update = found.get(row.get("update_id") or -1)
-        shown = user.cleared_for_restricted or not row["restricted"]
+        shown = cleared_for(user, row["restricted"])
         for key in ("commentary", "blockers", "support_asked"):
             text = getattr(update, key, "") if update else ""
             row[key] = text if shown else (RESTRICTED_TEXT if text else "")

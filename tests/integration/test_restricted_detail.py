@@ -10,7 +10,7 @@ import pytest
 from plan import due_dates, rounds
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.db import session_scope
-from plan.errors import InvalidInput
+from plan.errors import InvalidInput, NotAllowed
 from plan.identity import Actor
 from plan.my_actions import my_actions
 from plan.updates import record_update
@@ -73,10 +73,10 @@ def test_due_dates_hide_restricted_requests_from_users_not_cleared(seeded, peopl
     assert (decided["note"], decided["decided_by"], decided["by"]) == (RESTRICTED_TEXT,) * 3
     for secret in (TITLE, SECRET_REASON, SECRET_NOTE, "Rhea", "Ridley"):
         assert secret not in _texts([decided]) + _texts(seen_by_chair)
-    # Deciding again is refused without naming who decided (a cleared user is told who).
-    with session_scope() as session, pytest.raises(InvalidInput) as refused:
+    # Deciding is for the cleared only (so nobody uncleared learns who decided); a cleared user is told who.
+    with session_scope() as session, pytest.raises(NotAllowed) as refused:
         due_dates.decide(session, user=chair, plan_id=seeded.id, request_id=whole["id"], approve=True)
-    assert str(refused.value) == "This request was already declined."
+    assert str(refused.value).startswith(f"Action {REF} is restricted")
     with session_scope() as session, pytest.raises(InvalidInput, match=f"already declined by {admin.name}"):
         due_dates.decide(session, user=admin, plan_id=seeded.id, request_id=whole["id"], approve=True)
 

@@ -50,5 +50,6 @@ def form_key(at: AppTest, field: str, ref: str) -> str:
 
 
 def unescaped(markdown: str) -> str:
-    """What a reader sees of Markdown whose user text was escaped (ui/text.md)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """What a reader sees of Markdown whose user text was escaped (ui/text.md): no backslash
+    before punctuation, and no word joiner (invisible) where an autolink would have started."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

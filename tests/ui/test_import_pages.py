@@ -18,7 +18,7 @@ from plan.returns.offline import SHEET
 from plan.updates import record_update
 from tests.factories import PEOPLE
 from tests.integration.test_plan_import import MESSY, _book
-from tests.ui.helpers import open_app
+from tests.ui.helpers import open_app, unescaped
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,7 +43,7 @@ def test_the_secretariat_uploads_checks_and_imports_a_plan(people_sqlite, seeded
     assert _refs(seeded_sqlite.id) == set(), "a dry run writes nothing"
     at.button(key="plan_import_go").click().run()
     assert not at.exception
-    assert any("Imported into plan 'southend-vv': 4 new" in s.value for s in at.success)
+    assert any("Imported into plan 'southend-vv': 4 new" in unescaped(s.value) for s in at.success)
     with session_scope() as session:
         periods = set(session.exec(select(StatusUpdate.period).join(Action).where(Action.ref == "9.1")).all())
     assert periods == {"2025-Q2", "2025-Q3"}  # Q1, Q2 of 2025/26 (the title's date), in the app's own labels

@@ -18,8 +18,9 @@ BEACON = "![x](http://host/beacon.png) [Re-enter your password](http://evil)"
 
 
 def shown(value: str) -> str:
-    """Escaped Markdown as the reader sees it (a backslash before punctuation is not shown)."""
-    return re.sub(r"\\(.)", r"\1", value)
+    """Escaped Markdown as the reader sees it (a backslash before punctuation is not shown, nor
+    the invisible word joiner that stops an autolink)."""
+    return re.sub(r"\\(.)", r"\1", value).replace("\u2060", "")
 
 
 def markdown_elements(at) -> list[str]:  # noqa: ANN001

@@ -74,6 +74,15 @@ SPOTTED = [
     ("https://council.sharepoint.com/sites/vvp/Jay%20Bloggs%20DOB%2003.04.2011.docx",
      "a date of birth (DOB 03.04.2011) in a web link"),
     ("See https://www.southend.gov.uk/doc.pdf, or call 07700 900123.", "a phone number (07700 900123)"),
+    # found by the second attack (issue 20): other groupings, lower case, and reports' "Name, age,"
+    ("NHS number 9078-666-617", "an NHS number (9078-666-617)"),
+    ("Referred with NHS no. 90786 66617 by the GP", "an NHS number (90786 66617)"),  # said to be one
+    ("Sibling's number 9434-765-919 on the list", "an NHS number (9434-765-919)"),  # 4-3-3, valid check digit
+    ("ni: ab 12 34 56 c", "a National Insurance number (ab 12 34 56 c)"),
+    ("National Insurance no. qq 12 34 56 c given", "a National Insurance number (qq 12 34 56 c)"),
+    ("Tyler Brown, 15, missing from care", "a person's age beside their name (Tyler Brown, 15)"),
+    ("Reported: Tyler Brown (15) seen at the station", "a person's age beside their name (Tyler Brown (15))"),
+    ("Mary-Jane O'Neil, 14 was found safe", "a person's age beside their name (Mary-Jane O'Neil, 14)"),
 ]
 
 NOT_FLAGGED = [
@@ -116,6 +125,14 @@ NOT_FLAGGED = [
     "https://www.england.nhs.uk/wp-content/uploads/2023/03/B1234-serious-violence-duty-9434765919.pdf",
     "https://democracy.southend.gov.uk/documents/s12345/Report.pdf?T=10",
     "https://www.gov.uk/government/publications/serious-violence-duty?utm_source=2024-25",
+    "Southend Council, 15, Essex Police, 12 and Thurrock Council, 9 referrals",  # organisations with counts
+    "Safer Southend Partnership, 12 meetings held",
+    "Operation Nightjar, 15, ran over the summer",
+    "Knife Crime Strategy (2024) adopted",
+    "Essex Police (12) and Southend Council (9) attended",
+    "Detached Youth Work, 15 and 16 year olds",
+    "Year 9 pupils, 14, 15 and 16 year olds",
+    "The NI team met 12 times; NHS trust reported 1,234 attendances",
 ]
 
 

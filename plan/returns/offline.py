@@ -16,13 +16,11 @@ version when the return was made. Reading it back:
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -42,6 +40,7 @@ from plan.permissions import require
 from plan.updates import record_update
 from plan.users import actor_for
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
+from plan.workbooks import open_workbook
 
 SHEET = "Update return"
 HIDDEN = "_return"
@@ -222,22 +221,23 @@ class ReturnRejected(InvalidInput):
 
 
 def _read(content: bytes, filename: str) -> tuple[dict[str, str], list[ReturnRow]]:
-    try:
-        book = load_workbook(io.BytesIO(content), data_only=True)
-    except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
-        raise InvalidInput(f"{filename} cannot be read as an Excel workbook ({type(err).__name__}).") from None
-    if HIDDEN not in book.sheetnames or SHEET not in book.sheetnames:
+    book = open_workbook(content, filename)  # the one reader of uploads, within its caps
+    if HIDDEN not in book.sheet_names or SHEET not in book.sheet_names:
         raise InvalidInput(f"{filename} is not an update return made by this app (it has no return sheet); "
                            "make the return in the app and fill that in.")
-    hidden, sheet = book[HIDDEN], book[SHEET]
-    head = [str(c.value or "") for c in hidden[1]]
+    hidden, sheet = book.sheet(HIDDEN), book.sheet(SHEET)
+    head = [str(v or "") for v in hidden.value_row(1)] + [""] * 5
     meta = {"return_id": head[1], "plan": head[2], "owner": head[3], "agency": head[4]}
     rows: list[ReturnRow] = []
-    for cells in hidden.iter_rows(min_row=3):
-        if cells[0].value is None:
+    for line, cells in hidden.rows:
+        if line < 3 or not cells or cells[0] is None:
             continue
-        number, ref, version = int(cells[0].value), str(cells[1].value), int(cells[2].value)
-        shown = sheet.cell(number, 1).value
+        try:
+            number, ref, version = int(cells[0]), str(cells[1]), int(cells[2])
+        except (ValueError, TypeError, IndexError):
+            raise InvalidInput(f"{filename} is not an update return as this app made it (its return sheet was "
+                               "changed); make the return in the app again and fill that in.") from None
+        shown = sheet.value(number, 1)
         row = ReturnRow(row=number, ref=ref)
         row.values = {"version": str(version)}
         if str(shown or "").strip() != ref:
@@ -246,7 +246,7 @@ def _read(content: bytes, filename: str) -> tuple[dict[str, str], list[ReturnRow
         first = len(FIXED) + 1
         keys = ("rag", "delivery_status", "commentary", "blockers", "support_asked", "evidence_url")
         for offset, key in enumerate(keys):
-            value = sheet.cell(number, first + offset).value
+            value = sheet.value(number, first + offset)
             row.values[key] = "" if value is None else str(value).strip()
         rows.append(row)
     return meta, rows

@@ -26,8 +26,8 @@ class Limits:
     columns: int = 1_000  # the last column holding a value
     cells: int = 500_000  # cells in the sheet read (every one the file writes, blank or not)
     table: int = 5_000_000  # rows x columns kept, blanks between cells included (what memory holds)
-    shared_strings: int = 1_000_000  # pieces of text in the workbook's shared text
-    shared_text_bytes: int = 50 * MB  # the shared text part unpacked
+    shared_strings: int = 500_000  # pieces of text in the workbook's shared text
+    shared_text_bytes: int = 30 * MB  # the shared text part unpacked
     cell_chars: int = 32_767  # Excel's own limit for one cell
     styles: int = 100_000  # cell formats (Excel allows 64,000)
 

@@ -50,7 +50,6 @@ def _tags(local: str) -> frozenset[str]:
 
 _C, _ROW, _V, _IS, _T, _R, _RPH, _SI = (_tags(t) for t in ("c", "row", "v", "is", "t", "r", "rPh", "si"))
 _COORD = re.compile(r"([A-Z]{1,3})(\d+)$")
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 
 @dataclass
@@ -313,9 +312,10 @@ class _Xlsx:
         except safe_xml.ParseError as err:
             raise self._unreadable(f"{part}: {err}") from None
 
-    def _guard(self, part: str) -> None:
+    def _guard(self, part: str) -> str:
         """Refuse a document type declaration in a large part's prolog, read with expat up to the
-        root element (where any DTD must already have been)."""
+        root element (where any DTD must already have been). Returns the root's prefix ("x:" in
+        <x:worksheet>, most often "")."""
 
         class _Root(Exception):
             pass
@@ -326,7 +326,10 @@ class _Xlsx:
         def doctype(*_args: Any) -> None:
             raise _Doctype
 
-        def start(*_args: Any) -> None:
+        root: list[str] = []
+
+        def start(name: str, *_args: Any) -> None:
+            root.append(name)
             raise _Root
 
         parser = expat.ParserCreate()
@@ -343,17 +346,22 @@ class _Xlsx:
                         break
                 parser.Parse(b"", True)
         except _Root:
-            return
+            return root[0][:root[0].index(":") + 1] if ":" in root[0] else ""
         except _Doctype:
             raise self._dtd(part) from None
         except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as err:
             raise self._unreadable(f"{part}: {err}") from None
         raise self._unreadable(f"{part} has no data")
 
-    def _stream(self, part: str) -> Iterator[Any]:
+    def _stream(self, part: str, element: str, cap: int, refuse: Any) -> Iterator[Any]:
+        """The part's end events, once its prolog is checked and its `element`s (cells, pieces of
+        text) are counted in its bytes: past `cap`, refuse(count) is raised before any parsing."""
         if part not in self.parts:
             raise self._unreadable(f"it has no {part}")
-        self._guard(part)
+        prefix = self._guard(part)
+        count = self._count(part, f"<{prefix}{element}".encode())
+        if count > cap:
+            raise refuse(count)
         try:
             with self.zip.open(part) as stream:
                 yield from iterparse(stream, events=("end",))
@@ -421,7 +429,7 @@ class _Xlsx:
                                   f"we read is {size(self.limits.shared_text_bytes)}: delete the text you do not need, "
                                   "or split the file.")
         strings = self.shared
-        for _, el in self._stream(part):
+        for _, el in self._stream(part, "si", self.limits.shared_strings, self._too_many_strings):
             if el.tag in _SI:
                 text = _text_of(el)
                 if len(text) > self.limits.cell_chars:
@@ -429,10 +437,12 @@ class _Xlsx:
                 strings.append(text)
                 el.clear()
                 if len(strings) > self.limits.shared_strings:
-                    raise WorkbookRefused(f"{self.filename} holds more than {n(self.limits.shared_strings)} pieces "
-                                          f"of text; the most we read is {n(self.limits.shared_strings)}: delete the "
-                                          "text you do not need, or split the file.")
+                    raise self._too_many_strings(len(strings))
         return strings
+
+    def _too_many_strings(self, count: int) -> WorkbookRefused:
+        return WorkbookRefused(f"{self.filename} holds {n(count)} pieces of text; the most we read is "
+                               f"{n(self.limits.shared_strings)}: delete the text you do not need, or split the file.")
 
     def _too_long(self) -> WorkbookRefused:
         return WorkbookRefused(f"{self.filename} has a cell of more than {n(self.limits.cell_chars)} characters "
@@ -449,12 +459,16 @@ class _Xlsx:
         fills: dict[tuple[int, int], str] = {}
         cells = table = last_row = 0
         c_tag = row_tag = ""
-        for _, el in self._stream(part):
+        def refuse(count: int) -> WorkbookRefused:
+            return WorkbookRefused(f"Sheet '{name}' of {self.filename} has {n(count)} cells; the most we read is "
+                                   f"{n(limits.cells)}: delete unused rows or columns, or split the sheet.")
+
+        for _, el in self._stream(part, "c", limits.cells, refuse):
             tag = el.tag
             if tag == c_tag:
                 cells += 1
                 if cells > limits.cells:
-                    raise self._too_many_cells(name, part)
+                    raise refuse(cells)
             elif tag == row_tag:
                 last_row, width = self._row(name, el, last_row, shared, rows, percent, fills)
                 el.clear()
@@ -542,27 +556,27 @@ class _Xlsx:
             raise self._too_long()
         return text
 
-    def _too_many_cells(self, name: str, part: str) -> WorkbookRefused:
-        total = self._count_cells(part)
-        return WorkbookRefused(f"Sheet '{name}' of {self.filename} has {n(total)} cells; the most we read is "
-                               f"{n(self.limits.cells)}: delete unused rows or columns, or split the sheet.")
-
     def _too_wide(self, name: str) -> WorkbookRefused:
         return WorkbookRefused(f"Sheet '{name}' of {self.filename} spreads its cells over more than "
                                f"{n(self.limits.table)} places (rows times columns, with the blanks between); delete "
                                "unused rows and columns, or split the sheet.")
 
-    def _count_cells(self, part: str) -> int:
-        """Every cell the part writes, counted in its bytes (for the message only; bounded by the
-        unpacked-size cap already checked)."""
+    def _count(self, part: str, tag: bytes) -> int:
+        """How many `tag` elements the part writes, counted in its bytes as it unpacks (C-speed,
+        bounded by the unpacked-size cap already checked). The streaming parse counts again, so a
+        form this misses is still stopped at the cap."""
         total, carry = 0, b""
-        with self.zip.open(part) as stream:
-            while chunk := stream.read(1 << 20):
-                data = carry + chunk
-                cut = max(0, len(data) - 64)
-                total += len(_CELL_TAG.findall(data, 0, cut))
-                carry = data[cut:]
-        return total + len(_CELL_TAG.findall(carry))
+        forms = (tag + b" ", tag + b">")  # as every writer writes them; rarer forms the parse counts
+        try:
+            with self.zip.open(part) as stream:
+                while chunk := stream.read(1 << 20):
+                    data = carry + chunk
+                    cut = max(0, len(data) - len(tag))
+                    total += sum(data.count(form, 0, cut + len(form) - 1) for form in forms)
+                    carry = data[cut:]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as err:
+            raise self._unreadable(f"{part}: {err}") from None
+        return total
 
 
 def _text_of(el: Any) -> str:

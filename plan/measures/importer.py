@@ -28,8 +28,6 @@ Rules
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -57,6 +55,7 @@ from plan.measures.returns import _current, _Prepared, _write
 from plan.measures.targets import parse_target
 from plan.measures.terms import RowsRejected, parse_frequency, parse_unit
 from plan.permissions import cleared_for, require
+from plan.workbooks import read_sheet
 
 # field -> headings that mean it (compared lower-case, punctuation as spaces, brackets dropped)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -112,33 +111,12 @@ class _Row:
 
 
 def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[tuple[int, list[tuple[Any, bool]]]]]:
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), data_only=True)
-        except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
-            raise InvalidInput(f"{filename} cannot be read as an Excel workbook ({type(err).__name__}); save it "
-                               "as .xlsx and try again.") from None
-        if sheet is not None and sheet not in book.sheetnames:
-            raise InvalidInput(f"{filename} has no sheet '{sheet}'; its sheets are: {', '.join(book.sheetnames)}.")
-        ws = book[sheet] if sheet else book.worksheets[0]
-        rows = [(cells[0].row, [(c.value, isinstance(c.value, int | float) and not isinstance(c.value, bool)
-                                 and "%" in str(c.number_format or "")) for c in cells])
-                for cells in ws.iter_rows() if cells]
-        return ws.title, rows
-    if name.endswith((".csv", ".txt")):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return "", [(n, [(c, False) for c in row]) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
-    raise InvalidInput(f"{filename} is not an Excel (.xlsx) or CSV file; save it as one of those and try again.")
+    """The sheet's rows as (row number, [(value, shown as a percent)]), through the one reader of
+    uploads (within its caps, only the cells the file holds)."""
+    read = read_sheet(content, filename, sheet)
+    percent = read.percent
+    return read.name, [(number, [(value, (number, index) in percent) for index, value in enumerate(values)])
+                       for number, values in read.rows]
 
 
 def _header(rows: list[tuple[int, list[tuple[Any, bool]]]]) -> tuple[int, list[_Column], list[str]]:

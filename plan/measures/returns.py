@@ -14,8 +14,6 @@ answer, but the figure is still owed and still late).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +33,7 @@ from plan.measures.periods import MEASURE_PERIOD, PERIOD
 from plan.measures.terms import RowsRejected
 from plan.permissions import allowed, cleared_for, require, require_cleared
 from plan.personal_data import PersonalDataWarning, checked_text
+from plan.workbooks import read_sheet
 
 __all__ = ["MEASURE_PERIOD", "PERIOD", "owed_returns", "read_returns_file", "returns_tracker", "submit_value",
            "submit_values", "upload_returns"]
@@ -252,13 +251,7 @@ def read_returns_file(content: bytes, filename: str) -> list[dict[str, Any]]:
     """Rows of an uploaded CSV or XLSX: a header row with measure, period and value (and
     optionally provisional and note), then one row per figure. Rows are numbered as the file
     numbers them, so an error names the row the contributor sees. Raises InvalidInput."""
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        table = _xlsx_rows(content)
-    elif name.endswith((".csv", ".txt")):
-        table = _csv_rows(content)
-    else:
-        raise InvalidInput(f"{filename} is not a CSV or Excel (.xlsx) file; save it as one of those and try again.")
+    table = _rows(content, filename)
     for index, (_, cells) in enumerate(table[:20]):
         headings = [_heading(c) for c, _ in cells]
         columns = {key: next((i for i, h in enumerate(headings) if h in names), None)
@@ -280,28 +273,13 @@ def read_returns_file(content: bytes, filename: str) -> list[dict[str, Any]]:
                        "(a row with those three words) above the figures.")
 
 
-def _csv_rows(content: bytes) -> list[tuple[int, list[tuple[Any, bool]]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    return [(n, [(cell, False) for cell in row]) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[int, list[tuple[Any, bool]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
-    except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
-        raise InvalidInput(f"The file cannot be read as an Excel workbook ({type(err).__name__}); save it as "
-                           ".xlsx and try again.") from None
-    return [(cells[0].row, [(c.value, isinstance(c.value, int | float) and "%" in str(c.number_format or ""))
-                            for c in cells]) for cells in sheet.iter_rows() if cells]
+def _rows(content: bytes, filename: str) -> list[tuple[int, list[tuple[Any, bool]]]]:
+    """The first sheet's rows as (row number, [(value, shown as a percent)]), through the one
+    reader of uploads (within its caps, only the cells the file holds)."""
+    read = read_sheet(content, filename)
+    percent = read.percent
+    return [(number, [(value, (number, index) in percent) for index, value in enumerate(values)])
+            for number, values in read.rows]
 
 
 def upload_returns(session: Session, *, user: Actor, plan_id: int, content: bytes, filename: str,

@@ -21,13 +21,11 @@ the action changed since the server made the return. Reading it back:
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -47,6 +45,7 @@ from plan.permissions import require
 from plan.updates import record_update
 from plan.users import actor_for
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
+from plan.workbooks import open_workbook
 
 SHEET = "Update return"
 HIDDEN = "_return"
@@ -247,36 +246,34 @@ class _Completed:
 
     def row(self, number: int, ref: str) -> ReturnRow:
         """What was typed on sheet row `number`, which the server wrote for action `ref`."""
-        shown = self.sheet.cell(number, 1).value
+        shown = self.sheet.value(number, 1)
         row = ReturnRow(row=number, ref=ref)
         if str(shown or "").strip() != ref:
             row.state, row.problems = "problem", [f"the row shows ref '{shown}' where the return put {ref}: rows "
                                                   "were moved or changed; use the return as it was made."]
         first = len(FIXED) + 1
         for offset, key in enumerate(KEYS):
-            value = self.sheet.cell(number, first + offset).value
+            value = self.sheet.value(number, first + offset)
             row.values[key] = "" if value is None else str(value).strip()
         return row
 
 
 def _read(content: bytes, filename: str) -> _Completed:
-    try:
-        book = load_workbook(io.BytesIO(content), data_only=True)
-    except Exception as err:  # noqa: BLE001  any failure to read means the same to the user
-        raise InvalidInput(f"{filename} cannot be read as an Excel workbook ({type(err).__name__}).") from None
-    if HIDDEN not in book.sheetnames or SHEET not in book.sheetnames:
+    book = open_workbook(content, filename)  # the one reader of uploads, within its caps
+    if HIDDEN not in book.sheet_names or SHEET not in book.sheet_names:
         raise InvalidInput(f"{filename} is not an update return made by this app (it has no return sheet); "
                            "make the return in the app and fill that in.")
-    hidden, sheet = book[HIDDEN], book[SHEET]
-    head = [str(c.value or "") for c in hidden[1]]
+    hidden, sheet = book.sheet(HIDDEN), book.sheet(SHEET)
+    head = [str(v or "") for v in hidden.value_row(1)]
     claimed: dict[str, tuple[int, int]] = {}
-    for cells in hidden.iter_rows(min_row=3, max_col=3):
-        if cells[0].value is None:
+    for line, cells in hidden.rows:
+        if line < 3 or not cells or cells[0] is None:
             continue
+        cells = list(cells) + [None] * 3
         try:
-            claimed[str(cells[1].value)] = (int(cells[0].value), int(cells[2].value))
+            claimed[str(cells[1])] = (int(cells[0]), int(cells[2]))
         except (TypeError, ValueError):
-            claimed[str(cells[1].value)] = (0, 0)  # not what the server wrote: reported below
+            claimed[str(cells[1])] = (0, 0)  # not what the server wrote: reported below
     return _Completed(return_id=head[1] if len(head) > 1 else "", claimed=claimed, sheet=sheet)
 
 

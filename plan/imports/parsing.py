@@ -33,7 +33,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
               "themed area", "priority area", "theme area", "strategic priority", "area", "outcome area"),
     "start_date": ("start", "start date", "date started", "begins", "from"),
     "due_date": ("target date", "due", "due date", "deadline", "completion date", "by when", "timescale",
-                 "end date", "target completion", "timescales", "date due", "when", "timeframe", "time frame",
+                 "end date", "end", "target completion", "timescales", "date due", "when", "timeframe", "time frame",
                  "target", "completion", "by", "target timescale", "delivery date", "date for completion",
                  "expected completion"),
     "rag": ("rag", "rag status", "rag rating", "status rag", "current rag", "rating", "rag rated"),
@@ -165,7 +165,8 @@ class Reading:
 
 _RAG_WORDS = {
     "r": Rag.RED, "red": Rag.RED, "off track": Rag.RED,
-    "a": Rag.AMBER, "amber": Rag.AMBER, "at risk": Rag.AMBER, "orange": Rag.AMBER, "yellow": Rag.AMBER,
+    "a": Rag.AMBER, "amber": Rag.AMBER, "at risk": Rag.AMBER, "delayed": Rag.AMBER, "slipped": Rag.AMBER,
+    "orange": Rag.AMBER, "yellow": Rag.AMBER,
     "g": Rag.GREEN, "green": Rag.GREEN, "on track": Rag.GREEN,
     "b": Rag.BLUE, "blue": Rag.BLUE, "complete": Rag.BLUE, "completed": Rag.BLUE, "done": Rag.BLUE,
     "achieved": Rag.BLUE, "delivered": Rag.BLUE,

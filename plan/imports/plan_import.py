@@ -278,9 +278,12 @@ def _rag_words(session: Session, plan: Plan | None) -> dict[str, str]:
     for rag, (label, meaning) in definitions.items():
         if rag == Rag.NOT_ASSESSED.value:
             continue
-        first = re.split(r"[:.;,(]", meaning or "", maxsplit=1)[0]
-        for text in (label, first):
-            key = " ".join(re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).split())
+        first = " ".join(re.sub(r"[^a-z0-9]+", " ", re.split(r"[:.;,(]", meaning or "", maxsplit=1)[0].lower())
+                         .split()).split()
+        label_words = " ".join(re.sub(r"[^a-z0-9]+", " ", (label or "").lower()).split())
+        # 'On track to be delivered ...' gives 'on track'; 'Complete: delivered' gives 'complete'
+        for key in [label_words, " ".join(first), *(" ".join(first[:n]) for n in (3, 2)),
+                    first[0] if first and len(first[0]) > 3 else ""]:
             if key:
                 words.setdefault(key, rag)
     words.setdefault("completed", words.get("complete", Rag.BLUE.value))

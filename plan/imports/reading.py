@@ -176,16 +176,14 @@ def _key_row(sheet: Sheet, number: int, cells: Sequence[Any]) -> list[tuple[str,
     if _KEY_ROW.match(first) and len(texts) == 1:
         rest = _KEY_ROW.sub("", first).strip(" :-")
         return [(rag, None) for rag in _rags_named(rest)] or [("", None)]
-    found: list[tuple[str, str | None]] = []
-    for index, text in texts:
-        rag = colours.key_entry(text)
-        if rag is None:
-            continue
-        fill = sheet.fill(number, index)
-        if fill is None and index > 0:
-            fill = sheet.fill(number, index - 1)  # a coloured swatch beside the words
-        found.append((rag, fill))
-    return found or None
+    index, text = texts[0]  # the key's words lead its row: 'Green - on track', or 'Red' beside 'Off track'
+    rag = colours.key_entry(text)
+    if rag is None:
+        return None
+    fill = sheet.fill(number, index)
+    if fill is None and index > 0:
+        fill = sheet.fill(number, index - 1)  # a coloured swatch beside the words
+    return [(rag, fill)]
 
 
 def _rags_named(text: str) -> list[str]:
@@ -253,23 +251,32 @@ def read_plan(content: bytes, filename: str, *, sheet: str | None, mapping: Mapp
             first_banner = (number, text)
         break
 
+    # the key under the table first, so every colour read below can be matched to it
+    key: dict[str, str] = {}
+    key_rows: list[tuple[int, str]] = []
+    seen_action = False
+    for number, cells in table[position + 1:]:
+        texts = _texts(cells)
+        if number in header.repeats or not texts:
+            continue
+        entries = _key_row(book, number, cells) if seen_action and len(texts) <= 3 else None
+        if entries is not None:
+            key_rows.append((number, texts[0][1][:60]))
+            for rag, fill in entries:
+                if rag and fill:
+                    key.setdefault(fill, rag)
+        elif len(texts) >= 2:
+            seen_action = True
+    skip = header.repeats | {n for n, _ in key_rows}
+
     rows: list[_Row] = []
     banner_theme = ""
     previous_ref, since_previous = "", 0
     seen_refs: dict[str, int] = {}
-    key: dict[str, str] = {}
-    key_rows: list[tuple[int, str]] = []
     pending_banner: list[tuple[int, str]] = []
     later_banners = False
     for number, cells in table[position + 1:]:
-        if number in header.repeats or not _texts(cells):
-            continue
-        entries = _key_row(book, number, cells) if rows or not _texts(cells)[0][1][:1].isdigit() else None
-        if entries is not None:
-            key_rows.append((number, _texts(cells)[0][1][:60]))
-            for rag, fill in entries:
-                if rag and fill:
-                    key.setdefault(fill, rag)
+        if number in skip or not _texts(cells):
             continue
         if (banner := _banner(cells, columns)) is not None:
             banner_theme = banner
@@ -288,7 +295,7 @@ def read_plan(content: bytes, filename: str, *, sheet: str | None, mapping: Mapp
         else:
             previous_ref, since_previous = read.ref, 0
     facts["banners"] = pending_banner
-    if first_banner and (later_banners or header.repeats):
+    if first_banner and (later_banners or header.repeats) and rows and not rows[0].theme:
         facts["banners"].insert(0, first_banner)
         for row in rows:
             if row.theme:

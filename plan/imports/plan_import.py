@@ -362,3 +362,43 @@ def _keep_extra(action: Action, extra: dict[str, str]) -> None:
     """Unmapped columns stay with the action (Action.extra, {heading: text}); a heading the sheet
     no longer has is kept, one it has again is replaced."""
     action.extra = json.dumps({**_extra_of(action), **_cleaned(extra)}, ensure_ascii=False, sort_keys=True)
+
+
+_COMMON = frozenset("""plan plans action actions delivery violence vulnerability vulnerable partnership partnerships
+strategy strategic community safety safer council borough county district city serious local reduction reducing
+board update updated tracker version draft appendix annex business women girls vawg against exploitation youth
+programme framework performance report with from this that year years final agreed""".split())
+
+
+def _distinct(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON}
+
+
+def suggest_target(session: Session, name: str | None, current: str | None) -> tuple[str | None, str]:
+    """Which plan a file is for, from the name in its title: (slug of the plan it names, or None
+    for a new plan; a short name for that new plan). A plan is named when the title shares a
+    word of its own with the plan's name, organisation or short name (a place: 'Southend'), or
+    reads almost as its name. A file naming no plan held goes into a new plan by default:
+    importing one partnership's file into another's plan by accident is the harm to avoid. A
+    file with no title: the plan shown."""
+    from rapidfuzz import fuzz
+
+    plans = session.exec(select(Plan).order_by(Plan.id)).all()
+    if not name:
+        return (current if any(p.slug == current for p in plans) else None), ""
+    own = _distinct(name)
+    scored = []
+    for plan in plans:
+        shared = own & _distinct(f"{plan.name} {plan.organisation} {plan.slug.replace('-', ' ')}")
+        scored.append((len(shared), fuzz.token_set_ratio(name.lower(), plan.name.lower()), plan.slug != current,
+                       plan.slug))
+    scored.sort(reverse=True)
+    if scored and (scored[0][0] or scored[0][1] >= 90):
+        return scored[0][3], ""
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    base = "-".join(w for w in words.split("-") if w not in ("the", "and", "of", "for", "plan", "action"))[:50]
+    base = base.strip("-") or "imported-plan"
+    slug, taken, n = base, {p.slug for p in plans}, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return None, slug

@@ -77,8 +77,8 @@ def _locate(sheet: Sheet, mapping: Mapping[str, str | None] | None, header_row: 
         header = find_header(sheet.rows, classify_heading, VOCABULARY, mapping=mapping, header_row=header_row)
     except NoHeader as err:
         raise InvalidInput(str(err)) from None
-    letters = {normalise(k): v for k, v in (mapping or {}).items()
-               if re.fullmatch(r"(column )?[a-z]{1,2}", normalise(k))}
+    letters = {normalise(k).removeprefix("no heading "): v for k, v in (mapping or {}).items()
+               if re.fullmatch(r"(no heading )?(column )?[a-z]{1,2}", normalise(k))}
     for key, chosen in letters.items():  # 'A=ref': a column named by its letter (one with no heading)
         letter = key.removeprefix("column ").upper()
         found = next((c for c in header.columns if c.letter == letter), None)

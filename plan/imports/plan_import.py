@@ -395,8 +395,10 @@ def suggest_target(session: Session, name: str | None, current: str | None) -> t
     scored.sort(reverse=True)
     if scored and (scored[0][0] or scored[0][1] >= 90):
         return scored[0][3], ""
-    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    base = "-".join(w for w in words.split("-") if w not in ("the", "and", "of", "for", "plan", "action"))[:50]
+    words = re.sub(r"[^a-z0-9]+", "-", re.sub(r"\([^)]*\)", " ", name).lower()).strip("-")
+    base = "-".join(w for w in words.split("-") if w not in ("the", "and", "of", "for", "plan", "action"))
+    if len(base) > 50:
+        base = base[:51].rsplit("-", 1)[0]
     base = base.strip("-") or "imported-plan"
     slug, taken, n = base, {p.slug for p in plans}, 2
     while slug in taken:

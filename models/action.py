@@ -28,6 +28,10 @@ class Action(SQLModel, table=True):
     start_date: date | None = None
     baseline_due_date: date | None = None
     current_due_date: date | None = Field(default=None, index=True)
+    # A recurring action ("quarterly", "annual (November)", "ongoing") has no due date: never overdue.
+    reporting_frequency: str | None = Field(default=None, max_length=40)
+    # People named with the lead in one cell of an imported plan ("; " between them).
+    named_partners: str = Field(default="", sa_type=Text)
     delivery_status: str = Field(default="not_started", max_length=20, index=True)
     rag: str = Field(default="not_assessed", max_length=20, index=True)
     restricted: bool = Field(default=False)

@@ -49,7 +49,7 @@ from plan.refs import sort_key
 from plan.text import clean
 from plan.updates import _choice, _problems, may_update
 from plan.users import _check_can_own, _require_clearance
-from plan.vocab import AgencyKind, DeliveryStatus, Rag
+from plan.vocab import RAG_LABELS, AgencyKind, DeliveryStatus, Rag
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 
@@ -124,23 +124,30 @@ def _prepare_row(c: SimpleNamespace, row: _Row) -> _Pending:
         if not c.new_plan:
             raise InvalidInput(f"Theme '{row.theme}' is not one of the plan's themes: "
                                f"{', '.join(sorted(c.themes))}; rename it or map the column.")
-        theme = Theme(plan_id=c.plan.id, name=_theme_from_banner(row.theme)[0], position=len(c.themes))
+        theme = Theme(plan_id=c.plan.id, name=_theme_from_banner(row.theme)[0][:100], position=len(c.themes))
         c.session.add(theme)
         c.session.flush()
         c.themes[theme.name] = theme
     values = row.values
-    wanted: dict[str, Any] = {"title": clean(values["title"], multiline=False), "theme_id": theme.id}
+    # every length the database holds is kept to here, so the write cannot refuse what was checked
+    wanted: dict[str, Any] = {"title": clean(values["title"], multiline=False)[:300], "theme_id": theme.id}
     if "description" in values:
         wanted["description"] = clean(values["description"])
     if "owner" in values:
-        wanted["lead_owner"] = clean(values["owner"], multiline=False)
+        wanted["lead_owner"] = clean(values["owner"], multiline=False)[:200]
+    if "named_partners" in values:
+        wanted["named_partners"] = clean(values["named_partners"], multiline=False)
+    if "due_date" in values:
+        wanted["reporting_frequency"] = (values.get("reporting_frequency") or None) and values[
+            "reporting_frequency"][:40]
     if "lead_agency" in values:
-        name = values["lead_agency"]
+        name = values["lead_agency"] and clean(values["lead_agency"], multiline=False)[:200]
         wanted["lead_agency_id"] = c.agencies.get(name, name) if name else None  # a name: an agency to add
     action = c.actions.get(row.ref)
     if action is None:
         state = SimpleNamespace(id=None, ref=row.ref, restricted=False, retired_at=None, retired_reason="",
-                                rag=Rag.NOT_ASSESSED.value, delivery_status=DeliveryStatus.NOT_STARTED.value,
+                                rag=Rag.NOT_ASSESSED.value,
+                                delivery_status=values.get("delivery_status") or DeliveryStatus.NOT_STARTED.value,
                                 owner_person_id=None, last_update_at=None)
         pending = _Pending(row, None, state, wanted)
         report.change = "create"
@@ -228,14 +235,13 @@ def _history(c: SimpleNamespace, pending: _Pending) -> None:
         rag, status = entry["rag"], entry["status"]
         if not status:
             status = DeliveryStatus.COMPLETE.value if rag == Rag.BLUE.value else DeliveryStatus.IN_PROGRESS.value
-        if rag == Rag.BLUE.value and not entry["evidence_url"].startswith("https://"):
-            report.warnings.append(f"{label + ': ' if label else ''}Complete (Blue) needs an evidence link: recorded "
-                                   "as Green, in progress; add the evidence in the app to mark it complete.")
-            rag, status = Rag.GREEN.value, DeliveryStatus.IN_PROGRESS.value
+        if rag == Rag.BLUE.value:
+            status = DeliveryStatus.COMPLETE.value  # Blue is complete, whatever else the row says
         if status == DeliveryStatus.COMPLETE.value and not entry["evidence_url"].startswith("https://"):
-            report.warnings.append(f"{label + ': ' if label else ''}status Complete needs an evidence link: recorded "
-                                   "as in progress.")
-            status = DeliveryStatus.IN_PROGRESS.value
+            # the sheet is the partnership's own record that it was delivered: kept as it says, and said
+            report.warnings.append(f"{label + ': ' if label else ''}complete in the sheet: recorded as "
+                                   f"{RAG_LABELS[Rag(rag)]} and complete; the sheet gives no evidence link (add one "
+                                   "in the app).")
         commentary = entry["commentary"]
         if not commentary and (rag in (Rag.RED.value, Rag.AMBER.value) or rag != state.rag):
             commentary = "RAG taken from the spreadsheet; no commentary was given."
@@ -275,6 +281,8 @@ def _checked_update(c: SimpleNamespace, state: SimpleNamespace, *, rag: str, del
                            "updates. Ask the secretariat if it should come back into the plan.")
     problems = _problems(state, rag=rag, delivery_status=delivery_status, commentary=commentary,  # type: ignore[arg-type]
                          blockers=blockers, support_asked=support_asked, evidence_url=evidence_url)
+    if not evidence_url.strip():  # a complete action imported without a link: warned, not refused (see _history)
+        problems.pop("evidence_url", None)
     if problems:
         raise InvalidFields(problems)
     commentary, blockers = clean(commentary).strip(), clean(blockers).strip()
@@ -375,7 +383,8 @@ def _new_action(plan: Plan, p: _Pending, now: datetime) -> dict[str, Any]:
     return {"plan_id": plan.id, "ref": state.ref, "ref_sort": sort_key(state.ref),
             "start_date": values.get("start_date"), "baseline_due_date": values.get("due_date"),
             "current_due_date": values.get("due_date"), "description": "", "lead_owner": "",
-            "lead_agency_id": None, **p.wanted, "extra": extra, "owner_person_id": state.owner_person_id,
+            "lead_agency_id": None, "named_partners": "", "reporting_frequency": None,
+            **p.wanted, "extra": extra, "owner_person_id": state.owner_person_id,
             "rag": state.rag, "delivery_status": state.delivery_status, "created_at": now,
             "updated_at": state.last_update_at or now, "last_update_at": state.last_update_at}
 

@@ -9,13 +9,14 @@ from pathlib import Path
 from plan.db import session_scope
 from plan.errors import InvalidInput
 from plan.identity import Actor
+from plan.imports.parsing import FIELD_LABELS
 from plan.imports.plan_import import ImportRejected, ImportReport, import_plan
 from plan.setup import init
 
 
 def print_report(report: ImportReport) -> None:
     print(f"{report.file}, sheet '{report.sheet}': header at row {report.header_row}.")
-    print("Columns: " + "; ".join(f"'{c.heading}' -> {c.described}" for c in report.columns))
+    print("Columns: " + "; ".join(f"{c.letter} '{c.heading}' -> {c.described}" for c in report.columns))
     for note in report.notes:
         print(f"  note: {note}")
     for row in report.rows:
@@ -30,6 +31,28 @@ def print_report(report: ImportReport) -> None:
     print(report.summary())
 
 
+def parse_mapping(given: list[str]) -> dict[str, str | None] | None:
+    """--mapping "Aims=title" (repeatable; "Notes=" for no field; a column letter, "A=ref", for a
+    column with no heading), or one JSON object as before."""
+    mapping: dict[str, str | None] = {}
+    for text in given:
+        if text.strip().startswith("{"):
+            try:
+                found = json.loads(text)
+            except ValueError as err:
+                raise InvalidInput(f"--mapping {text!r} is not JSON: {err}.") from None
+            if not isinstance(found, dict):
+                raise InvalidInput('--mapping as JSON is an object: {"Heading": "field"}.')
+            mapping.update({str(k): (str(v) if v else None) for k, v in found.items()})
+            continue
+        heading, sep, chosen = text.rpartition("=")
+        if not sep or not heading.strip():
+            raise InvalidInput(f"--mapping {text!r}: write it as \"Heading=field\", e.g. \"Aims=title\"; fields: "
+                               + ", ".join(FIELD_LABELS) + ".")
+        mapping[heading.strip()] = chosen.strip() or None
+    return mapping or None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     init()
     path = Path(args.file)
@@ -37,12 +60,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         content = path.read_bytes()
     except OSError as err:
         raise InvalidInput(f"Cannot read {path}: {err.strerror}.") from err
-    mapping = json.loads(args.mapping) if args.mapping else None
+    mapping = parse_mapping(args.mapping or [])
     try:
         with session_scope() as session:
             report = import_plan(session, user=Actor.system("command line"), content=content, filename=path.name,
                                  sheet=args.sheet, plan_slug=args.plan, mapping=mapping, dry_run=args.dry_run,
-                                 skip_invalid=args.skip_invalid, year=args.year)
+                                 skip_invalid=args.skip_invalid, year=args.year, header_row=args.header_row)
     except ImportRejected as err:
         print_report(err.report)
         raise
@@ -62,6 +85,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--skip-invalid", action="store_true", help="leave out rows with errors (listed); import the rest")
     p.add_argument("--year", type=int, default=None,
                    help="financial year (e.g. 2025 for 2025/26) of period columns that give none ('Q1 RAG')")
-    p.add_argument("--mapping", default=None,
-                   help='correct what headings mean, as JSON: {"Notes / risks": "blockers", "Priority": null}')
+    p.add_argument("--mapping", action="append", default=None,
+                   help='correct what a heading means: "Aims=title" (repeat for more; "Notes=" for no field; '
+                        '"A=ref" for column A), or JSON {"Notes / risks": "blockers"}')
+    p.add_argument("--header-row", type=int, default=None,
+                   help="the row holding the column headings (default: found by scoring the first 40 rows)")
     p.set_defaults(func=cmd_import)

@@ -9,28 +9,38 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from plan.vocab import DeliveryStatus, Rag
+from plan.workbooks.headers import Vocabulary, normalise
 
-# field -> the words councils head the column with (compared lower-case, punctuation as spaces)
+# field -> the words councils head the column with (compared normalised: plan.workbooks.headers)
 HEADINGS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "no", "number", "action no", "action number", "action ref", "ref no", "id", "reference", "code",
-            "action id", "item", "item no"),
+            "action id", "item", "item no", "objective no", "objective number", "action code"),
     "title": ("action", "actions", "priority action", "title", "action title", "description of action",
-              "what we will do", "key action", "activity", "task", "deliverable"),
-    "description": ("description", "detail", "details", "how", "further detail"),
+              "what we will do", "key action", "activity", "activities", "task", "deliverable", "aim", "aims",
+              "objective", "objectives", "actions required", "action required", "what", "what will we do",
+              "key actions", "recommendation", "intervention", "commitment", "we will", "action description"),
+    "description": ("description", "detail", "details", "how", "further detail", "how we will do it",
+                    "how will we do this"),
     "owner": ("lead officer", "lead", "lead named", "owner", "action owner", "responsible officer", "named lead",
-              "responsible", "officer", "who", "lead person", "lead contact"),
+              "responsible", "officer", "who", "lead person", "lead contact", "responsible person",
+              "responsibility", "accountable officer", "csp lead", "named csp lead", "lead name", "who is responsible"),
     "lead_agency": ("lead agency", "organisation", "agency", "lead organisation", "lead partner", "organization",
-                    "lead org", "service", "partner agency"),
+                    "lead org", "service", "partner agency", "lead service", "lead body", "responsible agency",
+                    "responsible organisation", "lead organisation agency"),
     "partners": ("supporting partners", "partners", "support partners", "partner agencies", "other partners",
-                 "supported by"),
-    "theme": ("theme", "priority", "strand", "p", "workstream", "pillar", "section", "objective area"),
-    "start_date": ("start", "start date", "date started", "begins"),
+                 "supported by", "key partners", "partners involved", "contributing partners"),
+    "theme": ("theme", "priority", "strand", "p", "workstream", "pillar", "section", "objective area",
+              "themed area", "priority area", "theme area", "strategic priority", "area", "outcome area"),
+    "start_date": ("start", "start date", "date started", "begins", "from"),
     "due_date": ("target date", "due", "due date", "deadline", "completion date", "by when", "timescale",
-                 "end date", "target completion", "timescales", "date due"),
-    "rag": ("rag", "rag status", "rag rating", "status rag", "current rag", "rating"),
+                 "end date", "end", "target completion", "timescales", "date due", "when", "timeframe", "time frame",
+                 "target", "completion", "by", "target timescale", "delivery date", "date for completion",
+                 "expected completion"),
+    "rag": ("rag", "rag status", "rag rating", "status rag", "current rag", "rating", "rag rated"),
     "status": ("status", "delivery status", "progress status", "current status"),
     "commentary": ("progress update", "update", "commentary", "comments", "progress", "latest update",
-                   "progress commentary", "comment", "progress to date", "position"),
+                   "progress commentary", "comment", "progress to date", "position", "current position",
+                   "update on progress", "progress made"),
     "blockers": ("blockers", "barriers", "issues", "issues blockers", "challenges"),
     "support_asked": ("support asked", "support needed", "support required", "support requested",
                       "asks of the board", "help needed"),
@@ -42,8 +52,10 @@ FIELD_LABELS: dict[str, str] = {
     "due_date": "Due date", "rag": "RAG", "status": "Delivery status", "commentary": "Progress update",
     "blockers": "Blockers", "support_asked": "Support asked", "evidence_url": "Evidence link",
 }
+VOCABULARY = Vocabulary(HEADINGS, FIELD_LABELS, key_fields=("title", "ref"),
+                        contains=("support_asked", "rag", "blockers", "due_date", "start_date", "lead_agency", "owner",
+                                "commentary"))
 PERIOD_FIELDS = ("rag", "commentary", "status", "blockers", "support_asked")  # may come once per period
-_WORDS = {heading: key for key, headings in HEADINGS.items() for heading in headings}
 
 
 def heading_words(text: object) -> str:
@@ -111,35 +123,32 @@ def period_in(text: object) -> Period | None:
     return None
 
 
-def match_heading(text: object) -> tuple[str | None, Period | None]:
-    """(field, period) a heading means; (None, None) for a column no field takes (kept with the action)."""
+_PERIOD_WORDS = re.compile(r"\bq\s*[1-4]\b|\b20\d\d\b|\b\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                           r"[a-z]*\b")
+
+
+def classify_heading(text: object) -> tuple[str | None, str, str]:
+    """(field, period label, how it was matched) a heading means; (None, '', '') for a column no
+    field takes (kept with the action)."""
     period = period_in(text)
-    words = heading_words(re.sub(r"\([^)]*\)", " ", str(text or "")))
-    if period is not None:
-        # drop the period's own words so 'Q1 RAG' reads as 'rag' and 'Update (Q2)' as 'update'
-        stripped = re.sub(r"\bq\s*[1-4]\b|\b20\d\d\b|\b\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-                          r"[a-z]*\b", " ", words)
-        words = " ".join(stripped.split())
-        field = _WORDS.get(words) or _fuzzy(words)
-        if field in PERIOD_FIELDS:
-            return field, period
-        return (field, None) if field else (None, None)
-    if not words:
-        return None, None
-    return _WORDS.get(words) or _fuzzy(words), None
+    raw = str(text or "")
+    tries = [normalise(raw), normalise(re.sub(r"\([^)]*\)", " ", raw))]
+    for words in tries:
+        if period is not None:  # 'Q1 RAG' reads as 'rag', 'Update (Q2)' as 'update'
+            words = " ".join(_PERIOD_WORDS.sub(" ", words).split())
+        key, how = VOCABULARY.field_for(words)
+        if key is None:
+            continue
+        if period is not None and key in PERIOD_FIELDS:
+            return key, period.label, how
+        return key, "", how
+    return None, "", ""
 
 
-def _fuzzy(words: str) -> str | None:
-    """Longer headings councils add words to: 'RAG status (current)', 'Lead officer / contact'."""
-    if not words:
-        return None
-    for key in ("support_asked", "rag", "blockers", "due_date", "start_date", "lead_agency", "owner", "commentary"):
-        for heading in HEADINGS[key]:
-            if len(heading) > 3 and re.search(rf"\b{re.escape(heading)}\b", words):
-                return key
-    if words.startswith("priority") and "action" in words:
-        return "title"
-    return None
+def match_heading(text: object) -> tuple[str | None, Period | None]:
+    """(field, period) a heading means; (None, None) for a column no field takes."""
+    key, label, _ = classify_heading(text)
+    return key, (period_in(text) if label else None)
 
 
 # ---------------------------------------------------------------- RAG words
@@ -156,12 +165,14 @@ class Reading:
 
 _RAG_WORDS = {
     "r": Rag.RED, "red": Rag.RED, "off track": Rag.RED,
-    "a": Rag.AMBER, "amber": Rag.AMBER, "at risk": Rag.AMBER, "orange": Rag.AMBER, "yellow": Rag.AMBER,
+    "a": Rag.AMBER, "amber": Rag.AMBER, "at risk": Rag.AMBER, "delayed": Rag.AMBER, "slipped": Rag.AMBER,
+    "orange": Rag.AMBER, "yellow": Rag.AMBER,
     "g": Rag.GREEN, "green": Rag.GREEN, "on track": Rag.GREEN,
     "b": Rag.BLUE, "blue": Rag.BLUE, "complete": Rag.BLUE, "completed": Rag.BLUE, "done": Rag.BLUE,
     "achieved": Rag.BLUE, "delivered": Rag.BLUE,
 }
-_NOT_RATED = {"", "n a", "na", "tbc", "not assessed", "not yet assessed", "none", "not rated", "not started"}
+_NOT_RATED = {"", "n a", "na", "tbc", "not assessed", "not yet assessed", "none", "not rated", "not started",
+              "not yet started", "not yet due", "pending", "to start", "no update"}
 _ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE]
 
 

@@ -33,48 +33,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from models import Action, Plan, RagDefinition, Theme
 from plan import audit
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
-from plan.imports.parsing import (
-    FIELD_LABELS,
-    Period,
-    Reading,
-    cell_text,
-    match_heading,
-    one_line,
-    parse_date,
-    parse_rag,
-    parse_status,
-)
+from plan.imports.parsing import Period
 from plan.permissions import require
-from plan.seed import REF_PATTERN
 from plan.text import clean
 from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, Rag
-from plan.workbooks import read_sheet
+from plan.workbooks.headers import ColumnMatch
 
 MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "SECRET", "TOP SECRET", "NOT PROTECTIVELY MARKED")
 IMPORT_AUTHOR = "import"
-
-
-@dataclass
-class ColumnMatch:
-    """What a column of the sheet was taken as; the user may correct `field`."""
-
-    index: int
-    heading: str
-    field: str | None  # None: kept with the action
-    period: str = ""  # the period label for a per-period RAG or update
-
-    @property
-    def described(self) -> str:
-        if self.field is None:
-            return "kept with the action"
-        label = FIELD_LABELS.get(self.field, self.field)
-        return f"{label} ({self.period})" if self.period else label
 
 
 @dataclass
@@ -115,6 +88,11 @@ class ImportReport:
         return sum(r.change == change for r in self.rows)
 
     @property
+    def nothing_to_import(self) -> bool:
+        """No row would create or change an action or add history: no Import to offer."""
+        return not (self.count("create") or self.count("update") or self.history_added)
+
+    @property
     def history_added(self) -> int:
         return sum(r.history_added for r in self.rows)
 
@@ -150,61 +128,20 @@ class _Row:
     history: list[tuple[Period | None, dict[str, Any]]]
     extra: dict[str, str]
     report: RowReport
+    generated: bool = False  # its ref was made by the import (the sheet gives none)
 
 
-# ---------------------------------------------------------------- reading the sheet
+# ---------------------------------------------------------------- reading the sheet (plan/imports/reading.py)
 
 
-def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[tuple[int, Sequence[Any]]]]:
-    """The sheet's rows as (row number, values), through the one reader of uploads (within its
-    caps, only the cells the file holds; rows with nothing in them are left out). A whole number is
-    an int, as the sheet shows it."""
-    read = read_sheet(content, filename, sheet)
-    return read.name, [(number, tuple(_whole(v) for v in values)) for number, values in read.rows]
-
-
-def _whole(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
-def read_columns(content: bytes, filename: str, *, sheet: str | None = None) -> tuple[int, list[ColumnMatch]]:
+def read_columns(content: bytes, filename: str, *, sheet: str | None = None,
+                 mapping: dict[str, str | None] | None = None, header_row: int | None = None
+                 ) -> tuple[int, list[ColumnMatch]]:
     """The header row found and what each column was taken as (for the user to correct)."""
-    _, table = _cells(content, filename, sheet)
-    position, columns = _header(table)
-    return table[position][0], columns
+    from plan.imports.reading import preview
 
-
-def _header(table: list[tuple[int, Sequence[Any]]]) -> tuple[int, list[ColumnMatch]]:
-    for position, (_, cells) in enumerate(table[:30]):
-        columns = []
-        for index, value in enumerate(cells):
-            if value is None or not str(value).strip():
-                continue
-            key, period = match_heading(value)
-            columns.append(ColumnMatch(index, one_line(value), key, period.label if period else ""))
-        keys = [c.field for c in columns if c.field]
-        if len(keys) >= 2 and ("title" in keys or "ref" in keys):
-            return position, columns
-    raise InvalidInput("No header row found: the sheet needs a row of headings above the actions naming at least "
-                       "the action (e.g. 'Action') or its ref ('Ref', 'No.') and one more field "
-                       "('Lead Officer', 'Due', 'RAG', ...).")
-
-
-def _apply_mapping(columns: list[ColumnMatch], mapping: dict[str, str | None] | None) -> list[ColumnMatch]:
-    """The user's corrections: heading -> field ('' or None: keep with the action)."""
-    if not mapping:
-        return columns
-    corrected = []
-    for column in columns:
-        if column.heading in mapping:
-            chosen = mapping[column.heading] or None
-            if chosen is not None and chosen not in FIELD_LABELS:
-                raise InvalidInput(f"'{chosen}' is not a field; choose one of: {', '.join(FIELD_LABELS)}.")
-            column = ColumnMatch(column.index, column.heading, chosen, column.period if chosen else "")
-        corrected.append(column)
-    return corrected
+    found = preview(content, filename, sheet=sheet, mapping=mapping, header_row=header_row)
+    return found.header_row, found.columns
 
 
 def _as_at(title_rows: list[Sequence[Any]]) -> date | None:
@@ -232,203 +169,17 @@ def _default_year(periods: list[Period], as_at: date) -> int:
     return year
 
 
-def _banner(cells: Sequence[Any], columns: list[ColumnMatch]) -> str | None:
-    filled = [(i, v) for i, v in enumerate(cells) if v is not None and str(v).strip()]
-    if len(filled) != 1 or not isinstance(filled[0][1], str):
-        return None
-    index, value = filled[0]
-    ref_cols = {c.index for c in columns if c.field == "ref"}
-    if index in ref_cols and REF_PATTERN.match(value.strip()) and re.search(r"\d", value) and len(value.strip()) < 12:
-        return None  # a ref alone is a row with its action missing, not a banner
-    return one_line(value)
-
-
 def _theme_from_banner(text: str) -> tuple[str, str]:
     """'PREPARE: know the problem' -> ('Prepare', 'know the problem')."""
     parts = re.split(r"\s*[:–—]\s*|\s+-\s+", text, maxsplit=1)
     head, rest = parts[0], parts[1] if len(parts) > 1 else ""
-    head = head.strip()
+    head, rest = head.strip(), rest.strip()
+    if re.fullmatch(r"(theme|priority|objective|area|strand|section|outcome|aim|pillar|workstream)\s*\d+[a-z]?",
+                    head, re.I) and rest and len(rest) <= 100:
+        return rest, head  # 'Priority 2: Safer streets' -> 'Safer streets'
     if head.isupper():
         head = head.title()
-    return head[:100], rest.strip()
-
-
-def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, str | None] | None,
-          year: int | None) -> tuple[str, int, list[ColumnMatch], list[_Row], dict[str, Any]]:
-    title, table = _cells(content, filename, sheet)
-    position, columns = _header(table)
-    columns = _apply_mapping(columns, mapping)
-    above = [cells for _, cells in table[:position]]
-    sheet_facts: dict[str, Any] = {"notes": [], "marking": None, "name": None, "banners": []}
-    for cells in above:
-        for value in cells:
-            text = one_line(value)
-            if text.upper() in MARKINGS and sheet_facts["marking"] is None:
-                sheet_facts["marking"] = text.upper().replace("OFFICIAL SENSITIVE", "OFFICIAL-SENSITIVE")
-            elif text and sheet_facts["name"] is None:
-                sheet_facts["name"] = text
-    periods = {c.period: match_heading(c.heading)[1] for c in columns if c.period}
-    if year is None and any(p is not None and p.year is None for p in periods.values()):
-        as_at = _as_at(above) or date.today()
-        year = _default_year([p for p in periods.values() if p is not None], as_at)
-        named = ", ".join(sorted({c.period for c in columns if c.period}))
-        sheet_facts["notes"].append(f"Columns for {named} give no year: read as the financial year "
-                                    f"{year}/{(year + 1) % 100:02d}, the latest whose quarters had ended by "
-                                    f"{as_at:%d %b %Y} (the sheet's date); give the year to change this.")
-    year = year or date.today().year
-    period_order = sorted({c.period for c in columns if c.period},
-                          key=lambda label: (periods[label].end(year) if periods[label] else date.max))
-    by_field = {c.field: c for c in columns if c.field and not c.period}
-    extras = [c for c in columns if c.field is None]
-    for column in extras:
-        sheet_facts["notes"].append(f"Column '{column.heading}' is no field of an action: kept with each action.")
-
-    rows: list[_Row] = []
-    banner_theme = ""
-    previous_ref = ""
-    seen_refs: dict[str, int] = {}
-    for number, cells in table[position + 1:]:
-        values = cells
-        if all(v is None or not str(v).strip() for v in values):
-            continue
-        if (banner := _banner(cells, columns)) is not None:
-            banner_theme = banner
-            sheet_facts["banners"].append((number, banner))
-            continue
-
-        def get(key: str, values: list[Any] = values) -> Any:
-            column = by_field.get(key)
-            return values[column.index] if column is not None and column.index < len(values) else None
-
-        report = RowReport(row=number, ref="", title="")
-        raw_ref = get("ref")
-        ref = one_line(raw_ref)
-        if isinstance(raw_ref, float):  # Excel keeps 1.10 typed as a number as 1.1
-            ref = str(int(raw_ref)) if raw_ref.is_integer() else repr(raw_ref)
-            report.warnings.append(f"Ref {ref} is a number in the sheet: if it was written 1.10, 2.20 ..., the "
-                                   "trailing zero is lost; format the column as text and import again.")
-        if ref.endswith(".") and ref[:-1].replace(".", "").isdigit():
-            ref = ref[:-1]
-        title_text = cell_text(get("title"))
-        title = one_line(title_text)
-        if not title:
-            if not ref:  # a note or key row under the table: nothing names an action
-                sheet_facts["notes"].append(f"Row {number} names no action and no ref: not imported "
-                                            f"('{one_line(values[0] if values else '')[:60]}').")
-                continue
-            report.errors.append("The action has no words: give it a title.")
-        if len(title) > 300:
-            report.warnings.append(f"The action's words are {len(title)} characters: the title is the first 300, "
-                                   "the whole text is kept as its description.")
-            title = title[:299] + "…"
-        if not ref:
-            ref = f"{previous_ref}a" if previous_ref else f"R{number}"
-            while ref in seen_refs:
-                ref += "a"
-            report.warnings.append(f"No ref given: given '{ref}' (after the row above).")
-        elif not REF_PATTERN.match(ref):
-            report.errors.append(f"Ref '{ref}': use letters, digits, dots or hyphens, e.g. 2.4, 2.4a or PREV-03.")
-        if ref in seen_refs:
-            report.errors.append(f"Ref '{ref}' is used twice (first at row {seen_refs[ref]}); each action needs its "
-                                 "own ref.")
-        seen_refs.setdefault(ref, number)
-        previous_ref = ref
-        report.ref, report.title = ref, title
-        theme = one_line(get("theme")) or banner_theme
-        if not theme:
-            report.warnings.append("No theme (no banner row above and no theme column): put under 'General'.")
-            theme = "General"
-        report.theme = _theme_from_banner(theme)[0]
-        row_values: dict[str, Any] = {"title": title}
-        if "description" in by_field or len(one_line(title_text)) > 300:
-            raw = get("description")
-            description = "" if raw is None else str(raw).replace("\r\n", "\n").strip()
-            if len(one_line(title_text)) > 300:
-                description = (title_text + ("\n\n" + description if description else "")).strip()
-            row_values["description"] = description
-        owner_text = cell_text(get("owner"))
-        owner = "; ".join(owner_text.split("\n"))
-        if "owner" in by_field:
-            if not owner:
-                report.warnings.append("No lead officer named: the action has no owner yet.")
-            row_values["owner"] = owner[:200]
-        if "lead_agency" in by_field:
-            row_values["lead_agency"] = one_line(get("lead_agency"))[:200] or None
-        if "partners" in by_field:
-            names = [one_line(p) for p in re.split(r"[;\n]", cell_text(get("partners"))) if one_line(p)]
-            kept = [n for n in names if n.lower() not in ("all", "all partners", "n/a", "na", "none", "tbc")]
-            if len(kept) < len(names):
-                report.warnings.append("Partners 'All'/'TBC' name no agency: not linked (the words are kept).")
-                row_values.setdefault("_notes", []).append(
-                    (by_field["partners"].heading, "; ".join(names)))
-            row_values["partners"] = kept
-        for key, end in (("start_date", False), ("due_date", True)):
-            if key in by_field:
-                reading = parse_date(get(key), end=end)
-                label = FIELD_LABELS[key]
-                if reading.warning:
-                    report.warnings.append(f"{label}: {reading.warning}")
-                if reading.error:
-                    report.errors.append(f"{label}: {reading.error}")
-                row_values[key] = reading.value
-        if row_values.get("start_date") and row_values.get("due_date") and \
-                row_values["due_date"] < row_values["start_date"]:
-            report.errors.append(f"Due date {row_values['due_date']:%d %b %Y} is before the start date "
-                                 f"{row_values['start_date']:%d %b %Y}.")
-        history: list[tuple[Period | None, dict[str, Any]]] = []
-        for label in [*period_order, ""]:
-            entry: dict[str, Any] = {}
-            for column in columns:
-                if column.field is None or column.period != label or (not label and column.field not in
-                                                                       ("rag", "status", "commentary", "blockers",
-                                                                        "support_asked", "evidence_url")):
-                    continue
-                value = values[column.index] if column.index < len(values) else None
-                entry[column.field] = value
-            if not any(v is not None and str(v).strip() for v in entry.values()):
-                continue
-            where = f"{label}: " if label else ""
-            rag = parse_rag(entry.get("rag"))
-            status = parse_status(entry.get("status"))
-            as_rag = parse_rag(entry.get("status")) if status.error else None
-            if as_rag is not None and as_rag.value is not None:  # a 'Status' column holding RAG words
-                if rag.value is None and not rag.error:
-                    rag = as_rag
-                    status = Reading(None, f"status '{one_line(entry.get('status'))}' is a rating: taken as the RAG.")
-                else:
-                    status = Reading(None, f"status '{one_line(entry.get('status'))}' is a rating, and the RAG is "
-                                           "given: the status is worked out from the RAG.")
-            for reading in (rag, status):
-                if reading.warning:
-                    report.warnings.append(where + reading.warning)
-                if reading.error:
-                    report.errors.append(where + reading.error)
-            texts = {k: cell_text(entry.get(k)) for k in ("commentary", "blockers", "support_asked", "evidence_url")}
-            if rag.value is None and not rag.error:
-                if texts["commentary"]:
-                    report.warnings.append(f"{where}an update with no RAG: kept with the action, not as history.")
-                    row_values.setdefault("_notes", []).append(
-                        (f"Update {label}" if label else "Update", texts["commentary"]))
-                continue
-            history.append((periods.get(label) if label else None,
-                            {"rag": rag.value, "status": status.value, **texts, "label": label}))
-        extra = {c.heading: cell_text(values[c.index]) for c in extras
-                 if c.index < len(values) and cell_text(values[c.index])}
-        for heading, text in row_values.pop("_notes", []):
-            extra[heading] = text
-        rows.append(_Row(number, ref, title, theme, row_values, history, extra, report))
-    roles = [r for r in rows if r.values.get("owner") and "@" not in r.values["owner"]]
-    if roles:
-        sheet_facts["notes"].append(f"{len(roles)} actions name their lead as a role, a group or a name, not an "
-                                    "account (e.g. '" + roles[0].values["owner"][:40] + "'): kept as written; "
-                                    "assign people to them on Users.")
-    followed = {r.theme for r in rows}
-    for number, banner in sheet_facts["banners"]:
-        if banner not in followed:
-            sheet_facts["notes"].append(f"Row {number} ('{banner[:60]}') has no actions under it: not a theme.")
-    sheet_facts["banners"] = [(n, b) for n, b in sheet_facts["banners"] if b in followed]
-    sheet_facts["year"] = year
-    return title, table[position][0], columns, rows, sheet_facts
+    return head[:100], rest
 
 
 # ---------------------------------------------------------------- applying it
@@ -436,23 +187,35 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
 
 def import_plan(session: Session, *, user: Actor, content: bytes, filename: str, sheet: str | None = None,
                 plan_slug: str | None = None, mapping: dict[str, str | None] | None = None,
-                dry_run: bool = False, skip_invalid: bool = False, year: int | None = None) -> ImportReport:
+                dry_run: bool = False, skip_invalid: bool = False, year: int | None = None,
+                header_row: int | None = None) -> ImportReport:
     """Import (or with dry_run, try and undo) a plan spreadsheet, in the caller's transaction.
 
     `plan_slug`: an existing plan is updated; a slug no plan has yet makes a new plan from the
     file; None: the only plan (InvalidInput asks which when there are several). `mapping`
-    corrects what a heading is taken as. Secretariat only. Raises NotAllowed, InvalidInput (the
-    file cannot be read, has no header row, or which plan is unclear) and ImportRejected (rows
-    with errors; nothing written). Returns the report; `report.applied` says whether it was kept.
+    corrects what a heading is taken as (heading or column letter -> field), `header_row` which
+    row holds the headings; both are used while the table is looked for. Secretariat only. Raises
+    NotAllowed, InvalidInput (the file cannot be read, has no header row, which plan is unclear,
+    or nothing in it to import) and ImportRejected (rows with errors; nothing written). Returns
+    the report; `report.applied` says whether it was kept. Whatever the dry run passes is written:
+    every length, uniqueness and required field the database checks is checked first.
     """
+    from plan.imports import reading
+
     require(user, "plan.import")
-    sheet_title, header_row, columns, rows, facts = _read(content, filename, sheet, mapping, year)
     plan, new_plan, slug = _target(session, plan_slug)
-    report = ImportReport(file=filename, sheet=sheet_title, plan_slug=slug, new_plan=new_plan, header_row=header_row,
-                          columns=columns, rows=[r.report for r in rows], notes=list(facts["notes"]),
-                          dry_run=dry_run)
+    read = reading.read_plan(content, filename, sheet=sheet, mapping=mapping, header_row=header_row, year=year,
+                             rag_words=_rag_words(session, plan))
+    rows, facts = read.rows, read.facts
+    report = ImportReport(file=filename, sheet=read.sheet, plan_slug=slug, new_plan=new_plan,
+                          header_row=read.header.row, columns=read.columns, rows=[r.report for r in rows],
+                          notes=list(facts["notes"]), dry_run=dry_run)
     if not rows:
-        raise InvalidInput(f"{filename}: no actions found below the header row (row {header_row}).")
+        raise InvalidInput(f"{filename}: no actions found below the header row (row {read.header.row}): nothing to "
+                           "import" + (", and no plan was made." if new_plan else "."))
+    if plan is not None and facts["marking"] and facts["marking"] != plan.protective_marking:
+        report.notes.append(f"The sheet is marked {facts['marking']}; the plan keeps its own marking, "
+                            f"{plan.protective_marking} (change it in Plan settings).")
 
     outer = session.begin_nested()
     try:
@@ -472,13 +235,23 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
             if dry_run:
                 return report
             raise ImportRejected(report)
+        if report.nothing_to_import:
+            outer.rollback()
+            if dry_run or not new_plan:  # the same file again: nothing changes, and nothing is said to
+                return report
+            raise InvalidInput("Nothing to import: every row is skipped, so no plan was made.")
         if dry_run:
             outer.rollback()
             return report
-        apply.write(session, prepared)
+        try:
+            apply.write(session, prepared)
+        except SQLAlchemyError as err:  # the checks above should make this unreachable; never a traceback
+            first = str(getattr(err, "orig", err)).strip().splitlines()[0][:200]
+            raise InvalidInput("The import could not be written, so nothing was kept: the database refused it "
+                               f"({first}). Please report this with the file.") from None
         if new_plan or report.count("create") or report.count("update") or report.history_added:
             audit.record(session, actor=user, event="plan.import", plan_id=plan.id, entity="plan", entity_key=slug,
-                         after={"file": filename[:100], "sheet": sheet_title, "new_plan": new_plan,
+                         after={"file": filename[:100], "sheet": read.sheet[:100], "new_plan": new_plan,
                                 "created": report.count("create"), "changed": report.count("update"),
                                 "history_added": report.history_added,
                                 "skipped": [r.row for r in report.skipped]})
@@ -489,6 +262,32 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
         raise
     report.applied = True
     return report
+
+
+def _rag_words(session: Session, plan: Plan | None) -> dict[str, str]:
+    """Status words to the RAG the plan's RAG definitions give them: 'complete' -> blue when Blue
+    means 'Complete: delivered ...'; the default meanings for a new plan."""
+    if plan is not None:
+        held = session.exec(select(RagDefinition).where(RagDefinition.plan_id == plan.id)).all()
+        definitions = {d.rag: (d.label, d.meaning) for d in held}
+    else:
+        definitions = {}
+    for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE):
+        definitions.setdefault(rag.value, (RAG_LABELS[rag], DEFAULT_RAG_MEANINGS[rag]))
+    words: dict[str, str] = {}
+    for rag, (label, meaning) in definitions.items():
+        if rag == Rag.NOT_ASSESSED.value:
+            continue
+        first = " ".join(re.sub(r"[^a-z0-9]+", " ", re.split(r"[:.;,(]", meaning or "", maxsplit=1)[0].lower())
+                         .split()).split()
+        label_words = " ".join(re.sub(r"[^a-z0-9]+", " ", (label or "").lower()).split())
+        # 'On track to be delivered ...' gives 'on track'; 'Complete: delivered' gives 'complete'
+        for key in [label_words, " ".join(first), *(" ".join(first[:n]) for n in (3, 2)),
+                    first[0] if first and len(first[0]) > 3 else ""]:
+            if key:
+                words.setdefault(key, rag)
+    words.setdefault("completed", words.get("complete", Rag.BLUE.value))
+    return words
 
 
 def _target(session: Session, slug: str | None) -> tuple[Plan | None, bool, str]:
@@ -563,3 +362,45 @@ def _keep_extra(action: Action, extra: dict[str, str]) -> None:
     """Unmapped columns stay with the action (Action.extra, {heading: text}); a heading the sheet
     no longer has is kept, one it has again is replaced."""
     action.extra = json.dumps({**_extra_of(action), **_cleaned(extra)}, ensure_ascii=False, sort_keys=True)
+
+
+_COMMON = frozenset("""plan plans action actions delivery violence vulnerability vulnerable partnership partnerships
+strategy strategic community safety safer council borough county district city serious local reduction reducing
+board update updated tracker version draft appendix annex business women girls vawg against exploitation youth
+programme framework performance report with from this that year years final agreed""".split())
+
+
+def _distinct(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON}
+
+
+def suggest_target(session: Session, name: str | None, current: str | None) -> tuple[str | None, str]:
+    """Which plan a file is for, from the name in its title: (slug of the plan it names, or None
+    for a new plan; a short name for that new plan). A plan is named when the title shares a
+    word of its own with the plan's name, organisation or short name (a place: 'Southend'), or
+    reads almost as its name. A file naming no plan held goes into a new plan by default:
+    importing one partnership's file into another's plan by accident is the harm to avoid. A
+    file with no title: the plan shown."""
+    from rapidfuzz import fuzz
+
+    plans = session.exec(select(Plan).order_by(Plan.id)).all()
+    if not name:
+        return (current if any(p.slug == current for p in plans) else None), ""
+    own = _distinct(name)
+    scored = []
+    for plan in plans:
+        shared = own & _distinct(f"{plan.name} {plan.organisation} {plan.slug.replace('-', ' ')}")
+        scored.append((len(shared), fuzz.token_set_ratio(name.lower(), plan.name.lower()), plan.slug != current,
+                       plan.slug))
+    scored.sort(reverse=True)
+    if scored and (scored[0][0] or scored[0][1] >= 90):
+        return scored[0][3], ""
+    words = re.sub(r"[^a-z0-9]+", "-", re.sub(r"\([^)]*\)", " ", name).lower()).strip("-")
+    base = "-".join(w for w in words.split("-") if w not in ("the", "and", "of", "for", "plan", "action"))
+    if len(base) > 50:
+        base = base[:51].rsplit("-", 1)[0]
+    base = base.strip("-") or "imported-plan"
+    slug, taken, n = base, {p.slug for p in plans}, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return None, slug

@@ -1,5 +1,6 @@
 """Reading uploaded workbooks and CSV files within caps (plan/workbooks/limits.py): every reader of
-an upload opens it here.
+an upload opens it here. headers.py is the one header finder and column mapper (plans, measures,
+returns); sheet.py gives the plan import its sheet through the same reader.
 
   open_workbook(content, filename) -> Workbook   .sheet_names, .sheet(name=None) -> Sheet, .sheets()
   read_sheet(content, filename, sheet=None) -> Sheet

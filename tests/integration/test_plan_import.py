@@ -81,7 +81,7 @@ def test_the_sample_workbook_imports_with_a_clear_report(seeded) -> None:
     assert any("TBC" in w for w in by_ref["P2"].warnings)
     assert any("Excel date" in w for w in by_ref["P3"].warnings)
     assert any("No lead officer" in w for w in by_ref["P3"].warnings)
-    assert any("No ref given" in w for w in by_ref["T2a"].warnings)
+    assert any("No ref given" in w for w in by_ref["T2-1"].warnings)
     assert any("Key:" in note for note in dry.notes)
     assert any("2025/26" in note for note in dry.notes), "periods without a year are said to be read as one"
 
@@ -119,7 +119,7 @@ def test_a_messy_sheet_imports_into_the_existing_plan(seeded) -> None:
     rows = {r.ref: r for r in report.rows}
     assert any("Amber/Green" in w for w in rows["9.1"].warnings)
     assert any("Q3 2025" in w for w in rows["9.2"].warnings)
-    assert any("Complete (Blue) needs an evidence link" in w for w in rows["9.3"].warnings)
+    assert any("complete in the sheet: recorded as Blue and complete" in w for w in rows["9.3"].warnings)
     with session_scope() as session:
         actions = {a.ref: a for a in session.exec(select(Action).where(Action.plan_id == seeded.id,
                                                                        Action.ref.in_(["9.1", "9.2", "9.3", "9.4"])))
@@ -127,7 +127,10 @@ def test_a_messy_sheet_imports_into_the_existing_plan(seeded) -> None:
         themes = {t.id: t.name for t in session.exec(select(Theme)).scalars()}
         assert themes[actions["9.1"].theme_id] == "Prevent" and themes[actions["9.3"].theme_id] == "Pursue"
         assert actions["9.1"].title == "Run =SUM(A1) summer diversion programme"  # multi-line made one line
-        assert actions["9.1"].lead_owner == "Youth Service Manager; Community Safety Team"
+        # two named in one cell, one per line: the first leads, the other is a named partner
+        assert actions["9.1"].lead_owner == "Youth Service Manager"
+        assert actions["9.1"].named_partners == "Community Safety Team"
+        assert (actions["9.3"].rag, actions["9.3"].delivery_status) == ("blue", "complete")  # Complete
         assert actions["9.1"].current_due_date == date(2026, 3, 31)
         assert actions["9.2"].lead_owner == "" and actions["9.2"].current_due_date == date(2025, 12, 31)
         assert actions["9.3"].current_due_date == date(2026, 3, 31)  # 46112 as an Excel date
@@ -289,7 +292,8 @@ def test_re_importing_a_changed_sheet_updates_the_words_and_not_the_dates(seeded
     rows[6][8] = "Eight mentors trained."  # a different Q2 update for 9.2
     report = _import(_book(rows), "tracker.xlsx")
     changed = {r.ref: r for r in report.rows}
-    assert changed["9.1"].change == "update" and sorted(changed["9.1"].changed_fields) == ["lead_owner", "title"]
+    assert changed["9.1"].change == "update"
+    assert sorted(changed["9.1"].changed_fields) == ["lead_owner", "named_partners", "title"]
     assert any("differs from the plan's" in w for w in changed["9.1"].warnings)
     assert changed["9.2"].history_added == 0 and any("older than the action's latest update" in w
                                                      for w in changed["9.2"].warnings)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from models import Action, StatusUpdate
+from models import Action, Plan, StatusUpdate
 from plan.db import session_scope
 from plan.excel import set_text
 from plan.returns import return_workbook
@@ -20,6 +20,7 @@ from tests.factories import PEOPLE
 from tests.integration.test_plan_import import MESSY, _book
 from tests.ui.helpers import open_app, unescaped
 
+SLUG = "wexbridge-youth-violence-delivery-2025-26"  # made from the journey file's title
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -38,7 +39,7 @@ def test_the_secretariat_uploads_checks_and_imports_a_plan(people_sqlite, seeded
     at.selectbox(key="plan_import_map_9").set_value("description").run()
     at.button(key="plan_import_check").click().run()
     assert "Would import into plan 'southend-vv': 4 new" in at.info[0].value
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert list(table["Ref"]) == ["9.1", "9.2", "9.3", "9.4"] and set(table["What happens"]) == {"New"}
     assert _refs(seeded_sqlite.id) == set(), "a dry run writes nothing"
     at.button(key="plan_import_go").click().run()
@@ -58,7 +59,7 @@ def test_a_broken_file_is_blocked_until_its_rows_are_skipped(people_sqlite, seed
     at = open_app("pages/import_plan.py", user=people_sqlite["admin"])
     at.file_uploader(key="plan_import_file").set_value(("broken.xlsx", _book(rows), XLSX)).run()
     at.button(key="plan_import_check").click().run()
-    assert "purple" in " ".join(at.dataframe[0].value["Errors"])
+    assert "purple" in " ".join(at.dataframe[-1].value["Errors"])
     assert at.button(key="plan_import_go").disabled and "nothing can be imported" in at.error[0].value
     at.checkbox(key="plan_import_skip").check().run()
     assert not [b for b in at.button if b.key == "plan_import_go"], "a changed choice needs a new dry run"
@@ -112,3 +113,39 @@ def test_a_return_is_made_then_applied_after_confirming_a_stale_row(people_sqlit
     with session_scope() as session:
         latest = session.exec(select(StatusUpdate.commentary).order_by(StatusUpdate.id.desc())).first()
     assert latest == "Extract late."
+
+
+def test_a_heading_is_corrected_on_the_page_and_a_new_plan_is_the_default(people_sqlite, seeded_sqlite) -> None:
+    from tests.data.workbooks.build import JOURNEY
+
+    content = JOURNEY.content()
+    at = open_app("pages/import_plan.py", user=people_sqlite["admin"])
+    at.file_uploader(key="plan_import_file").set_value((JOURNEY.name, content, XLSX)).run()
+    assert not at.exception
+    assert any("No column is taken as the action" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "plan_import_check"], "no dry run until the action is found"
+    target = next(s for s in at.selectbox if s.key.startswith("plan_import_target_"))
+    assert target.value == "(a new plan)", "the file names another plan: a new plan by default"
+    slug = next(t for t in at.text_input if t.key.startswith("plan_import_slug_"))
+    assert slug.value == SLUG
+    at.selectbox(key="plan_import_map_1").set_value("title").run()
+    assert not at.error
+    preview_table = at.dataframe[0].value
+    assert "B: Piece of work → Action" in preview_table.columns and list(preview_table.index) == [5, 6, 7, 8, 9]
+    at.button(key="plan_import_check").click().run()
+    assert f"Would import into new plan '{SLUG}': 3 new" in at.info[0].value
+    assert any("Sheet 'Action plan', headings in row 4." in c.value for c in at.caption)
+    at.button(key="plan_import_go").click().run()
+    assert not at.exception
+    assert any(f"Imported into new plan '{SLUG}': 3 new" in s.value for s in at.success)
+    with session_scope() as session:
+        held = session.exec(select(Action.ref).join(Plan).where(Plan.slug == SLUG)).all()
+    assert sorted(held) == ["Y1", "Y2", "Y3"]
+
+    # the same file again, into the plan it made: nothing to import, so no Import button
+    at.file_uploader(key="plan_import_file").set_value((JOURNEY.name, content, XLSX)).run()
+    target = next(s for s in at.selectbox if s.key.startswith("plan_import_target_"))
+    assert target.value == SLUG, "its title now names a plan held"
+    at.button(key="plan_import_check").click().run()
+    assert any("Nothing to import" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "plan_import_go"]

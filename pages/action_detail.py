@@ -13,6 +13,7 @@ from plan.errors import NotFound, PlanError
 from plan.maintenance.actions import plan_edits
 from plan.measures import measures_for_action
 from plan.permissions import allowed
+from plan.text import plural
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui.frame import current_user, flash_and_rerun, page_start
@@ -112,12 +113,12 @@ with right:
     st.markdown(f"**Due (baseline):** {day(action['baseline_due_date'])}")
     if action["slipped_times"]:
         days, times = action["slipped_days"], action["slipped_times"]
-        moved = f"moved {times} time{'s' if times != 1 else ''}"
-        st.markdown(f"**Due date {moved}:** " + (f"{days} days later than the baseline" if days > 0 else
-                                                 f"{-days} days earlier than the baseline" if days < 0 else
+        moved = f"moved {plural(times, 'time')}"
+        st.markdown(f"**Due date {moved}:** " + (f"{plural(days, 'day')} later than the baseline" if days > 0 else
+                                                 f"{plural(-days, 'day')} earlier than the baseline" if days < 0 else
                                                  "back on the baseline"))
     if action["days_overdue"]:
-        st.markdown(f"**Overdue:** {action['days_overdue']} day{'s' if action['days_overdue'] != 1 else ''} "
+        st.markdown(f"**Overdue:** {plural(action['days_overdue'], 'day')} "
                     "past its current due date")
 if action["description"]:
     st.text(action["description"])
@@ -186,7 +187,7 @@ if not updates:
     st.caption("No updates yet: this action is not yet assessed.")
 else:
     st.plotly_chart(rag_timeline(updates), width="stretch", key="rag_timeline")
-    st.caption(f"{len(updates)} update{'s' if len(updates) != 1 else ''}, newest first.")
+    st.caption(f"{plural(len(updates), 'update')}, newest first.")
     for u in updates:
         with st.container(border=True):
             st.markdown(f"{badge(u['rag'])} &nbsp; **{html.escape(u['status_label'])}** &nbsp; · &nbsp; "

@@ -11,6 +11,7 @@ from plan.actions import MAX_SEARCH, ActionFilter, list_actions
 from plan.db import read_scope
 from plan.errors import PlanError
 from plan.plans import filter_choices
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.cache import cached
@@ -72,7 +73,7 @@ url_state.publish({"q": ("filter_text", text), "theme": ("filter_themes", themes
                    "owner": ("filter_owner", owner), "overdue": ("filter_overdue", overdue_only),
                    "page": ("actions_page", page if page > 1 else None)})
 
-st.markdown(f"**{total} actions** match." if total != 1 else "**1 action** matches.")
+st.markdown(f"**{plural(total, 'action')}** match" + ("es." if total == 1 else "."))
 legend(frame.rag_definitions)
 if not rows:
     st.info("No actions match these filters. Clear a filter to see more.")

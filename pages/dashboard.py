@@ -12,6 +12,7 @@ from plan.charts import rag_bar, rag_columns, rag_flow
 from plan.errors import PlanError
 from plan.plans import filter_choices
 from plan.reports.rules import DIRECTION_WORDS
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.action_rows import action_table
@@ -97,7 +98,7 @@ with overview:
             st.markdown(f"{badge(rag)} **{head[rag]}**", unsafe_allow_html=True)
             if st.button(f"Show {head[rag]} {RAG_LABELS[rag]}", key=f"drill_tile_{rag}", disabled=not head[rag]):
                 drill_to(rag=rag)
-    st.markdown(f"**{head['total']} actions.** " + (
+    st.markdown(f"**{plural(head['total'], 'action')}.** " + (
         f"Round {md(head['round_period'])} ({'open' if head['round_open'] else 'closed'}). " if head["round_period"]
         else "") + (f"Completion against plan: **{head['completion_percent']}%** ({head['due_complete']} of the "
                     f"{head['due_by_now']} due by now complete)." if head["completion_percent"] is not None
@@ -109,7 +110,7 @@ with overview:
     flag_columns = [*st.columns(3), *st.columns(3)]  # two rows of three: each label in full
     for column, (flag, number) in zip(flag_columns, flag_numbers.items(), strict=True):
         with column, st.container(border=True):
-            words = FLAGS[flag] + (f" ({head['stale_days']} days)" if flag == "stale" else "")
+            words = FLAGS[flag] + (f" ({plural(head['stale_days'], 'day')})" if flag == "stale" else "")
             st.metric(words, number)
             if st.button("Show them", key=f"drill_tile_{flag}", disabled=not number):
                 drill_to(flag=flag)
@@ -159,7 +160,7 @@ with overview:
                 reports.drill, user=user, plan_id=frame.id, as_of=as_of, filters=filters,
                 group_by=(drill_by or None) if drill_group else None, group=drill_group or None,
                 rag=drill_rag or None, flag=drill_flag or None)
-            st.markdown(f"**{drilled_total} action{'s' if drilled_total != 1 else ''}** as at {day_words}"
+            st.markdown(f"**{plural(drilled_total, 'action')}** as at {day_words}"
                         + (f" (the first {len(drilled)} shown)" if len(drilled) < drilled_total else "") + ".")
             if drilled:
                 action_table(drilled, key="drill_table")
@@ -205,7 +206,7 @@ with exceptions_tab:
         except PlanError as err:
             st.error(md(err))
             found = []
-        st.markdown(f"**{len(found)} action{'s' if len(found) != 1 else ''}** need the group's attention"
+        st.markdown(f"**{plural(len(found), 'action')}** need the group's attention"
                     + (f" (compared with the meeting of {last_meeting['held_on']:%d %b %Y})." if last_meeting else "."))
         if found:  # 100 a page: a plan of 10,000 actions can have thousands of exceptions
             pages = -(-len(found) // PAGE_SIZE)

@@ -6,6 +6,7 @@ import streamlit as st
 from plan import due_dates
 from plan.db import session_scope
 from plan.errors import PlanError
+from plan.text import plural
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.text import md
 
@@ -48,7 +49,7 @@ for request in pending:
     with st.container(border=True):
         # What people typed (title, reason, who asked) is escaped or plain text, never Markdown.
         st.markdown(f"**{md(ref)} {md(request['title'])}**")
-        moved = f" ({(wanted - was).days:+d} days)" if was else ""
+        moved = f" ({plural(abs((wanted - was).days), 'day')} {'later' if wanted > was else 'earlier'})" if was else ""
         st.text(f"Asks to move the due date from {day(was)} to {day(wanted)}{moved}; baseline {day(baseline)}. "
                 f"Asked by {request['by']} on {day(request['at'])}.")
         st.text(f"Reason: {request['reason']}")

@@ -7,6 +7,7 @@ from plan.db import read_scope
 from plan.due_dates import my_requests
 from plan.my_actions import my_actions
 from plan.rounds import current_round
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER, DeliveryStatus
 from ui import url_state
 from ui.chair_sections import your_follow_ups
@@ -25,7 +26,7 @@ with read_scope() as session:
 if open_round:
     owed = sum(1 for r in rows if r["owes"])
     st.info(f"The update round for {open_round.period} is open until {open_round.deadline:%A %d %B %Y}. "
-            + (f"You owe {owed} update{'s' if owed != 1 else ''}." if owed else "You are up to date."))
+            + (f"You owe {plural(owed, 'update')}." if owed else "You are up to date."))
 your_follow_ups(frame, user)  # asked of this person at meetings (chair's view)
 if not rows:
     st.info("No actions are assigned to you yet. The plan secretariat assigns owners.")

@@ -12,6 +12,7 @@ from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.maintenance.settings import default_round_deadline, round_deadline_days
 from plan.permissions import allowed
+from plan.text import plural
 from ui import form_state, url_state
 from ui.chair_sections import closed_round_snapshot
 from ui.frame import current_user, flash_and_rerun, page_start
@@ -137,12 +138,12 @@ if messages is not None:
         if allowed(user, "user.manage"):
             st.page_link("pages/users.py", label="Assign owners to several actions at once (Users page)")
     if withheld := st.session_state.get("chase_withheld"):
-        st.info(f"{len(withheld)} restricted action{'s' if len(withheld) != 1 else ''} "
+        st.info(f"{plural(len(withheld), 'restricted action')} "
                 f"({', '.join(withheld)}) also owe an update: a colleague cleared for restricted items chases them.")
-    st.markdown(f"**{len(messages)} reminder{'s' if len(messages) != 1 else ''}** would be sent.")
+    st.markdown(f"**{plural(len(messages), 'reminder')}** would be sent.")
     for message in messages:
-        with st.expander(f"To {md(message.name)} ({md(message.email)}): {len(message.refs)} "
-                         f"action{'s' if len(message.refs) != 1 else ''}"):
+        with st.expander(f"To {md(message.name)} ({md(message.email)}): "
+                         f"{plural(len(message.refs), 'action')}"):
             st.text(f"Subject: {message.subject}\n\n{message.body}")
     try:
         settings = mail.SmtpSettings.from_mapping(secret_section("smtp"))
@@ -158,7 +159,7 @@ if messages is not None:
                                 sent=[m for m in messages if m.email in sent], failed=failed)
         st.session_state.pop("chase_messages", None)
         st.session_state["chase_failed"] = failed
-        flash_and_rerun(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}."
+        flash_and_rerun(f"Sent {plural(len(sent), 'reminder')}."
                         + (f" {len(failed)} could not be sent: see below." if failed else ""))
 if failed := st.session_state.pop("chase_failed", None):
     st.error("Not sent: " + "; ".join(md(f) for f in failed))
@@ -206,12 +207,13 @@ st.subheader("Close the round")
 st.caption("Closing freezes every action as it stands now: what was submitted by then is what the meeting sees.")
 outstanding, due = totals["outstanding"], totals["owed"]
 if outstanding:
-    st.warning(f"**{outstanding} of {due} updates are still owed.** If you close the round now, the actions that "
+    st.warning(f"**{outstanding} of {plural(due, 'update')} {'is' if outstanding == 1 else 'are'} still owed.** If you close the round now, the actions that "
                f"still owe go to the meeting as they stand, with no update for {current.period}.",
                icon=":material/warning:")
-    confirm_label = f"I want to close the {current.period} round with {outstanding} of {due} updates still owed"
+    confirm_label = (f"I want to close the {current.period} round with "
+                     f"{outstanding} of {plural(due, 'update')} still owed")
 else:
-    st.success(f"All {due} updates are in.")
+    st.success(f"All {plural(due, 'update')} are in." if due != 1 else "The 1 update owed is in.")
     confirm_label = f"I want to close the {current.period} round"
 if st.checkbox(confirm_label, key="close_confirm"):
     if st.button("Close the round", key="close_round", type="primary"):
@@ -222,5 +224,5 @@ if st.checkbox(confirm_label, key="close_confirm"):
         except PlanError as err:
             st.error(md(err))
         else:
-            flash_and_rerun(f"The {current.period} round is closed: {final['submitted']} of {final['owed']} updates "
-                            f"were in, {final['outstanding']} still owed.")
+            flash_and_rerun(f"The {current.period} round is closed: {final['submitted']} of "
+                            f"{plural(final['owed'], 'update')} were in, {final['outstanding']} still owed.")

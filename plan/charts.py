@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from plan.text import plural
 from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_ORDER, RAG_TEXT_COLOURS, Rag
 
 # A pattern per rating, so print-outs in grey and colour-blind readers can still tell them apart. It is
@@ -82,7 +83,7 @@ def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
 def _group_lines(row: dict[str, Any]) -> list[str]:
     """The group's name and total, then its count per rating, wrapped for a phone's width."""
     total = sum(row["by_rag"].values())
-    name = textwrap.wrap(f"{row['group']} ({total} action{'s' if total != 1 else ''})", _WRAP)
+    name = textwrap.wrap(f"{row['group']} ({plural(total, 'action')})", _WRAP)
     # plotly reads tags in text: the group's name is the plan's words, so escape it
     name = [f"<b>{html.escape(line)}</b>" for line in name]
     counts = [f"{RAG_LABELS[rag]} {row['by_rag'][rag.value]}" for rag in RAG_ORDER if row["by_rag"].get(rag.value)]

@@ -16,6 +16,7 @@ from plan.identity import Actor
 from plan.personal_data import PersonalDataWarning
 from plan.plans import PlanFrame
 from plan.reports.rules import EXCEPTION_SETTINGS, LIMITS, WORDS
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.frame import flash_and_rerun
@@ -134,7 +135,7 @@ def closed_round_snapshot(frame: PlanFrame, user: Actor) -> None:
         except PlanError as err:
             st.error(md(err))
             return
-        st.caption(f"Closed by {snap['closed_by']}. {snap['matching']} of {snap['total']} actions shown.")
+        st.caption(f"Closed by {snap['closed_by']}. {snap['matching']} of {plural(snap['total'], 'action')} shown.")
         if snap["rows"]:
             table = pd.DataFrame([{"RAG": r["rag_label"], "Ref": r["ref"], "Title": r["title"], "Theme": r["theme"],
                                    "Owner": r["owner"] or "", "Status": r["status_label"], "Due": r["due"],

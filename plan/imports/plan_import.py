@@ -54,7 +54,7 @@ from plan.imports.parsing import (
 from plan.measures.importer import _cells as _any_cells
 from plan.permissions import require
 from plan.seed import REF_PATTERN
-from plan.text import clean
+from plan.text import clean, plural
 from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, Rag
 
 MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE", "OFFICIAL", "SECRET", "TOP SECRET", "NOT PROTECTIVELY MARKED")
@@ -122,9 +122,9 @@ class ImportReport:
     def summary(self) -> str:
         verb = "Would" if self.dry_run else ""
         parts = [f"{self.count('create')} new", f"{self.count('update')} changed",
-                 f"{self.count('unchanged')} unchanged", f"{self.history_added} updates added to history"]
+                 f"{self.count('unchanged')} unchanged", f"{plural(self.history_added, 'update')} added to history"]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} rows skipped")
+            parts.append(f"{plural(len(self.skipped), 'row')} skipped")
         target = f"new plan '{self.plan_slug}'" if self.new_plan else f"plan '{self.plan_slug}'"
         head = f"{verb + ' import' if verb else 'Imported'} into {target}: "
         return head + ", ".join(parts) + "."
@@ -137,7 +137,7 @@ class ImportRejected(InvalidInput):
         self.report = report
         bad = report.errors
         lines = [f"row {r.row}{' (' + r.ref + ')' if r.ref else ''}: {' '.join(r.errors)}" for r in bad[:30]]
-        super().__init__(f"Nothing was imported: {len(bad)} row{'s' if len(bad) != 1 else ''} cannot be read. "
+        super().__init__(f"Nothing was imported: {plural(len(bad), 'row')} cannot be read. "
                          "Fix them, or choose to skip them.\n" + "\n".join(lines))
 
 
@@ -469,7 +469,8 @@ def _read(content: bytes, filename: str, sheet: str | None, mapping: dict[str, s
         rows.append(_Row(number, ref, title, theme, row_values, history, extra, report))
     roles = [r for r in rows if r.values.get("owner") and "@" not in r.values["owner"]]
     if roles:
-        sheet_facts["notes"].append(f"{len(roles)} actions name their lead as a role, a group or a name, not an "
+        sheet_facts["notes"].append(f"{plural(len(roles), 'action')} name their lead as a role, a group or a name, "
+                                    "not an "
                                     "account (e.g. '" + roles[0].values["owner"][:40] + "'): kept as written; "
                                     "assign people to them on Users.")
     followed = {r.theme for r in rows}

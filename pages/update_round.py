@@ -207,7 +207,8 @@ st.subheader("Close the round")
 st.caption("Closing freezes every action as it stands now: what was submitted by then is what the meeting sees.")
 outstanding, due = totals["outstanding"], totals["owed"]
 if outstanding:
-    st.warning(f"**{outstanding} of {plural(due, 'update')} {'is' if outstanding == 1 else 'are'} still owed.** If you close the round now, the actions that "
+    st.warning(f"**{outstanding} of {plural(due, 'update')} {'is' if outstanding == 1 else 'are'} still owed.** "
+               "If you close the round now, the actions that "
                f"still owe go to the meeting as they stand, with no update for {current.period}.",
                icon=":material/warning:")
     confirm_label = (f"I want to close the {current.period} round with "

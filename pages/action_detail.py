@@ -12,6 +12,7 @@ from plan.db import session_scope
 from plan.errors import NotFound, PlanError
 from plan.maintenance.actions import plan_edits
 from plan.measures import measures_for_action
+from plan.periods import period_short
 from plan.permissions import allowed
 from plan.text import plural
 from plan.updates import can_update
@@ -191,7 +192,8 @@ else:
     for u in updates:
         with st.container(border=True):
             st.markdown(f"{badge(u['rag'])} &nbsp; **{html.escape(u['status_label'])}** &nbsp; · &nbsp; "
-                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; {html.escape(u['period'] or '')} &nbsp; · &nbsp; "
+                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; "
+                        f"{html.escape(period_short(u['period'] or ''))} &nbsp; · &nbsp; "
                         f"by {html.escape(u['author'])}" + (" (demo)" if u["is_demo"] else ""),
                         unsafe_allow_html=True)
             for label, key in (("Commentary", "commentary"), ("Blockers", "blockers"),

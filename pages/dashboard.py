@@ -99,7 +99,7 @@ with overview:
             if st.button(f"Show {head[rag]} {RAG_LABELS[rag]}", key=f"drill_tile_{rag}", disabled=not head[rag]):
                 drill_to(rag=rag)
     st.markdown(f"**{plural(head['total'], 'action')}.** " + (
-        f"Round {md(head['round_period'])} ({'open' if head['round_open'] else 'closed'}). " if head["round_period"]
+        f"Round {md(head['round_words'])} ({'open' if head['round_open'] else 'closed'}). " if head["round_period"]
         else "") + (f"Completion against plan: **{head['completion_percent']}%** ({head['due_complete']} of the "
                     f"{head['due_by_now']} due by now complete)." if head["completion_percent"] is not None
                     else "No action was due by then."))
@@ -181,16 +181,18 @@ with trend_tab:
         trend = cached(reports.rag_trend, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
         rounds = cached(reports.round_trend, user=user, plan_id=frame.id, filters=filters)
         if trend:
-            st.plotly_chart(rag_columns(trend, title="The plan at the end of each period"), width="stretch",
+            st.plotly_chart(rag_columns(trend, x="period_words", title="The plan at the end of each period"),
+                            width="stretch",
                             key="dash_trend_chart")
-            st.dataframe(pd.DataFrame([{"Period": t["period"], "Read on": t["as_of"],
+            st.dataframe(pd.DataFrame([{"Period": t["period_words"], "Read on": t["as_of"],
                                         **{RAG_LABELS[rag]: t[rag] for rag in RAGS}, "Total": t["total"]}
                                        for t in trend]),
                          hide_index=True, width="stretch", key="dash_trend_table")
         st.subheader("What each closed round froze")
         if rounds:
-            st.plotly_chart(rag_columns(rounds, title="Closed rounds"), width="stretch", key="dash_round_chart")
-            st.dataframe(pd.DataFrame([{"Round": r["period"], "Closed": r["closed_at"],
+            st.plotly_chart(rag_columns(rounds, x="period_words", title="Closed rounds"), width="stretch",
+                            key="dash_round_chart")
+            st.dataframe(pd.DataFrame([{"Round": r["period_words"], "Closed": r["closed_at"],
                                         **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Total": r["total"],
                                         "Updated in the round": r["updated"]} for r in rounds]),
                          hide_index=True, width="stretch", key="dash_round_table")

@@ -13,6 +13,7 @@ from plan import meetings
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.exports import minutes
+from plan.periods import period_short
 from plan.permissions import allowed
 from plan.personal_data import PersonalDataWarning
 from plan.plans import filter_choices
@@ -252,7 +253,7 @@ def meetings_list() -> None:
             st.caption("Select a row to open the meeting.")
             table = pd.DataFrame([{"Held on": m["held_on"], "Title": m["title"] or "Meeting",
                                    "Board": m["board"] or "Whole plan", "Status": m["status"].capitalize(),
-                                   "Round": m["round_period"]} for m in held])
+                                   "Round": period_short(m["round_period"] or "")} for m in held])
             chosen = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                                   selection_mode="single-row", key="meetings_table",
                                   column_config={"Held on": st.column_config.DateColumn(format="DD MMM YYYY")})

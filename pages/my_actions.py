@@ -6,6 +6,7 @@ import streamlit as st
 from plan.db import read_scope
 from plan.due_dates import my_requests
 from plan.my_actions import my_actions
+from plan.periods import period_short
 from plan.rounds import current_round
 from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER, DeliveryStatus
@@ -25,7 +26,7 @@ with read_scope() as session:
 
 if open_round:
     owed = sum(1 for r in rows if r["owes"])
-    st.info(f"The update round for {open_round.period} is open until {open_round.deadline:%A %d %B %Y}. "
+    st.info(f"The update round for {period_short(open_round.period)} is open until {open_round.deadline:%A %d %B %Y}. "
             + (f"You owe {plural(owed, 'update')}." if owed else "You are up to date."))
 your_follow_ups(frame, user)  # asked of this person at meetings (chair's view)
 if not rows:

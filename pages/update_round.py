@@ -11,6 +11,7 @@ from plan import mail, rounds
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.maintenance.settings import default_round_deadline, round_deadline_days
+from plan.periods import period_short
 from plan.permissions import allowed
 from plan.text import plural
 from ui import form_state, url_state
@@ -42,7 +43,8 @@ closed_round_snapshot(frame, user)  # what each closed round froze (chair's view
 
 if current is None:
     if last is not None:
-        st.markdown(f"The last round ({last.period}) closed on {last.closed_at:%d %b %Y}; what it froze is what "
+        st.markdown(f"The last round ({period_short(last.period)}) closed on {last.closed_at:%d %b %Y}; "
+                    "what it froze is what "
                     "its meeting sees.")
     if not manage:
         st.info("No round is open.")
@@ -60,10 +62,12 @@ if current is None:
             except PlanError as err:
                 st.error(md(err))
             else:
-                flash_and_rerun(f"The round for {opened.period} is open until {opened.deadline:%d %b %Y}.")
+                flash_and_rerun(f"The round for {period_short(opened.period)} is open until "
+                                f"{opened.deadline:%d %b %Y}.")
     st.stop()
 
-st.markdown(f"The round for **{current.period}** is open; updates are due by **{current.deadline:%A %d %B %Y}**.")
+st.markdown(f"The round for **{period_short(current.period)}** is open; "
+            f"updates are due by **{current.deadline:%A %d %B %Y}**.")
 with read_scope() as session:
     totals = rounds.round_totals(session, user=user, plan_id=frame.id, round_id=current.id)
 st.metric("Updates in", f"{totals['submitted']} of {totals['owed']}",
@@ -209,13 +213,13 @@ outstanding, due = totals["outstanding"], totals["owed"]
 if outstanding:
     st.warning(f"**{outstanding} of {plural(due, 'update')} {'is' if outstanding == 1 else 'are'} still owed.** "
                "If you close the round now, the actions that "
-               f"still owe go to the meeting as they stand, with no update for {current.period}.",
+               f"still owe go to the meeting as they stand, with no update for {period_short(current.period)}.",
                icon=":material/warning:")
-    confirm_label = (f"I want to close the {current.period} round with "
+    confirm_label = (f"I want to close the {period_short(current.period)} round with "
                      f"{outstanding} of {plural(due, 'update')} still owed")
 else:
     st.success(f"All {plural(due, 'update')} are in." if due != 1 else "The 1 update owed is in.")
-    confirm_label = f"I want to close the {current.period} round"
+    confirm_label = f"I want to close the {period_short(current.period)} round"
 if st.checkbox(confirm_label, key="close_confirm"):
     if st.button("Close the round", key="close_round", type="primary"):
         try:
@@ -225,5 +229,5 @@ if st.checkbox(confirm_label, key="close_confirm"):
         except PlanError as err:
             st.error(md(err))
         else:
-            flash_and_rerun(f"The {current.period} round is closed: {final['submitted']} of "
+            flash_and_rerun(f"The {period_short(current.period)} round is closed: {final['submitted']} of "
                             f"{plural(final['owed'], 'update')} were in, {final['outstanding']} still owed.")

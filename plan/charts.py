@@ -18,6 +18,7 @@ RAG_PATTERNS = {Rag.RED: "x", Rag.AMBER: "/", Rag.GREEN: "", Rag.BLUE: ".", Rag.
 # Every word in a chart (titles, ticks, counts, legend) in this colour: 16:1 on white. Streamlit's chart
 # theme would draw them in a faded grey.
 CHART_TEXT = "#1F1F1F"
+NEW_COLOUR = "#FFFFFF"  # an action added since: no RAG then (outlined, its words say what it is)
 
 # rag_bar's layout in pixels: one text line above each group's bar, the bar, then a gap.
 _LINE = 18
@@ -245,16 +246,17 @@ def rag_flow(flows: list[dict[str, Any]], *, title: str = "") -> go.Figure:
     """A Sankey of RAG then (left) to RAG now (right): plan.reports flows rows
     {from_rag, to_rag, from_label, to_label, count}. Each node is named with its word and count."""
     order = [rag.value for rag in RAG_ORDER]
-    lefts = [r for r in order if any(f["from_rag"] == r and f["count"] for f in flows)]
+    lefts = [r for r in [*order, "new"] if any(f["from_rag"] == r and f["count"] for f in flows)]
     rights = [r for r in order if any(f["to_rag"] == r and f["count"] for f in flows)]
     labels = {rag.value: RAG_LABELS[rag] for rag in RAG_ORDER}
 
     def total(side: str, rag: str) -> int:
         return sum(f["count"] for f in flows if f[side] == rag)
 
-    nodes = ([f"{labels[r]} then ({total('from_rag', r)})" for r in lefts]
-             + [f"{labels[r]} now ({total('to_rag', r)})" for r in rights])
-    colours = [RAG_COLOURS[Rag(r)] for r in lefts + rights]
+    # An action added since was not "not yet assessed then": it has its own node.
+    nodes = ([f"Added since ({total('from_rag', r)})" if r == "new" else f"{labels[r]} then ({total('from_rag', r)})"
+              for r in lefts] + [f"{labels[r]} now ({total('to_rag', r)})" for r in rights])
+    colours = [NEW_COLOUR if r == "new" else RAG_COLOURS[Rag(r)] for r in lefts + rights]
     links = [f for f in flows if f["count"]]
     figure = go.Figure(go.Sankey(
         arrangement="fixed",

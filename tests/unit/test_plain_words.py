@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from plan.periods import period_short
 from plan.text import plural
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +38,10 @@ def test_no_count_is_written_with_its_noun_by_hand() -> None:
                 if COUNT_THEN_NOUN.search(line) or INLINE_S.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == [], "write counts with plan.text.plural:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(("label", "expected"), [("2026-Q3", "Q2 2026/27"), ("2027-Q1", "Q4 2026/27"),
+                                                 ("2026-Q2", "Q1 2026/27"), ("2026-07", "July 2026"),
+                                                 ("Spring term", "Spring term"), ("", "")])
+def test_periods_are_written_in_the_plans_financial_year(label: str, expected: str) -> None:
+    assert period_short(label) == expected

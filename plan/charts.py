@@ -190,7 +190,8 @@ def measure_chart(measure: dict[str, Any]) -> go.Figure:
         figure.add_scatter(
             x=[t["label"] for t in line], y=[t["target"] for t in line], mode="lines",
             name="Trajectory" if trajectory else "Target", line={"color": _TARGET_INK, "dash": "dash", "width": 2},
-            hovertemplate=("%{x}: " + ("trajectory" if trajectory else "target") + " %{y:,.1f}<extra></extra>"),
+            customdata=[t.get("words", "") for t in line],
+            hovertemplate=("%{x}: " + ("trajectory" if trajectory else "target") + " %{customdata}<extra></extra>"),
         )
     if measure.get("baseline") is not None and values:
         base = [baseline_for(measure, from_label(v["period"])) for v in values]

@@ -167,12 +167,12 @@ def test_the_next_round_is_offered_the_period_after_the_one_just_closed(seeded_s
     next(b for b in at.button if b.label == "Open the round").click().run()
     at.checkbox(key="close_confirm").check().run()
     at.button(key="close_round").click().run()
-    assert at.success[0].value.startswith(f"The {period} round is closed")
+    assert at.success[0].value.startswith(f"The {period_short(period)} round is closed")
     offered = at.text_input(key="round_period").value
     assert offered == rounds.next_period(period)
     next(b for b in at.button if b.label == "Open the round").click().run()  # accepted as offered
     assert not at.error, [e.value for e in at.error]
-    assert at.success[0].value.startswith(f"The round for {offered} is open until")
+    assert at.success[0].value.startswith(f"The round for {period_short(offered)} is open until")
 
 
 # --- Users ----------------------------------------------------------------------------------------

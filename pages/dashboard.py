@@ -194,7 +194,7 @@ with trend_tab:
                             key="dash_round_chart")
             st.dataframe(pd.DataFrame([{"Round": r["period_words"], "Closed": r["closed_at"],
                                         **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Total": r["total"],
-                                        "Updated in the round": r["updated"]} for r in rounds]),
+                                        "Updated in the round": r["updated"]} for r in reversed(rounds)]),
                          hide_index=True, width="stretch", key="dash_round_table")
             st.caption("Open a closed round's actions on the Update round page.")
         else:

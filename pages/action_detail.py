@@ -8,8 +8,9 @@ import streamlit as st
 from plan import meetings, reports
 from plan.actions import action_choices, action_detail
 from plan.charts import rag_timeline
-from plan.db import session_scope
+from plan.db import read_scope, session_scope
 from plan.errors import NotFound, PlanError
+from plan.exports import action_history
 from plan.maintenance.actions import plan_edits
 from plan.measures import measures_for_action
 from plan.periods import period_short
@@ -17,6 +18,7 @@ from plan.permissions import allowed
 from plan.text import plural
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
+from ui import downloads
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
 from ui.provenance import render as provenance_marks
@@ -184,6 +186,14 @@ if edits:
 
 st.subheader("Update history")
 updates = action["updates"]
+
+
+def _export_history():  # noqa: ANN202
+    with read_scope() as session:
+        return action_history(session, user=user, plan_id=frame.id, ref=ref)
+
+
+downloads.prepared("Prepare this action's history in Excel", key="history_export", wanted=ref, make=_export_history)
 if not updates:
     st.caption("No updates yet: this action is not yet assessed.")
 else:

@@ -12,7 +12,7 @@ import streamlit as st
 from plan import meetings
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
-from plan.exports import minutes
+from plan.exports import meeting_invite, minutes
 from plan.periods import period_short
 from plan.permissions import allowed
 from plan.personal_data import PersonalDataWarning
@@ -150,6 +150,11 @@ def minutes_download(meeting: dict) -> None:
                         mime=ready["mime"], key="minutes_download")
 
 
+def _invite(meeting_id: int):  # noqa: ANN202
+    with read_scope() as session:
+        return meeting_invite(session, user=user, plan_id=frame.id, meeting_id=meeting_id)
+
+
 def meeting_view(meeting_id: int) -> None:
     try:
         with session_scope() as session:
@@ -166,6 +171,8 @@ def meeting_view(meeting_id: int) -> None:
     st.text(f"{scope}. Reviews {meeting['reviews']}. "
             + f"Attendees: {', '.join(meeting['attendees']) or 'none recorded'}.")
     minutes_download(meeting)
+    downloads.prepared("Prepare a calendar invite (.ics)", key="invite", wanted=meeting["id"],
+                       make=lambda: _invite(meeting["id"]))
     if meeting["status"] == "open" and manage:
         with st.expander("Attendees"):
             errors = st.session_state.get("attendees_errors", {})

@@ -17,3 +17,35 @@ def test_a_filter_with_two_values_comes_back_after_sign_in(tmp_path: Path) -> No
     at.run()
     assert not at.exception
     assert at.text[0].value == "/?rag=red&rag=amber&theme=Prevent"
+
+
+def test_the_actions_list_an_actions_history_and_a_meetings_invite_are_offered(seeded_sqlite, people_sqlite) -> None:
+    from datetime import date
+
+    from plan import meetings
+    from plan.db import session_scope
+    from tests.ui.helpers import open_app
+
+    admin = people_sqlite["admin"]
+    at = open_app("pages/actions.py", user=admin)
+    at.button(key="actions_export_prepare").click().run()
+    assert not at.exception and not at.error
+    assert [d.proto.label for d in at.get("download_button")][-1].startswith("Download ")
+    assert "actions" in at.get("download_button")[-1].proto.label
+
+    at = open_app("pages/action_detail.py", user=admin)
+    at.query_params["ref"] = "3.5"
+    at.run()
+    at.button(key="history_export_prepare").click().run()
+    assert not at.exception and not at.error
+    assert "action 3.5 history" in at.get("download_button")[-1].proto.label
+
+    with session_scope() as session:
+        made = meetings.create_meeting(session, user=admin, plan_id=seeded_sqlite.id, held_on=date.today(),
+                                       round_id=None)
+    at = open_app("pages/meetings.py", user=admin)
+    at.query_params["meeting"] = str(made["id"])
+    at.run()
+    at.button(key="invite_prepare").click().run()
+    assert not at.exception and not at.error
+    assert at.get("download_button")[-1].proto.label.endswith(".ics")

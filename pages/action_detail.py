@@ -5,7 +5,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from plan import meetings, reports
+from plan import meetings, notify, reports
 from plan.actions import action_choices, action_detail
 from plan.charts import rag_timeline
 from plan.db import read_scope, session_scope
@@ -21,6 +21,7 @@ from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui import downloads
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
+from ui.notices import email_about
 from ui.provenance import render as provenance_marks
 from ui.rag import badge, legend
 from ui.text import md
@@ -160,7 +161,10 @@ if allowed(user, "action.assign_owner") and not action["retired_at"]:
             except PlanError as err:
                 st.error(str(err))
             else:
-                flash_and_rerun(f"Owner and delegates of {action['ref']} saved.")
+                told = (email_about(user, frame.id,
+                                    lambda s: notify.owner_assigned(s, plan_id=frame.id, ref=action["ref"]))
+                        if chosen_owner and chosen_owner != people["owner"] else "")
+                flash_and_rerun(f"Owner and delegates of {action['ref']} saved.{told}")
 
 st.subheader("Measures")
 if not action["detail_visible"]:

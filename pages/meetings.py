@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from plan import meetings
+from plan import meetings, notify
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.exports import meeting_invite, minutes
@@ -20,6 +20,7 @@ from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, Rag
 from ui import downloads
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.notices import email_about
 from ui.rag import badge, style_rag_column
 from ui.text import md
 
@@ -283,6 +284,10 @@ def follow_ups_across() -> None:
     if not rows:
         st.info("No open follow-ups.")
         return
+    if manage and st.button("E-mail each person their follow-ups due within a week", key="follow_ups_remind"):
+        told = email_about(user, frame.id, lambda s: notify.follow_ups_due(s, plan_id=frame.id))
+        st.success(told.strip() or "Nothing was sent: e-mail is not set up, or no follow-up of a person with an "
+                   "account falls due within a week.")
     st.dataframe(pd.DataFrame([{"Due": f["due"], "State": "Overdue" if f["overdue"] else "Open", "Ref": f["ref"],
                                 "What": f["text"], "Who": f["owner"], "Meeting": f["held_on"]} for f in rows]),
                  hide_index=True, width="stretch", key="follow_ups_table",

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from plan import mail, rounds
+from plan import mail, notify, rounds
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.maintenance.settings import default_round_deadline, round_deadline_days
@@ -17,6 +17,7 @@ from plan.text import plural
 from ui import form_state, url_state
 from ui.chair_sections import closed_round_snapshot
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.notices import email_about
 from ui.session import secret, secret_section
 from ui.text import md
 
@@ -204,7 +205,8 @@ else:
                 st.error(md(err))
             else:  # said here, by the form, where the secretariat is looking (the page's top is out of view)
                 form_state.forget_problems("return")
-                st.session_state["return_done"] = f"The update on {ref} was sent back to its owner."
+                told = email_about(user, frame.id, lambda s: notify.update_returned(s, plan_id=frame.id, ref=ref or ""))
+                st.session_state["return_done"] = f"The update on {ref} was sent back to its owner.{told}"
                 st.rerun()
 
 st.subheader("Close the round")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from models import Action, DueDateRequest, FollowUp, Person, Plan, StatusUpdate, UpdateReturn
+from models import Action, DueDateRequest, FollowUp, Meeting, Person, Plan, StatusUpdate, UpdateReturn
 from plan import audit
 from plan.errors import NotAllowed, NotFound
 from plan.identity import Actor
@@ -102,7 +102,8 @@ def follow_ups_due(session: Session, *, plan_id: int, today: date | None = None,
                    within_days: int = FOLLOW_UP_NOTICE_DAYS) -> list[Notice]:
     """One e-mail per person with open follow-ups due within `within_days` (or overdue)."""
     today = today or date.today()
-    rows = session.exec(select(FollowUp, Action).join(Action, Action.id == FollowUp.action_id, isouter=True)
+    rows = session.exec(select(FollowUp, Action).join(Meeting, Meeting.id == FollowUp.meeting_id)
+                        .join(Action, Action.id == FollowUp.action_id, isouter=True)
                         .join(Person, Person.id == FollowUp.owner_person_id)
                         .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today + timedelta(days=within_days),
                                of_plan(plan_id))

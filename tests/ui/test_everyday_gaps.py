@@ -49,3 +49,18 @@ def test_the_actions_list_an_actions_history_and_a_meetings_invite_are_offered(s
     at.button(key="invite_prepare").click().run()
     assert not at.exception and not at.error
     assert at.get("download_button")[-1].proto.label.endswith(".ics")
+
+
+def test_a_person_switches_their_e_mails_off_on_my_actions(seeded_sqlite, people_sqlite) -> None:
+    from plan import notify
+    from plan.db import session_scope
+    from tests.ui.helpers import open_app
+
+    owner = people_sqlite["owner"]
+    at = open_app("pages/my_actions.py", user=owner)
+    toggle = at.toggle(key="email_notifications")
+    assert toggle.value is True
+    toggle.set_value(False).run()
+    assert not at.exception
+    with session_scope() as session:
+        assert notify.wants_email(session, user=owner) is False

@@ -25,5 +25,7 @@ class Person(SQLModel, table=True):
     left_on: date | None = None
     # argon2 hash for local sign-in; empty for people who sign in through the organisation (OIDC)
     password_hash: str = Field(default="", max_length=200)
+    # The app's e-mails about their own work (plan.notify); they may switch them off.
+    email_notifications: bool = Field(default=True)
     last_signin_at: datetime | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

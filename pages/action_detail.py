@@ -4,18 +4,23 @@
 import pandas as pd
 import streamlit as st
 
-from plan import meetings, reports
+from plan import meetings, notify, reports
 from plan.actions import action_choices, action_detail
 from plan.charts import rag_timeline
-from plan.db import session_scope
+from plan.db import read_scope, session_scope
 from plan.errors import NotFound, PlanError
+from plan.exports import action_history
 from plan.maintenance.actions import plan_edits
 from plan.measures import measures_for_action
+from plan.periods import period_short
 from plan.permissions import allowed
+from plan.text import plural
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
+from ui import downloads
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
+from ui.notices import email_about
 from ui.provenance import render as provenance_marks
 from ui.rag import badge, legend
 from ui.text import md
@@ -111,12 +116,12 @@ with right:
     st.markdown(f"**Due (baseline):** {day(action['baseline_due_date'])}")
     if action["slipped_times"]:
         days, times = action["slipped_days"], action["slipped_times"]
-        moved = f"moved {times} time{'s' if times != 1 else ''}"
-        st.markdown(f"**Due date {moved}:** " + (f"{days} days later than the baseline" if days > 0 else
-                                                 f"{-days} days earlier than the baseline" if days < 0 else
+        moved = f"moved {plural(times, 'time')}"
+        st.markdown(f"**Due date {moved}:** " + (f"{plural(days, 'day')} later than the baseline" if days > 0 else
+                                                 f"{plural(-days, 'day')} earlier than the baseline" if days < 0 else
                                                  "back on the baseline"))
     if action["days_overdue"]:
-        st.markdown(f"**Overdue:** {action['days_overdue']} day{'s' if action['days_overdue'] != 1 else ''} "
+        st.markdown(f"**Overdue:** {plural(action['days_overdue'], 'day')} "
                     "past its current due date")
 if action["description"]:
     st.text(action["description"])
@@ -155,7 +160,10 @@ if allowed(user, "action.assign_owner") and not action["retired_at"]:
             except PlanError as err:
                 st.error(md(err))
             else:
-                flash_and_rerun(f"Owner and delegates of {action['ref']} saved.")
+                told = (email_about(user, frame.id,
+                                    lambda s: notify.owner_assigned(s, plan_id=frame.id, ref=action["ref"]))
+                        if chosen_owner and chosen_owner != people["owner"] else "")
+                flash_and_rerun(f"Owner and delegates of {action['ref']} saved.{told}")
 
 st.subheader("Measures")
 if not action["detail_visible"]:
@@ -181,15 +189,24 @@ if edits:
 
 st.subheader("Update history")
 updates = action["updates"]
+
+
+def _export_history():  # noqa: ANN202
+    with read_scope() as session:
+        return action_history(session, user=user, plan_id=frame.id, ref=ref)
+
+
+downloads.prepared("Prepare this action's history in Excel", key="history_export", wanted=ref, make=_export_history)
 if not updates:
     st.caption("No updates yet: this action is not yet assessed.")
 else:
     st.plotly_chart(rag_timeline(updates), width="stretch", key="rag_timeline")
-    st.caption(f"{len(updates)} update{'s' if len(updates) != 1 else ''}, newest first.")
+    st.caption(f"{plural(len(updates), 'update')}, newest first.")
     for u in updates:
         with st.container(border=True):
             st.markdown(f"{badge(u['rag'])} &nbsp; **{md(u['status_label'])}** &nbsp; · &nbsp; "
-                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; {md(u['period'] or '')} &nbsp; · &nbsp; "
+                        f"{u['at']:%d %b %Y %H:%M} &nbsp; · &nbsp; "
+                        f"{md(period_short(u['period'] or ''))} &nbsp; · &nbsp; "
                         f"by {md(u['author'])}" + (" (demo)" if u["is_demo"] else ""),
                         unsafe_allow_html=True)
             for label, key in (("Commentary", "commentary"), ("Blockers", "blockers"),

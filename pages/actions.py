@@ -9,9 +9,11 @@ import streamlit as st
 from plan.actions import MAX_SEARCH, ActionFilter, list_actions
 from plan.db import read_scope
 from plan.errors import PlanError
+from plan.exports import actions_list
 from plan.plans import filter_choices
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
-from ui import url_state
+from ui import downloads, url_state
 from ui.cache import cached
 from ui.frame import current_user, page_start
 from ui.rag import badge, legend, style_rag_column
@@ -71,7 +73,15 @@ url_state.publish({"q": ("filter_text", text), "theme": ("filter_themes", themes
                    "owner": ("filter_owner", owner), "overdue": ("filter_overdue", overdue_only),
                    "page": ("actions_page", page if page > 1 else None)})
 
-st.markdown(f"**{total} actions** match." if total != 1 else "**1 action** matches.")
+st.markdown(f"**{plural(total, 'action')}** match" + ("es." if total == 1 else "."))
+
+
+def _export_list():  # noqa: ANN202
+    with read_scope() as session:
+        return actions_list(session, user=user, plan_id=frame.id, filters=filters)
+
+
+downloads.prepared("Prepare these actions in Excel", key="actions_export", wanted=filters, make=_export_list)
 legend(frame.rag_definitions)
 if not rows:
     st.info("No actions match these filters. Clear a filter to see more.")

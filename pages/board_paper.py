@@ -13,6 +13,7 @@ from plan.exports import board_paper, paper_defaults, restricted_annex
 from plan.exports.pdf import available as pdf_available
 from plan.personal_data import PersonalDataWarning
 from plan.plans import filter_choices
+from plan.text import plural
 from ui import downloads, url_state
 from ui.frame import current_user, page_start
 from ui.text import md
@@ -113,7 +114,7 @@ if st.button("Prepare board paper", key="paper_prepare", type="primary"):
                                          "rows": paper.rows}
             st.session_state["paper_for"] = wanted
             st.session_state.pop("paper_personal_data", None)
-            status.update(label=f"Board paper ready: {paper.rows:,} rows", state="complete", expanded=False)
+            status.update(label=f"Board paper ready: {plural(paper.rows, 'row')}", state="complete", expanded=False)
         except PersonalDataWarning as err:
             status.update(label="The board paper was not prepared", state="error")
             st.session_state["paper_personal_data"] = str(err)
@@ -129,7 +130,7 @@ if st.button("Prepare board paper", key="paper_prepare", type="primary"):
 if paper := st.session_state.get("paper"):
     downloads.offer(f"Download {paper['filename']}", paper["content"], file_name=paper["filename"],
                     mime=paper["mime"], key="paper_download")
-    st.caption(f"{paper['rows']:,} rows. Marked {md(frame.protective_marking)} in the header and footer of "
+    st.caption(f"{plural(paper['rows'], 'row')}. Marked {md(frame.protective_marking)} in the header and footer of "
                "every page; A4 landscape, one page wide, header rows repeated on every page.")
 
 if user.cleared_for_restricted:

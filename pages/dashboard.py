@@ -12,6 +12,7 @@ from plan.charts import rag_bar, rag_columns, rag_flow
 from plan.errors import PlanError
 from plan.plans import filter_choices
 from plan.reports.rules import DIRECTION_WORDS
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.action_rows import action_table
@@ -97,8 +98,8 @@ with overview:
             st.markdown(f"{badge(rag)} **{head[rag]}**", unsafe_allow_html=True)
             if st.button(f"Show {head[rag]} {RAG_LABELS[rag]}", key=f"drill_tile_{rag}", disabled=not head[rag]):
                 drill_to(rag=rag)
-    st.markdown(f"**{head['total']} actions.** " + (
-        f"Round {md(head['round_period'])} ({'open' if head['round_open'] else 'closed'}). " if head["round_period"]
+    st.markdown(f"**{plural(head['total'], 'action')}.** " + (
+        f"Round {md(head['round_words'])} ({'open' if head['round_open'] else 'closed'}). " if head["round_period"]
         else "") + (f"Completion against plan: **{head['completion_percent']}%** ({head['due_complete']} of the "
                     f"{head['due_by_now']} due by now complete)." if head["completion_percent"] is not None
                     else "No action was due by then."))
@@ -109,7 +110,7 @@ with overview:
     flag_columns = [*st.columns(3), *st.columns(3)]  # two rows of three: each label in full
     for column, (flag, number) in zip(flag_columns, flag_numbers.items(), strict=True):
         with column, st.container(border=True):
-            words = FLAGS[flag] + (f" ({head['stale_days']} days)" if flag == "stale" else "")
+            words = FLAGS[flag] + (f" ({plural(head['stale_days'], 'day')})" if flag == "stale" else "")
             st.metric(words, number)
             if st.button("Show them", key=f"drill_tile_{flag}", disabled=not number):
                 drill_to(flag=flag)
@@ -159,7 +160,7 @@ with overview:
                 reports.drill, user=user, plan_id=frame.id, as_of=as_of, filters=filters,
                 group_by=(drill_by or None) if drill_group else None, group=drill_group or None,
                 rag=drill_rag or None, flag=drill_flag or None)
-            st.markdown(f"**{drilled_total} action{'s' if drilled_total != 1 else ''}** as at {day_words}"
+            st.markdown(f"**{plural(drilled_total, 'action')}** as at {day_words}"
                         + (f" (the first {len(drilled)} shown)" if len(drilled) < drilled_total else "") + ".")
             if drilled:
                 action_table(drilled, key="drill_table")
@@ -180,18 +181,20 @@ with trend_tab:
         trend = cached(reports.rag_trend, user=user, plan_id=frame.id, as_of=as_of, filters=filters)
         rounds = cached(reports.round_trend, user=user, plan_id=frame.id, filters=filters)
         if trend:
-            st.plotly_chart(rag_columns(trend, title="The plan at the end of each period"), width="stretch",
+            st.plotly_chart(rag_columns(trend, x="period_words", title="The plan at the end of each period"),
+                            width="stretch",
                             key="dash_trend_chart")
-            st.dataframe(pd.DataFrame([{"Period": t["period"], "Read on": t["as_of"],
+            st.dataframe(pd.DataFrame([{"Period": t["period_words"], "Read on": t["as_of"],
                                         **{RAG_LABELS[rag]: t[rag] for rag in RAGS}, "Total": t["total"]}
                                        for t in trend]),
                          hide_index=True, width="stretch", key="dash_trend_table")
         st.subheader("What each closed round froze")
         if rounds:
-            st.plotly_chart(rag_columns(rounds, title="Closed rounds"), width="stretch", key="dash_round_chart")
-            st.dataframe(pd.DataFrame([{"Round": r["period"], "Closed": r["closed_at"],
+            st.plotly_chart(rag_columns(rounds, x="period_words", title="Closed rounds"), width="stretch",
+                            key="dash_round_chart")
+            st.dataframe(pd.DataFrame([{"Round": r["period_words"], "Closed": r["closed_at"],
                                         **{RAG_LABELS[rag]: r[rag] for rag in RAGS}, "Total": r["total"],
-                                        "Updated in the round": r["updated"]} for r in rounds]),
+                                        "Updated in the round": r["updated"]} for r in reversed(rounds)]),
                          hide_index=True, width="stretch", key="dash_round_table")
             st.caption("Open a closed round's actions on the Update round page.")
         else:
@@ -205,7 +208,7 @@ with exceptions_tab:
         except PlanError as err:
             st.error(md(err))
             found = []
-        st.markdown(f"**{len(found)} action{'s' if len(found) != 1 else ''}** need the group's attention"
+        st.markdown(f"**{plural(len(found), 'action')}** need the group's attention"
                     + (f" (compared with the meeting of {last_meeting['held_on']:%d %b %Y})." if last_meeting else "."))
         if found:  # 100 a page: a plan of 10,000 actions can have thousands of exceptions
             pages = -(-len(found) // PAGE_SIZE)

@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from plan import due_dates
+from plan import due_dates, notify
 from plan.db import session_scope
 from plan.errors import PlanError
+from plan.text import plural
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.notices import email_about
 from ui.text import md
 
 frame = page_start()
@@ -37,7 +39,9 @@ def decide(request: dict, approve: bool, note: str, confirmed: bool = False) -> 
     except PlanError as err:
         st.error(md(err))
     else:
-        flash_and_rerun(f"{'Approved' if approve else 'Declined'} the request for {request['ref']}.")
+        told = email_about(user, frame.id, lambda s: notify.due_date_decided(s, plan_id=frame.id,
+                                                                             request_id=request["id"]))
+        flash_and_rerun(f"{'Approved' if approve else 'Declined'} the request for {request['ref']}.{told}")
 
 
 st.subheader(f"Waiting for a decision ({len(pending)})")
@@ -48,7 +52,7 @@ for request in pending:
     with st.container(border=True):
         # What people typed (title, reason, who asked) is escaped or plain text, never Markdown.
         st.markdown(f"**{md(ref)} {md(request['title'])}**")
-        moved = f" ({(wanted - was).days:+d} days)" if was else ""
+        moved = f" ({plural(abs((wanted - was).days), 'day')} {'later' if wanted > was else 'earlier'})" if was else ""
         st.text(f"Asks to move the due date from {day(was)} to {day(wanted)}{moved}; baseline {day(baseline)}. "
                 f"Asked by {request['by']} on {day(request['at'])}.")
         st.text(f"Reason: {request['reason']}")

@@ -145,7 +145,7 @@ st.dataframe(pd.DataFrame([{
 } for r in report.rows]), hide_index=True, width="stretch")
 blocking = report.errors and not skip_invalid
 if blocking:
-    st.error(f"{len(report.errors)} rows have errors, so nothing can be imported: fix them in the file, or tick "
+    st.error(f"Rows with errors: {len(report.errors)}, so nothing can be imported: fix them in the file, or tick "
              "'Skip rows with errors'.")
 elif report.skipped:
     st.warning("Rows to be skipped: " + md(", ".join(f"{r.row} ({r.ref})" for r in report.skipped)))

@@ -9,16 +9,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from plan import meetings
+from plan import meetings, notify
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
-from plan.exports import minutes
+from plan.exports import meeting_invite, minutes
+from plan.periods import period_short
 from plan.permissions import allowed
 from plan.personal_data import PersonalDataWarning
 from plan.plans import filter_choices
 from plan.vocab import RAG_LABELS, Rag
 from ui import downloads
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.notices import email_about
 from ui.rag import badge, style_rag_column
 from ui.text import md
 
@@ -149,6 +151,11 @@ def minutes_download(meeting: dict) -> None:
                         mime=ready["mime"], key="minutes_download")
 
 
+def _invite(meeting_id: int):  # noqa: ANN202
+    with read_scope() as session:
+        return meeting_invite(session, user=user, plan_id=frame.id, meeting_id=meeting_id)
+
+
 def meeting_view(meeting_id: int) -> None:
     try:
         with session_scope() as session:
@@ -165,6 +172,8 @@ def meeting_view(meeting_id: int) -> None:
     st.text(f"{scope}. Reviews {meeting['reviews']}. "
             + f"Attendees: {', '.join(meeting['attendees']) or 'none recorded'}.")
     minutes_download(meeting)
+    downloads.prepared("Prepare a calendar invite (.ics)", key="invite", wanted=meeting["id"],
+                       make=lambda: _invite(meeting["id"]))
     if meeting["status"] == "open" and manage:
         with st.expander("Attendees"):
             errors = st.session_state.get("attendees_errors", {})
@@ -252,7 +261,7 @@ def meetings_list() -> None:
             st.caption("Select a row to open the meeting.")
             table = pd.DataFrame([{"Held on": m["held_on"], "Title": m["title"] or "Meeting",
                                    "Board": m["board"] or "Whole plan", "Status": m["status"].capitalize(),
-                                   "Round": m["round_period"]} for m in held])
+                                   "Round": period_short(m["round_period"] or "")} for m in held])
             chosen = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                                   selection_mode="single-row", key="meetings_table",
                                   column_config={"Held on": st.column_config.DateColumn(format="DD MMM YYYY")})
@@ -275,6 +284,10 @@ def follow_ups_across() -> None:
     if not rows:
         st.info("No open follow-ups.")
         return
+    if manage and st.button("E-mail each person their follow-ups due within a week", key="follow_ups_remind"):
+        told = email_about(user, frame.id, lambda s: notify.follow_ups_due(s, plan_id=frame.id))
+        st.success(told.strip() or "Nothing was sent: e-mail is not set up, or no follow-up of a person with an "
+                   "account falls due within a week.")
     st.dataframe(pd.DataFrame([{"Due": f["due"], "State": "Overdue" if f["overdue"] else "Open", "Ref": f["ref"],
                                 "What": f["text"], "Who": f["owner"], "Meeting": f["held_on"]} for f in rows]),
                  hide_index=True, width="stretch", key="follow_ups_table",

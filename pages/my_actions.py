@@ -3,10 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from plan.db import read_scope
+from plan import notify
+from plan.db import read_scope, session_scope
 from plan.due_dates import my_requests
 from plan.my_actions import my_actions
+from plan.periods import period_short
 from plan.rounds import current_round
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER, DeliveryStatus
 from ui import url_state
 from ui.chair_sections import your_follow_ups
@@ -24,9 +27,18 @@ with read_scope() as session:
 
 if open_round:
     owed = sum(1 for r in rows if r["owes"])
-    st.info(f"The update round for {open_round.period} is open until {open_round.deadline:%A %d %B %Y}. "
-            + (f"You owe {owed} update{'s' if owed != 1 else ''}." if owed else "You are up to date."))
+    st.info(f"The update round for {period_short(open_round.period)} is open until {open_round.deadline:%A %d %B %Y}. "
+            + (f"You owe {plural(owed, 'update')}." if owed else "You are up to date."))
 your_follow_ups(frame, user)  # asked of this person at meetings (chair's view)
+if user.person_id is not None:  # their own choice: e-mails about their actions and follow-ups
+    with read_scope() as session:
+        emails_on = notify.wants_email(session, user=user)
+    chosen = st.toggle("E-mail me when an action is assigned to me, an update is sent back, a due date is "
+                       "decided or a follow-up falls due", value=emails_on, key="email_notifications")
+    if chosen != emails_on:
+        with session_scope() as session:
+            notify.set_email_notifications(session, user=user, on=chosen)
+        st.caption("Saved: e-mails " + ("on." if chosen else "off."))
 if not rows:
     st.info("No actions are assigned to you yet. The plan secretariat assigns owners.")
     st.stop()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from plan.actions import rag_counts, rag_table
 from plan.charts import rag_bar
+from plan.text import plural
 from plan.vocab import RAG_LABELS, Rag
 from ui.cache import cached
 from ui.frame import page_start
@@ -18,14 +19,14 @@ st.caption(md(frame.organisation))
 by_theme = rag_table(cached(rag_counts, plan_id=frame.id, by="theme"))  # recomputed after any write
 tiles = {row["group"]: row for row in by_theme}
 
-st.markdown(f"**{sum(r['total'] for r in by_theme)} actions** under {len(frame.themes)} themes; "
+st.markdown(f"**{plural(sum(r['total'] for r in by_theme), 'action')}** under {plural(len(frame.themes), 'theme')}; "
             f"**{sum(r['overdue'] for r in by_theme)} overdue**.")
 legend(frame.rag_definitions)
 
 for column, (theme, description) in zip(st.columns(len(frame.themes) or 1), frame.themes, strict=False):
     tile = tiles.get(theme, {"total": 0, "overdue": 0, "by_rag": {}})
     with column, st.container(border=True):
-        st.metric(md(theme), f"{tile['total']} actions")
+        st.metric(md(theme), plural(tile['total'], 'action'))
         for rag, number in tile["by_rag"].items():
             if number:
                 st.markdown(f"{badge(rag)} **{number}**", unsafe_allow_html=True)

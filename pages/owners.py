@@ -8,6 +8,7 @@ from plan.db import session_scope
 from plan.errors import PlanError
 from plan.maintenance import owners
 from plan.permissions import allowed
+from plan.text import plural
 from plan.users import list_users, update_user
 from plan.vocab import AgencyKind, Role
 from ui import plan_forms as forms
@@ -73,7 +74,7 @@ with one:
 with all_of:
     if leavers:
         st.caption("Still owning actions: " + "; ".join(
-            f"{md(p['name'])} ({p['actions']} action{'s' if p['actions'] != 1 else ''}, "
+            f"{md(p['name'])} ({plural(p['actions'], 'action')}, "
             + (f"left on {p['left_on']:%d %b %Y}" if p["left_on"] else "account disabled") + ")" for p in leavers))
     holders = [p["email"] for p in people]
     names = {p["email"]: p["name"] for p in people}
@@ -84,7 +85,7 @@ with all_of:
     if source:
         with session_scope() as session:
             theirs = owners.actions_of(session, user=user, plan_id=frame.id, email=source)
-        st.caption(f"{md(names[source])} owns {len(theirs)} action{'s' if len(theirs) != 1 else ''} in the plan now"
+        st.caption(f"{md(names[source])} owns {plural(len(theirs), 'action')} in the plan now"
                    + (": " + ", ".join(md(a["ref"]) for a in theirs) if theirs else "."))
         with st.form("reassign_all"):
             target = st.selectbox("Give them all to", [e for e in can_own if e != source], index=None,
@@ -101,7 +102,7 @@ with all_of:
                 except PlanError as err:
                     st.error(md(err))
                 else:
-                    flash_and_rerun(f"{len(moved)} action{'s' if len(moved) != 1 else ''} moved to "
+                    flash_and_rerun(f"{plural(len(moved), 'action')} moved to "
                                     f"{md(can_own[target])}: {', '.join(moved)}.")
 
 with leaver:

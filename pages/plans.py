@@ -13,6 +13,7 @@ from plan.maintenance import plans
 from plan.maintenance.yaml_export import export_yaml
 from plan.periods import CYCLES
 from plan.plans import plan_frame
+from plan.text import plural
 from ui import downloads
 from ui.frame import current_user, page_start
 from ui.plan_settings_forms import beside, form_problem, key, save
@@ -82,8 +83,9 @@ if upload is not None:
             st.error(md(checked[1]))
         else:
             found = checked[1]
-            st.success(md(f"The file is good: plan '{found.slug}' ({found.name}), {found.themes} themes, "
-                          f"{found.objectives} objectives, {found.actions} actions, {found.measures} measures."))
+            st.success(md(f"The file is good: plan '{found.slug}' ({found.name}), {plural(found.themes, 'theme')}, "
+                          f"{plural(found.objectives, 'objective')}, {plural(found.actions, 'action')}, "
+                          f"{plural(found.measures, 'measure')}."))
             if st.button(f"Load it as plan '{found.slug}'", key="plans_load"):
                 st.session_state.pop("plans_checked", None)
                 save("plans_load", lambda s: plans.load_plan_file(

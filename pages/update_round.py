@@ -7,14 +7,17 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from plan import mail, rounds
+from plan import mail, notify, rounds
 from plan.db import read_scope, session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.maintenance.settings import default_round_deadline, round_deadline_days
+from plan.periods import period_short
 from plan.permissions import allowed
+from plan.text import plural
 from ui import form_state, url_state
 from ui.chair_sections import closed_round_snapshot
 from ui.frame import current_user, flash_and_rerun, page_start
+from ui.notices import email_about
 from ui.session import secret, secret_section
 from ui.text import md
 
@@ -41,7 +44,8 @@ closed_round_snapshot(frame, user)  # what each closed round froze (chair's view
 
 if current is None:
     if last is not None:
-        st.markdown(f"The last round ({last.period}) closed on {last.closed_at:%d %b %Y}; what it froze is what "
+        st.markdown(f"The last round ({period_short(last.period)}) closed on {last.closed_at:%d %b %Y}; "
+                    "what it froze is what "
                     "its meeting sees.")
     if not manage:
         st.info("No round is open.")
@@ -59,10 +63,12 @@ if current is None:
             except PlanError as err:
                 st.error(md(err))
             else:
-                flash_and_rerun(f"The round for {opened.period} is open until {opened.deadline:%d %b %Y}.")
+                flash_and_rerun(f"The round for {period_short(opened.period)} is open until "
+                                f"{opened.deadline:%d %b %Y}.")
     st.stop()
 
-st.markdown(f"The round for **{current.period}** is open; updates are due by **{current.deadline:%A %d %B %Y}**.")
+st.markdown(f"The round for **{period_short(current.period)}** is open; "
+            f"updates are due by **{current.deadline:%A %d %B %Y}**.")
 with read_scope() as session:
     totals = rounds.round_totals(session, user=user, plan_id=frame.id, round_id=current.id)
 st.metric("Updates in", f"{totals['submitted']} of {totals['owed']}",
@@ -137,12 +143,12 @@ if messages is not None:
         if allowed(user, "user.manage"):
             st.page_link("pages/users.py", label="Assign owners to several actions at once (Users page)")
     if withheld := st.session_state.get("chase_withheld"):
-        st.info(f"{len(withheld)} restricted action{'s' if len(withheld) != 1 else ''} "
+        st.info(f"{plural(len(withheld), 'restricted action')} "
                 f"({', '.join(withheld)}) also owe an update: a colleague cleared for restricted items chases them.")
-    st.markdown(f"**{len(messages)} reminder{'s' if len(messages) != 1 else ''}** would be sent.")
+    st.markdown(f"**{plural(len(messages), 'reminder')}** would be sent.")
     for message in messages:
-        with st.expander(f"To {md(message.name)} ({md(message.email)}): {len(message.refs)} "
-                         f"action{'s' if len(message.refs) != 1 else ''}"):
+        with st.expander(f"To {md(message.name)} ({md(message.email)}): "
+                         f"{plural(len(message.refs), 'action')}"):
             st.text(f"Subject: {message.subject}\n\n{message.body}")
     try:
         settings = mail.SmtpSettings.from_mapping(secret_section("smtp"))
@@ -158,7 +164,7 @@ if messages is not None:
                                 sent=[m for m in messages if m.email in sent], failed=failed)
         st.session_state.pop("chase_messages", None)
         st.session_state["chase_failed"] = failed
-        flash_and_rerun(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}."
+        flash_and_rerun(f"Sent {plural(len(sent), 'reminder')}."
                         + (f" {len(failed)} could not be sent: see below." if failed else ""))
 if failed := st.session_state.pop("chase_failed", None):
     st.error("Not sent: " + "; ".join(md(f) for f in failed))
@@ -199,20 +205,23 @@ else:
                 st.error(md(err))
             else:  # said here, by the form, where the secretariat is looking (the page's top is out of view)
                 form_state.forget_problems("return")
-                st.session_state["return_done"] = f"The update on {ref} was sent back to its owner."
+                told = email_about(user, frame.id, lambda s: notify.update_returned(s, plan_id=frame.id, ref=ref or ""))
+                st.session_state["return_done"] = f"The update on {ref} was sent back to its owner.{told}"
                 st.rerun()
 
 st.subheader("Close the round")
 st.caption("Closing freezes every action as it stands now: what was submitted by then is what the meeting sees.")
 outstanding, due = totals["outstanding"], totals["owed"]
 if outstanding:
-    st.warning(f"**{outstanding} of {due} updates are still owed.** If you close the round now, the actions that "
-               f"still owe go to the meeting as they stand, with no update for {current.period}.",
+    st.warning(f"**{outstanding} of {plural(due, 'update')} {'is' if outstanding == 1 else 'are'} still owed.** "
+               "If you close the round now, the actions that "
+               f"still owe go to the meeting as they stand, with no update for {period_short(current.period)}.",
                icon=":material/warning:")
-    confirm_label = f"I want to close the {current.period} round with {outstanding} of {due} updates still owed"
+    confirm_label = (f"I want to close the {period_short(current.period)} round with "
+                     f"{outstanding} of {plural(due, 'update')} still owed")
 else:
-    st.success(f"All {due} updates are in.")
-    confirm_label = f"I want to close the {current.period} round"
+    st.success(f"All {plural(due, 'update')} are in." if due != 1 else "The 1 update owed is in.")
+    confirm_label = f"I want to close the {period_short(current.period)} round"
 if st.checkbox(confirm_label, key="close_confirm"):
     if st.button("Close the round", key="close_round", type="primary"):
         try:
@@ -222,5 +231,5 @@ if st.checkbox(confirm_label, key="close_confirm"):
         except PlanError as err:
             st.error(md(err))
         else:
-            flash_and_rerun(f"The {current.period} round is closed: {final['submitted']} of {final['owed']} updates "
-                            f"were in, {final['outstanding']} still owed.")
+            flash_and_rerun(f"The {period_short(current.period)} round is closed: {final['submitted']} of "
+                            f"{plural(final['owed'], 'update')} were in, {final['outstanding']} still owed.")

@@ -7,6 +7,7 @@ from plan.db import session_scope
 from plan.errors import PlanError
 from plan.permissions import ROLE_DESCRIPTIONS
 from plan.plans import filter_choices
+from plan.text import plural
 from plan.users import (
     add_user,
     assign_owner_many,
@@ -129,4 +130,4 @@ with assign:
             else:
                 st.session_state["actions_assigned"] = True
                 flash_and_rerun(f"{md(owners[owner_email])} is now the owner of "
-                                f"{len(done)} action{'s' if len(done) != 1 else ''}: {', '.join(done)}.")
+                                f"{plural(len(done), 'action')}: {', '.join(done)}.")

@@ -36,7 +36,7 @@ from plan.measures.periods import MEASURE_PERIOD, PERIOD
 from plan.measures.terms import DIRECTIONS, FREQUENCIES, KINDS, SOURCES, STATES, TARGET_PER, TARGET_TYPES
 from plan.periods import CYCLES
 from plan.plans import PERSONAL_DATA_POLICIES
-from plan.text import has_control
+from plan.text import has_control, plural
 from plan.users import EMAIL
 from plan.vocab import AgencyKind, DeliveryStatus, Rag, Role
 
@@ -194,7 +194,7 @@ def restore(path: str | Path, *, actor: Actor | None = None) -> dict[str, int]:
         with Session(bind=connection) as session:
             audit.record(session, actor=actor, event="backup.restore", entity="database",
                          entity_key=Path(path).name,
-                         detail=f"restored {sum(counts.values())} rows from {Path(path).name}, a backup made "
+                         detail=f"restored {plural(sum(counts.values()), 'row')} from {Path(path).name}, a backup made "
                                 f"{data.get('made_at', 'at an unknown time')}; {kept}")
             session.flush()
     return counts

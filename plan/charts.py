@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from plan.text import plural
 from plan.vocab import RAG_COLOURS, RAG_LABELS, RAG_ORDER, RAG_TEXT_COLOURS, Rag
 
 # A pattern per rating, so print-outs in grey and colour-blind readers can still tell them apart. It is
@@ -17,6 +18,7 @@ RAG_PATTERNS = {Rag.RED: "x", Rag.AMBER: "/", Rag.GREEN: "", Rag.BLUE: ".", Rag.
 # Every word in a chart (titles, ticks, counts, legend) in this colour: 16:1 on white. Streamlit's chart
 # theme would draw them in a faded grey.
 CHART_TEXT = "#1F1F1F"
+NEW_COLOUR = "#FFFFFF"  # an action added since: no RAG then (outlined, its words say what it is)
 
 # rag_bar's layout in pixels: one text line above each group's bar, the bar, then a gap.
 _LINE = 18
@@ -91,7 +93,7 @@ def rag_bar(table: list[dict[str, Any]], *, title: str = "") -> go.Figure:
 def _group_lines(row: dict[str, Any]) -> list[str]:
     """The group's name and total, then its count per rating, wrapped for a phone's width."""
     total = sum(row["by_rag"].values())
-    name = textwrap.wrap(f"{row['group']} ({total} action{'s' if total != 1 else ''})", _WRAP)
+    name = textwrap.wrap(f"{row['group']} ({plural(total, 'action')})", _WRAP)
     # plotly reads tags in text: the group's name is the plan's words, so escape it
     name = [f"<b>{plotly_text(line)}</b>" for line in name]
     counts = [f"{RAG_LABELS[rag]} {row['by_rag'][rag.value]}" for rag in RAG_ORDER if row["by_rag"].get(rag.value)]
@@ -197,7 +199,8 @@ def measure_chart(measure: dict[str, Any]) -> go.Figure:
         figure.add_scatter(
             x=[t["label"] for t in line], y=[t["target"] for t in line], mode="lines",
             name="Trajectory" if trajectory else "Target", line={"color": _TARGET_INK, "dash": "dash", "width": 2},
-            hovertemplate=("%{x}: " + ("trajectory" if trajectory else "target") + " %{y:,.1f}<extra></extra>"),
+            customdata=[t.get("words", "") for t in line],
+            hovertemplate=("%{x}: " + ("trajectory" if trajectory else "target") + " %{customdata}<extra></extra>"),
         )
     if measure.get("baseline") is not None and values:
         base = [baseline_for(measure, from_label(v["period"])) for v in values]
@@ -253,16 +256,17 @@ def rag_flow(flows: list[dict[str, Any]], *, title: str = "") -> go.Figure:
     """A Sankey of RAG then (left) to RAG now (right): plan.reports flows rows
     {from_rag, to_rag, from_label, to_label, count}. Each node is named with its word and count."""
     order = [rag.value for rag in RAG_ORDER]
-    lefts = [r for r in order if any(f["from_rag"] == r and f["count"] for f in flows)]
+    lefts = [r for r in [*order, "new"] if any(f["from_rag"] == r and f["count"] for f in flows)]
     rights = [r for r in order if any(f["to_rag"] == r and f["count"] for f in flows)]
     labels = {rag.value: RAG_LABELS[rag] for rag in RAG_ORDER}
 
     def total(side: str, rag: str) -> int:
         return sum(f["count"] for f in flows if f[side] == rag)
 
-    nodes = ([f"{labels[r]} then ({total('from_rag', r)})" for r in lefts]
-             + [f"{labels[r]} now ({total('to_rag', r)})" for r in rights])
-    colours = [RAG_COLOURS[Rag(r)] for r in lefts + rights]
+    # An action added since was not "not yet assessed then": it has its own node.
+    nodes = ([f"Added since ({total('from_rag', r)})" if r == "new" else f"{labels[r]} then ({total('from_rag', r)})"
+              for r in lefts] + [f"{labels[r]} now ({total('to_rag', r)})" for r in rights])
+    colours = [NEW_COLOUR if r == "new" else RAG_COLOURS[Rag(r)] for r in lefts + rights]
     links = [f for f in flows if f["count"]]
     figure = go.Figure(go.Sankey(
         arrangement="fixed",

@@ -21,6 +21,7 @@ from plan.plans import plan_frame
 from plan.reports.cli import register as add_report_parser
 from plan.returns.cli import add_parser as add_returns_parser
 from plan.setup import SEED_FILE, init
+from plan.text import plural
 from plan.vocab import Role
 
 
@@ -73,7 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     # Audited as the command line; the file is readable by its owner only (0600).
     counts = backup_service.backup(args.out, actor=Actor.system("command line"))
-    print(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {args.out} "
+    print(f"Backed up {plural(sum(counts.values()), 'row')} from {plural(len(counts), 'table')} to {args.out} "
           "(readable by you only: it holds restricted detail).")
     return 0
 
@@ -81,7 +82,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     # A bad file raises BackupError before anything is written; main() prints its message.
     counts = backup_service.restore(args.file, actor=Actor.system("command line"))
-    print(f"Restored {sum(counts.values())} rows into {_safe_url(database_url())}.")
+    print(f"Restored {plural(sum(counts.values()), 'row')} into {_safe_url(database_url())}.")
     return 0
 
 
@@ -92,7 +93,7 @@ def cmd_grant_app_role(args: argparse.Namespace) -> int:
 
     granted = grant_app_role(get_engine(), args.role)
     limited = ", ".join(f"{table} ({' '.join(p)})" for table, p in granted.items() if "UPDATE" not in p)
-    print(f"Granted {args.role} the app's access to {len(granted)} tables in {_safe_url(database_url())}; "
+    print(f"Granted {args.role} the app's access to {plural(len(granted), 'table')} in {_safe_url(database_url())}; "
           f"no UPDATE or DELETE on {limited}. Run the app with PLAN_DATABASE_URL naming {args.role}.")
     return 0
 

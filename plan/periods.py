@@ -76,3 +76,9 @@ def period_words(label: str) -> str:
     if rest:
         return f"{MONTHS[start.month - 1]} {start.year}"
     return label
+
+
+def period_short(label: str) -> str:
+    """A period label as a heading or a table shows it: 'Q2 2026/27' for '2026-Q3' (the plan's
+    reporting year runs April to March), 'July 2026' for '2026-07'; a plan's own label as it is."""
+    return period_words(label).split(" (", 1)[0] if label else ""

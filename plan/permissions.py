@@ -44,6 +44,8 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "returns.manage": (frozenset({Role.ADMIN}), "make or apply offline update returns"),
     "plan.edit": (frozenset({Role.ADMIN}), "add, edit, move, close or retire actions and objectives"),
     "agency.manage": (frozenset({Role.ADMIN}), "add or change agencies"),
+    "actions.export": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER, Role.CONTRIBUTOR, Role.VIEWER}),
+                       "export actions to Excel"),
     "owners.view": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER, Role.VIEWER}),
                     "see the unowned or orphaned actions"),
 }

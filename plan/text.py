@@ -38,3 +38,9 @@ def normalised(value: object) -> str:
 
 def has_control(value: str) -> bool:
     return bool(_CONTROL.search(value) or _INVISIBLE.search(value))
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 action', '2 actions', '0 actions', '1,200 actions': the one way a count is written with
+    its noun (tests/unit/test_plain_words.py finds a count written any other way)."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"

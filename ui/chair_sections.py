@@ -13,9 +13,11 @@ from plan import meetings, reports
 from plan.db import session_scope
 from plan.errors import InvalidFields, PlanError
 from plan.identity import Actor
+from plan.periods import period_short
 from plan.personal_data import PersonalDataWarning
 from plan.plans import PlanFrame
 from plan.reports.rules import EXCEPTION_SETTINGS, LIMITS, WORDS
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import url_state
 from ui.frame import flash_and_rerun
@@ -110,7 +112,7 @@ def closed_round_snapshot(frame: PlanFrame, user: Actor) -> None:
         return
     if not closed:
         return
-    names = {r["round_id"]: f"{r['period']} (closed {r['closed_at']:%d %b %Y})" for r in closed}
+    names = {r["round_id"]: f"{period_short(r['period'])} (closed {r['closed_at']:%d %b %Y})" for r in closed}
     linked = "round" in st.query_params  # /update_round?round=ID opens that round's snapshot
     url_state.seed("snapshot_round", "round", choices=list(names), convert=int, default=next(iter(names)))
     # Read and sent only when opened (up to 500 rows of a plan of 10,000 actions).
@@ -134,7 +136,7 @@ def closed_round_snapshot(frame: PlanFrame, user: Actor) -> None:
         except PlanError as err:
             st.error(md(err))
             return
-        st.caption(f"Closed by {snap['closed_by']}. {snap['matching']} of {snap['total']} actions shown.")
+        st.caption(f"Closed by {snap['closed_by']}. {snap['matching']} of {plural(snap['total'], 'action')} shown.")
         if snap["rows"]:
             table = pd.DataFrame([{"RAG": r["rag_label"], "Ref": r["ref"], "Title": r["title"], "Theme": r["theme"],
                                    "Owner": r["owner"] or "", "Status": r["status_label"], "Due": r["due"],

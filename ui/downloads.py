@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
@@ -21,6 +23,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from plan import sessions
 from plan.db import session_scope
+from plan.errors import PlanError
 
 _LOCK = threading.Lock()
 _TOKEN_BY_SESSION: dict[str, str] = {}  # Streamlit session id -> SHA-256 of its session token
@@ -69,3 +72,21 @@ def may_fetch(file_id: str, cookie_token: str) -> bool:
         return False
     with session_scope() as session:  # signed out elsewhere, disabled, expired: no file
         return sessions.is_live(session, token=cookie_token)
+
+
+def prepared(label: str, *, key: str, wanted: object, make: Callable[[], Any]) -> None:
+    """A file made on a click through plan.exports (`make` returns its Export), then offered.
+    `wanted` names what the file holds (filters, a meeting): a different one drops the old file."""
+    if st.session_state.get(f"{key}_for") != wanted:
+        st.session_state.pop(key, None)
+    if st.button(label, key=f"{key}_prepare"):
+        try:
+            made = make()
+        except PlanError as err:
+            st.error(str(err))
+        else:
+            st.session_state[key] = {"content": made.content, "filename": made.filename, "mime": made.mime}
+            st.session_state[f"{key}_for"] = wanted
+    if ready := st.session_state.get(key):
+        offer(f"Download {ready['filename']}", ready["content"], file_name=ready["filename"], mime=ready["mime"],
+              key=f"{key}_download")

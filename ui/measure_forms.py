@@ -20,6 +20,7 @@ from plan.errors import InvalidFields, PlanError, StaleVersion
 from plan.identity import Actor
 from plan.measures import RowsRejected, create_measure, import_measures, update_measure
 from plan.plans import PlanFrame
+from plan.text import plural
 from ui.frame import flash_and_rerun
 from ui.text import md
 
@@ -79,7 +80,7 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
             st.error(md(message))
 
     if errors:
-        st.error(f"Nothing was saved: {len(errors)} thing{'s' if len(errors) != 1 else ''} to fix, shown below.")
+        st.error(f"Nothing was saved: {plural(len(errors), 'thing')} to fix, shown below.")
     with st.form(f"definition_{slot}_{token}"):
         left, right = st.columns(2)
         with left:
@@ -208,7 +209,7 @@ def _forget(slot: str, token: str, key: dict[str, str]) -> None:
 
 def _rejected(err: RowsRejected) -> None:
     count = len(err.problems)
-    st.error(f"Nothing was imported: the spreadsheet has {count} row{'s' if count != 1 else ''} to fix. "
+    st.error(f"Nothing was imported: the spreadsheet has {plural(count, 'row')} to fix. "
              "Fix them and check the file again.")
     st.dataframe(pd.DataFrame([{"Row": row, "What to fix": reason} for row, reason in err.problems]),
                  hide_index=True, width="stretch")
@@ -246,7 +247,7 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
         return
     report = checked["report"]
     st.success(f"Checked, nothing saved yet: {report['new']} new, {report['changed']} changed, "
-               f"{report['unchanged']} unchanged; {report['values_added']} figures to add "
+               f"{report['unchanged']} unchanged; {plural(report['values_added'], 'figure')} to add "
                f"({report['revisions']} of them revisions). Header found on row {report['header_row']}.")
     st.dataframe(pd.DataFrame([{
         "Row": r["row"], "Ref": r["ref"], "Measure": r["name"], "What happens": CHANGE[r["change"]],
@@ -254,7 +255,7 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
         "Actions": ", ".join(r["actions"]),
     } for r in report["measures"]]), hide_index=True, width="stretch")
     if report["warnings"]:
-        st.warning(f"{len(report['warnings'])} warning{'s' if len(report['warnings']) != 1 else ''}: read them "
+        st.warning(f"{plural(len(report['warnings']), 'warning')}: read them "
                    "before importing.")
         st.dataframe(pd.DataFrame({"Warning": report["warnings"]}), hide_index=True, width="stretch")
     if not st.button("Import", type="primary", key="import_save"):
@@ -270,4 +271,4 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
     else:
         st.session_state.pop("import_checked", None)
         flash_and_rerun(md(f"Imported {upload.name}: {done['new']} new, {done['changed']} changed, "
-                           f"{done['unchanged']} unchanged; {done['values_added']} figures added."))
+                           f"{done['unchanged']} unchanged; {plural(done['values_added'], 'figure')} added."))

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from plan.errors import InvalidFields, PlanError
+from plan.text import plural
 from ui import form_state
 from ui.form_state import reset, token
 from ui.text import md
@@ -41,7 +42,7 @@ def problems_banner(name: str, fields: tuple[str, ...] | None = None) -> None:
     the fields the form shows problems beside; default an action's)."""
     found = errors(name)
     if found:
-        st.error(f"Nothing was saved: {len(found)} thing{'s' if len(found) != 1 else ''} to fix, shown below.")
+        st.error(f"Nothing was saved: {plural(len(found), 'thing')} to fix, shown below.")
         for field in [f for f in found if f not in (fields or ACTION_FIELDS)]:
             st.error(md(found[field]))
 

@@ -20,6 +20,7 @@ from plan.identity import Actor
 from plan.measures import RowsRejected, describe_figure, returns_tracker, submit_value, upload_returns
 from plan.personal_data import PersonalDataWarning
 from plan.plans import PlanFrame
+from plan.text import plural
 from ui.frame import flash_and_rerun
 from ui.text import md
 
@@ -59,7 +60,7 @@ def returns_form(frame: PlanFrame, user: Actor, measure: dict[str, Any]) -> None
     waiting = [p["period"] for p in periods if p["status"] != "received"]
     first = periods.index(labels[waiting[-1]]) if waiting else 0  # the oldest still owed
     if errors:
-        st.error(f"Nothing was saved: {len(errors)} thing{'s' if len(errors) != 1 else ''} to fix, shown below.")
+        st.error(f"Nothing was saved: {plural(len(errors), 'thing')} to fix, shown below.")
     with st.form(f"return_{ref}_{token}"):
         st.markdown(f"**Send a figure for {md(ref)}**")
         period = st.selectbox("Period", list(labels), index=first, key=key["period"],
@@ -103,7 +104,7 @@ def _field_error(errors: dict[str, str], field: str) -> None:
 
 def _rejected(err: RowsRejected) -> None:
     count = len(err.problems)
-    st.error(f"Nothing was saved: the file has {count} row{'s' if count != 1 else ''} to fix. "
+    st.error(f"Nothing was saved: the file has {plural(count, 'row')} to fix. "
              "Fix them and check the file again.")
     st.dataframe(pd.DataFrame([{"Row": row, "What to fix": reason} for row, reason in err.problems]),
                  hide_index=True, width="stretch")
@@ -149,7 +150,7 @@ def returns_upload(frame: PlanFrame, user: Actor, units: dict[str, str]) -> None
     if not checked or checked["digest"] != digest:
         return
     result = checked["result"]
-    st.success(f"The file is ready: {result['added']} figure{'s' if result['added'] != 1 else ''} to save, "
+    st.success(f"The file is ready: {plural(result['added'], 'figure')} to save, "
                f"{result['unchanged']} already held. Nothing has been saved yet.")
     st.dataframe(pd.DataFrame([{
         "Measure": r["ref"], "Period": r["label"], "Figure": r["shown"], "What happens": _what_happens(r, units),
@@ -166,7 +167,7 @@ def returns_upload(frame: PlanFrame, user: Actor, units: dict[str, str]) -> None
         st.error(md(str(err)))
     else:
         st.session_state.pop("returns_file_checked", None)
-        flash_and_rerun(md(f"Saved {saved['added']} figure{'s' if saved['added'] != 1 else ''} from {upload.name}."))
+        flash_and_rerun(md(f"Saved {plural(saved['added'], 'figure')} from {upload.name}."))
 
 
 def _period_words(period: dict[str, Any]) -> str:

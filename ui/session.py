@@ -151,7 +151,9 @@ def current_path() -> str:
     if ctx is not None:
         info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
         page = str(info.get("url_pathname") or "")
-    query = urlencode({k: v for k, v in st.query_params.to_dict().items() if k != "signed_out"})
+    # Every value of a key: /actions?rag=red&rag=amber comes back with both (to_dict keeps the last).
+    query = urlencode([(key, value) for key in st.query_params if key != "signed_out"
+                       for value in st.query_params.get_all(key)])
     path = "/" + ("" if page in ("", "home") else page)
     return path + (f"?{query}" if query else "")
 

@@ -20,6 +20,7 @@ from plan.errors import InvalidFields, PlanError, StaleVersion
 from plan.identity import Actor
 from plan.personal_data import PersonalDataWarning
 from plan.plans import PlanFrame
+from plan.text import plural
 from plan.updates import MAX_TEXT, record_update
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
 from ui.frame import flash_and_rerun
@@ -54,7 +55,7 @@ def update_form(frame: PlanFrame, user: Actor, row: dict[str, Any]) -> None:
     st.caption("Commentary is needed when the RAG changes or is Red or Amber. Blue means complete, and "
                "a complete action needs an evidence link (https://...).")
     if errors:
-        st.error(f"Nothing was saved: {len(errors)} thing{'s' if len(errors) != 1 else ''} to fix, shown below.")
+        st.error(f"Nothing was saved: {plural(len(errors), 'thing')} to fix, shown below.")
     with st.form(f"update_{ref}_{token}"):
         left, right = st.columns(2)
         current_rag = row["rag"] if row["rag"] in RAGS else None
@@ -149,7 +150,7 @@ def bulk_editor(frame: PlanFrame, user: Actor, rows: list[dict[str, Any]]) -> No
                      hide_index=True, width="stretch")
     else:
         st.session_state.pop("bulk_editor", None)
-        flash_and_rerun(f"Saved {saved} update{'s' if saved != 1 else ''}: {', '.join(changed)}.")
+        flash_and_rerun(f"Saved {plural(saved, 'update')}: {', '.join(changed)}.")
 
 
 def due_date_request_form(frame: PlanFrame, user: Actor, rows: list[dict[str, Any]]) -> None:

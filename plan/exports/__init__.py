@@ -20,6 +20,9 @@ What the rest may call:
                    file_format="xlsx") -> Export       a file of its own, never a sheet of the paper
   paper_defaults(...) -> {"purpose", "recommendations"}              (plan/exports/paper/)
   minutes(session, *, user, plan_id, meeting_id, file_format="xlsx") -> Export   a meeting's minutes
+  meeting_invite(session, *, user, plan_id, meeting_id) -> Export   the meeting as a calendar invite (.ics)
+  actions_list(session, *, user, plan_id, filters) -> Export   the Actions page's list, as filtered
+  action_history(session, *, user, plan_id, ref) -> Export     one action's updates and changes
   save_private(path, content)                           a file written 0600 (every CLI export)
   filename(marking, stem, day) -> "OFFICIAL-SENSITIVE board-paper 2026-11-29.xlsx"
   text_export(session, *, user, operation, plan_id, marking, body, filename_stem, suffix, mime,
@@ -45,6 +48,9 @@ _WHERE = {
     "paper_defaults": "paper",
     "save_private": "path",
     "minutes": "meeting_minutes",
+    "meeting_invite": "calendar_invite",
+    "actions_list": "action_lists",
+    "action_history": "action_lists",
 }
 
 __all__ = sorted(_WHERE)

@@ -15,6 +15,7 @@ from plan.exports.paper import board_paper, restricted_annex
 from plan.exports.path import save_private
 from plan.identity import Actor
 from plan.plans import plan_frame
+from plan.text import plural
 
 
 def _out(args: argparse.Namespace) -> Path:
@@ -41,7 +42,7 @@ def cmd_board_paper(args: argparse.Namespace) -> int:
                             recommendations=args.recommendation, author=args.author, file_format=args.format,
                             personal_data_confirmed=args.confirm_no_personal_data)
     save_private(out, paper.content)  # marked material: readable by its owner only, like a backup
-    print(f"Wrote the board paper to {out} ({len(paper.content):,} bytes, {paper.rows:,} rows). "
+    print(f"Wrote the board paper to {out} ({len(paper.content):,} bytes, {plural(paper.rows, 'row')}). "
           f"Suggested name: {paper.filename}.")
     return 0
 

@@ -16,6 +16,7 @@ from plan.exports.path import Export, export
 from plan.exports.writer import BOLD, Book, Cell, Column, rag_cell, rag_fill
 from plan.identity import Actor
 from plan.permissions import require
+from plan.text import plural
 
 ITEM_COLUMNS = [Column("Ref", 7), Column("Action", 30), Column("Owner's RAG", 9), Column("Agreed RAG", 9),
                 Column("Challenge", 32), Column("Owner's response", 32), Column("Decision", 32)]
@@ -77,7 +78,8 @@ def minutes(session: Session, *, user: Actor, plan_id: int, meeting_id: int, fil
         discussed = _items(book, meeting)
         agreed = _follow_ups(book, meeting)
         return (f"{'draft ' if draft else ''}minutes ({file_format}) of meeting {meeting_id} held "
-                f"{meeting['held_on'].isoformat()}: {discussed} actions discussed, {agreed} follow-ups")
+                f"{meeting['held_on'].isoformat()}: {plural(discussed, 'action')} discussed, "
+                f"{plural(agreed, 'follow-up')}")
 
     stem = "minutes" + (f" {meeting['board']}" if meeting["board"] else "") + (" DRAFT" if draft else "")
     return export(session, user=user, operation="meeting.view", kind="minutes", plan_id=plan_id,

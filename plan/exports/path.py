@@ -93,19 +93,28 @@ def save_private(path: Path, content: bytes) -> None:
 
 def text_export(session: Session, *, user: Actor, operation: str, plan_id: int | None, marking: str,
                 body: str, filename_stem: str, suffix: str, mime: str, detail: str,
-                entity_key: str = "", comment: str = "# ", restricted: bool = False,
-                day: date | None = None) -> Export:
-    """A text file (a plan's YAML) through the same path: checks `operation`, puts the marking on the
-    file's first line as a comment and in its name, and records who exported what (export.plan_yaml:
-    plan files are the only text files the app writes)."""
+                entity_key: str = "", comment: str | None = "# ", restricted: bool = False,
+                day: date | None = None, kind: str = "plan_yaml") -> Export:
+    """A text file (a plan's YAML, a meeting's calendar invite) through the same path: checks
+    `operation`, puts the marking on the file's first line as a comment (comment None: a format
+    with no comments, whose body carries the marking itself: refused if it does not) and in its
+    name, and records who exported what (kind "plan_yaml": export.plan_yaml; "invite":
+    export.invite)."""
     from plan import audit
 
     require(user, operation)
-    content = f"{comment}{marking}\n{body}"
+    if comment is None and marking not in body:
+        raise ValueError("a text export without a comment line must carry the marking in its body")
+    content = body if comment is None else f"{comment}{marking}\n{body}"
     name = filename(marking, filename_stem, day).removesuffix(".xlsx") + suffix
-    audit.record(session, actor=user, event="export.plan_yaml", plan_id=plan_id, entity="export",
-                 entity_key=entity_key or filename_stem,
-                 detail=f"{name}: {detail}", restricted=restricted)
+    code = "export.invite" if kind == "invite" else "export.plan_yaml"
+    if session.info.get(READ_ONLY):  # read in a read scope (a page): the event in a write of its own
+        with session_scope() as writing:
+            audit.record(writing, actor=user, event=code, plan_id=plan_id, entity="export",
+                         entity_key=entity_key or filename_stem, detail=f"{name}: {detail}", restricted=restricted)
+    else:
+        audit.record(session, actor=user, event=code, plan_id=plan_id, entity="export",
+                     entity_key=entity_key or filename_stem, detail=f"{name}: {detail}", restricted=restricted)
     return Export(content=content.encode("utf-8"), filename=name, mime=mime, rows=body.count("\n"))
 
 

@@ -10,6 +10,7 @@ from plan.errors import NotFound
 from plan.exports import Export, table_export
 from plan.identity import Actor
 from plan.permissions import require
+from plan.text import plural
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
 
 COLUMNS = ("Ref", "Theme", "Action", "Description", "Lead officer", "Lead agency", "Supporting partners",
@@ -44,4 +45,4 @@ def plan_workbook(session: Session, *, user: Actor, plan_id: int) -> Export:
     return table_export(session, user=user, operation="plan.import", plan_id=plan_id,
                         marking=plan.protective_marking, plan_name=plan.name, title=plan.name, columns=COLUMNS,
                         rows=rows, filename_stem=f"plan {plan.slug}",
-                        detail=f"the plan '{plan.slug}': {len(rows)} actions")
+                        detail=f"the plan '{plan.slug}': {plural(len(rows), 'action')}")

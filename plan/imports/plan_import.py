@@ -42,7 +42,7 @@ from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
 from plan.imports.parsing import Period
 from plan.permissions import require
-from plan.text import clean
+from plan.text import clean, plural
 from plan.vocab import DEFAULT_RAG_MEANINGS, RAG_LABELS, Rag
 from plan.workbooks.headers import ColumnMatch
 
@@ -99,9 +99,9 @@ class ImportReport:
     def summary(self) -> str:
         verb = "Would" if self.dry_run else ""
         parts = [f"{self.count('create')} new", f"{self.count('update')} changed",
-                 f"{self.count('unchanged')} unchanged", f"{self.history_added} updates added to history"]
+                 f"{self.count('unchanged')} unchanged", f"{plural(self.history_added, 'update')} added to history"]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} rows skipped")
+            parts.append(f"{plural(len(self.skipped), 'row')} skipped")
         target = f"new plan '{self.plan_slug}'" if self.new_plan else f"plan '{self.plan_slug}'"
         head = f"{verb + ' import' if verb else 'Imported'} into {target}: "
         return head + ", ".join(parts) + "."
@@ -114,7 +114,7 @@ class ImportRejected(InvalidInput):
         self.report = report
         bad = report.errors
         lines = [f"row {r.row}{' (' + r.ref + ')' if r.ref else ''}: {' '.join(r.errors)}" for r in bad[:30]]
-        super().__init__(f"Nothing was imported: {len(bad)} row{'s' if len(bad) != 1 else ''} cannot be read. "
+        super().__init__(f"Nothing was imported: {plural(len(bad), 'row')} cannot be read. "
                          "Fix them, or choose to skip them.\n" + "\n".join(lines))
 
 

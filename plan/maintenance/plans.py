@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import case, func
@@ -18,11 +18,14 @@ from models import (
     ActionDelegate,
     ActionPartner,
     Board,
+    DueDateRequest,
+    FollowUp,
     Measure,
     MeasureAction,
     Objective,
     Plan,
     RagDefinition,
+    StatusUpdate,
     SuggestionSettings,
     Theme,
 )
@@ -30,7 +33,7 @@ from plan import audit
 from plan.actions import in_plan_now
 from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
-from plan.periods import CYCLES
+from plan.periods import CYCLES, period_for
 from plan.permissions import require
 from plan.seed import SeedPlan, load_seed, parse_seed
 from plan.text import clean
@@ -167,10 +170,13 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
                  start_date: date) -> Refreshed:
     """Next year's plan: the same frame (themes, boards, RAG definitions, objectives, settings,
     suggested-RAG thresholds) and the actions still open (not complete, closed or retired), each
-    linked to the one it carries forward (carried_from_id) with its ref, current due date, owner,
-    delegates, partners, boards, RAG and delivery status; their measures' definitions come too
-    (figures stay with last year). Completed actions stay behind; last year's plan and its history
-    are not touched. Admins only. Raises NotAllowed, NotFound, InvalidFields."""
+    linked to the one it carries forward (carried_from_id) with its ref, baseline and current due
+    date, owner, delegates, partners, boards, RAG and delivery status; their measures' definitions
+    come too (figures stay with last year). Each carried action's history starts with one update
+    carrying its RAG, status and last words (so the new plan's Overview, Dashboard and board paper
+    agree), the approved moves of its due date (a slip is not forgotten) and its open follow-ups.
+    Completed actions stay behind; last year's plan and its history are not touched. Admins only.
+    Raises NotAllowed, NotFound, InvalidFields."""
     require(user, "plan.manage")
     old = session.get(Plan, plan_id)
     if old is None or old.id is None:
@@ -229,7 +235,8 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
             plan_id=plan.id, ref=a.ref, ref_sort=a.ref_sort, title=a.title, description=a.description,
             source_text=a.source_text, theme_id=themes[a.theme_id], objective_id=objectives.get(a.objective_id),
             lead_owner=a.lead_owner, owner_person_id=a.owner_person_id, lead_agency_id=a.lead_agency_id,
-            start_date=a.start_date, baseline_due_date=a.current_due_date, current_due_date=a.current_due_date,
+            start_date=a.start_date, baseline_due_date=a.baseline_due_date or a.current_due_date,
+            current_due_date=a.current_due_date,
             delivery_status=a.delivery_status, rag=a.rag, restricted=a.restricted, extra=a.extra,
             is_demo=a.is_demo, is_example=a.is_example, plan_choices=a.plan_choices, carried_from_id=a.id)
         session.add(action)
@@ -243,6 +250,7 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
     for row in session.exec(select(ActionDelegate).where(ActionDelegate.action_id.in_(old_ids))).all():
         session.add(ActionDelegate(action_id=carried[row.action_id], person_id=row.person_id))
     measures = _carry_measures(session, old_plan_id=old.id, new_plan_id=plan.id, carried=carried)
+    _carry_history(session, old=old, plan=plan, carried=carried)
     session.flush()
     left = session.exec(select(Action.ref).where(Action.plan_id == old.id, in_plan_now(),
                                                  Action.delivery_status.in_(FINISHED))).all()
@@ -251,6 +259,61 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
                         "carried": [a.ref for a in open_actions], "left_behind": sorted(left),
                         "measures": measures})
     return Refreshed(plan_id=plan.id, slug=new_slug, carried=[a.ref for a in open_actions], left_behind=sorted(left))
+
+
+def _latest_updates(session: Session, action_ids: list[int]) -> dict[int, StatusUpdate]:
+    """Each action's latest update by (created_at, id), in one ranked query per 900 actions."""
+    found: dict[int, StatusUpdate] = {}
+    for chunk in range(0, len(action_ids), 900):
+        ranked = (select(StatusUpdate.id, func.row_number().over(
+                      partition_by=StatusUpdate.action_id,
+                      order_by=(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())).label("n"))
+                  .where(StatusUpdate.action_id.in_(action_ids[chunk:chunk + 900])).subquery())
+        for update in session.exec(select(StatusUpdate).join(ranked, ranked.c.id == StatusUpdate.id)
+                                   .where(ranked.c.n == 1)).all():
+            found[update.action_id] = update
+    return found
+
+
+def _carry_history(session: Session, *, old: Plan, plan: Plan,
+                   carried: dict[int | None, int | None]) -> None:
+    """The start of each carried action's history in the new plan: an update carrying its RAG,
+    status and last words (dated now: the new plan's history begins here; last year's stays with
+    last year), copies of the approved moves of its due date (so the plan as at any day reads the
+    same due date and counts the same slip), and copies of its open follow-ups (last year's stay
+    open in last year's plan, as the actions do)."""
+    old_ids = [i for i in carried if i is not None]
+    now = datetime.now(UTC)
+    latest = _latest_updates(session, old_ids)
+    moved: dict[int, datetime] = {}
+    for old_id in old_ids:
+        new_id = carried[old_id]
+        update = latest.get(old_id)
+        if update is None or new_id is None:
+            continue  # never assessed last year: not assessed this year either
+        said = f"on {update.created_at:%d %b %Y}" + (f" by {update.author_name}" if update.author_name else "")
+        session.add(StatusUpdate(
+            action_id=new_id, rag=update.rag, delivery_status=update.delivery_status,
+            commentary=(f"Carried forward from {old.name} (its latest update, {said})."
+                        + (f"\n{update.commentary}" if update.commentary else "")),
+            blockers=update.blockers, support_asked=update.support_asked, evidence_url=update.evidence_url,
+            author_person_id=update.author_person_id, author_name=update.author_name,
+            period=period_for(now.date(), plan.reporting_cycle), created_at=now, is_demo=update.is_demo))
+        moved[new_id] = now
+    if moved:
+        session.flush()
+        for action in session.exec(select(Action).where(Action.id.in_(list(moved)))).all():
+            action.last_update_at = action.updated_at = moved[action.id]  # type: ignore[index]
+            session.add(action)
+    for chunk in range(0, len(old_ids), 900):
+        part = old_ids[chunk:chunk + 900]
+        for r in session.exec(select(DueDateRequest).where(DueDateRequest.action_id.in_(part),
+                                                           DueDateRequest.decision == "approved")
+                              .order_by(DueDateRequest.id)).all():
+            session.add(DueDateRequest(**r.model_dump(exclude={"id", "action_id"}), action_id=carried[r.action_id]))
+        for f in session.exec(select(FollowUp).where(FollowUp.action_id.in_(part), FollowUp.done_at.is_(None))
+                              .order_by(FollowUp.id)).all():
+            session.add(FollowUp(**f.model_dump(exclude={"id", "action_id"}), action_id=carried[f.action_id]))
 
 
 def _carry_measures(session: Session, *, old_plan_id: int, new_plan_id: int,

@@ -38,6 +38,7 @@ from plan.exports import Export, text_export
 from plan.identity import Actor
 from plan.permissions import cleared_for, require
 from plan.provenance import load as load_choices
+from plan.text import plural
 from plan.vocab import RAG_ORDER
 
 YAML_MIME = "application/yaml"
@@ -218,4 +219,5 @@ def export_yaml(session: Session, *, user: Actor, plan_id: int) -> Export:
     return text_export(session, user=user, operation="plan.manage", plan_id=plan_id, marking=plan.protective_marking,
                        body=body, filename_stem=f"plan {plan.slug}", suffix=".yaml", mime=YAML_MIME,
                        entity_key=plan.slug, restricted=bool(restricted),
-                       detail=f"{len(document['actions'])} actions, {len(document['measures'])} measures")
+                       detail=f"{plural(len(document['actions']), 'action')}, "
+                              f"{plural(len(document['measures']), 'measure')}")

@@ -14,6 +14,7 @@ from plan.db import session_scope
 from plan.errors import InvalidInput
 from plan.identity import Actor
 from plan.plans import plan_frame
+from plan.text import plural
 
 
 def _json_default(value: Any) -> Any:
@@ -60,14 +61,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             session.rollback()  # a dry run writes nothing, whatever happened
     where = f"sheet '{report['sheet']}', " if report["sheet"] else ""
     print(f"{'Dry run: nothing was saved. ' if args.dry_run else ''}{path.name} ({where}header on row "
-          f"{report['header_row']}, {len(report['periods'])} periods) into plan '{frame.slug}':")
+          f"{report['header_row']}, {plural(len(report['periods']), 'period')}) into plan '{frame.slug}':")
     for row in report["measures"]:
-        detail = f"{row['values_added']} figures" + (f", {row['revisions']} revisions" if row["revisions"] else "")
+        detail = plural(row['values_added'], 'figure') + (
+            f", {plural(row['revisions'], 'revision')}" if row["revisions"] else "")
         fields = f" ({', '.join(row['changed_fields'])})" if row["changed_fields"] else ""
         print(f"  row {row['row']}: {row['ref']} {row['name'][:60]}: {row['change']}{fields}; {detail}")
     verb = "would add" if args.dry_run else "added"
     print(f"{report['new']} new, {report['changed']} changed, {report['unchanged']} unchanged measures; "
-          f"{verb} {report['values_added']} figures ({report['revisions']} revisions).")
+          f"{verb} {plural(report['values_added'], 'figure')} ({plural(report['revisions'], 'revision')}).")
     for warning in report["warnings"]:
         print(f"note: {warning}")
     return 0
@@ -113,7 +115,7 @@ def cmd_tracker(args: argparse.Namespace) -> int:
                                                     for p in tracker["periods"]))
     for late in tracker["late"]:
         print(f"late: {late['agency']}: {late['ref']} {late['name'][:50]} for {late['label']}, due "
-              f"{late['due_on']:%d/%m/%Y} ({late['days_late']} days late)")
+              f"{late['due_on']:%d/%m/%Y} ({plural(late['days_late'], 'day')} late)")
     return 0
 
 

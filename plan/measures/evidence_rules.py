@@ -51,7 +51,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from plan.errors import InvalidInput
-from plan.measures.figures import format_value
+from plan.measures.figures import format_target, format_value
 from plan.measures.periods import Period, from_label, year_before
 
 RAG_RANK = {"red": 0, "amber": 1, "green": 2}
@@ -201,7 +201,7 @@ def evidence(measure: Mapping[str, Any], values: Sequence[Mapping[str, Any]]) ->
         return result
     rag, band = rate(value, expected, direction=direction, tolerance=measure.get("tolerance"))
     result.rag, result.expected, result.band = rag, expected, band
-    goal = format_value(round(expected, 2), unit)
+    goal = format_target(expected, unit, direction)
     better = "higher" if direction == "higher" else "lower"
     if rag == "green":
         how = "meets" if _round(value) == _round(expected) else "is better than"
@@ -212,7 +212,7 @@ def evidence(measure: Mapping[str, Any], values: Sequence[Mapping[str, Any]]) ->
     else:
         edge = expected - band if direction == "higher" else expected + band
         words = (f"{shown} in {period.display} misses the target of {goal}"
-                 + (f" by more than the tolerance (Amber from {format_value(round(edge, 2), unit)})."
+                 + (f" by more than the tolerance (Amber from {format_target(edge, unit, direction)})."
                     if band else " (no tolerance set)."))
     result.reason = opening + f"{rag.capitalize()}: {words}"
     return result
@@ -225,7 +225,9 @@ def target_line(measure: Mapping[str, Any], periods: Sequence[str]) -> list[dict
         period = from_label(label)
         expected = expected_for(measure, period)
         if expected is not None:
-            line.append({"period": label, "label": period.display, "end": period.end, "target": expected})
+            line.append({"period": label, "label": period.display, "end": period.end, "target": expected,
+                         "words": format_target(expected, measure.get("unit", "count"),
+                                                measure.get("direction", "higher"))})
     return line
 
 

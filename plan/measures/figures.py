@@ -96,6 +96,23 @@ def format_value(value: float | None, unit: str = "count") -> str:
     return text
 
 
+def whole_target(value: float, unit: str = "count", direction: str = "higher") -> float:
+    """A target for a count as a whole number (a quarter's share of 1,999 a year is 499.75, but
+    no one can record three quarters of an incident): the fewest that meet it when higher is
+    better, the most that meet it when lower is better. Met by the same whole figures as the
+    fraction is; other units are kept as they are."""
+    if unit_kind(unit) != "count" or float(value).is_integer():
+        return value
+    return float(math.floor(value + 1e-9) if direction == "lower" else math.ceil(value - 1e-9))
+
+
+def format_target(value: float | None, unit: str = "count", direction: str = "higher") -> str:
+    """A target as a sentence or a table shows it: a count whole (whole_target), else as format_value."""
+    if value is None:
+        return ""
+    return format_value(whole_target(value, unit, direction) if unit_kind(unit) == "count" else round(value, 2), unit)
+
+
 def describe_figure(state: str | None, value: float | None, raw: str = "", provisional: bool = False,
                     unit: str = "count", *, gap: bool = False) -> str:
     """A figure as every page shows it, its state in words: "1,145", "<5 (suppressed)", "not

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from plan.errors import InvalidInput
+from plan.text import plural
 
 KINDS = ("count", "cumulative", "snapshot", "rolling_12")
 KIND_LABELS = {
@@ -37,8 +38,8 @@ class RowsRejected(InvalidInput):
         self.problems = problems
         lines = [f"row {row}: {reason}" for row, reason in problems[:30]]
         more = f"\n... and {len(problems) - 30} more." if len(problems) > 30 else ""
-        super().__init__(f"Nothing was saved: the {what} has {len(problems)} "
-                         f"row{'s' if len(problems) != 1 else ''} to fix.\n" + "\n".join(lines) + more)
+        super().__init__(f"Nothing was saved: the {what} has "
+                         f"{plural(len(problems), 'row')} to fix.\n" + "\n".join(lines) + more)
 
 
 def _key(text: object) -> str:

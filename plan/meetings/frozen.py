@@ -24,6 +24,7 @@ from models import (
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.errors import InvalidInput
 from plan.identity import Actor
+from plan.periods import period_short
 from plan.permissions import cleared_for, require
 from plan.reports.asof import RAGS, ReportFilter, filter_conditions
 from plan.reports.rules import FINISHED, label
@@ -109,6 +110,6 @@ def frozen_plan(session: Session, *, user: Actor, plan_id: int, meeting_id: int,
     due, done = totals["due_by_now"], totals["due_complete"]
     rnd = session.get(UpdateRound, meeting.round_id) if meeting.round_id is not None else None
     headline = {"as_of": day, **totals, "stale": 0, "not_updated_this_round": int(missed),
-                "round_period": rnd.period if rnd else "",
+                "round_period": rnd.period if rnd else "", "round_words": period_short(rnd.period) if rnd else "",
                 "completion_percent": round(100 * done / due) if due else None, "frozen": True}
     return {"rows": rows, "agenda": agenda, "by_theme": by_theme, "headline": headline}

@@ -440,9 +440,10 @@ def get_meeting(session: Session, *, user: Actor, plan_id: int, meeting_id: int,
     if check:
         require(user, "meeting.view")
     meeting = _meeting(session, plan_id, meeting_id)
-    from plan.meetings.record import follow_up_rows
+    from plan.meetings.record import follow_up_rows, of_plan
 
-    follow = follow_up_rows(session, user=user, conditions=[FollowUp.meeting_id == meeting_id], open_only=False)
+    follow = follow_up_rows(session, user=user, conditions=[FollowUp.meeting_id == meeting_id, of_plan(plan_id)],
+                            open_only=False)
     return {**_header(session, meeting), "items": agenda(session, user=user, meeting=meeting),
             "follow_ups": follow, "summary": _summary(session, user, meeting), "rag_order": RAGS}
 

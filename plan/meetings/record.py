@@ -169,9 +169,9 @@ def complete_follow_up(session: Session, *, user: Actor, plan_id: int, follow_up
     require(user, "follow_up.complete")
     row = session.get(FollowUp, follow_up_id)
     meeting = session.get(Meeting, row.meeting_id) if row else None
-    if row is None or meeting is None or meeting.plan_id != plan_id:
+    action = session.get(Action, row.action_id) if row and row.action_id else None
+    if row is None or meeting is None or (action.plan_id if action else meeting.plan_id) != plan_id:
         raise NotFound("There is no such follow-up in this plan.")
-    action = session.get(Action, row.action_id) if row.action_id else None
     if not (allowed(user, "meeting.record") or (user.person_id is not None and row.owner_person_id == user.person_id)):
         raise NotAllowed("You can mark done only the follow-ups asked of you.")
     if action is not None and _hidden(user, action.restricted):
@@ -190,6 +190,12 @@ def complete_follow_up(session: Session, *, user: Actor, plan_id: int, follow_up
                                                    "note": words},
                  restricted=bool(action and action.restricted))
     return follow_up_rows(session, user=user, conditions=[FollowUp.id == row.id], open_only=False)[0]
+
+
+def of_plan(plan_id: int) -> Any:
+    """A follow-up belongs to the plan its action is in (a follow-up carried into next year's plan
+    keeps the meeting that agreed it, in last year's plan); one about no action, to its meeting's."""
+    return func.coalesce(Action.plan_id, Meeting.plan_id) == plan_id
 
 
 def follow_up_rows(session: Session, *, user: Actor, conditions: list[Any], open_only: bool = True,
@@ -221,7 +227,7 @@ def follow_up_rows(session: Session, *, user: Actor, conditions: list[Any], open
 def follow_ups(session: Session, *, user: Actor, plan_id: int, open_only: bool = True) -> list[dict[str, Any]]:
     """Every follow-up of the plan's meetings (open ones by default), soonest due first."""
     require(user, "meeting.view")
-    return follow_up_rows(session, user=user, conditions=[Meeting.plan_id == plan_id], open_only=open_only)
+    return follow_up_rows(session, user=user, conditions=[of_plan(plan_id)], open_only=open_only)
 
 
 def my_follow_ups(session: Session, *, user: Actor, plan_id: int, open_only: bool = True) -> list[dict[str, Any]]:
@@ -229,7 +235,7 @@ def my_follow_ups(session: Session, *, user: Actor, plan_id: int, open_only: boo
     if user.person_id is None:
         return []
     return follow_up_rows(session, user=user, open_only=open_only,
-                          conditions=[Meeting.plan_id == plan_id, FollowUp.owner_person_id == user.person_id])
+                          conditions=[of_plan(plan_id), FollowUp.owner_person_id == user.person_id])
 
 
 def _log(session: Session, user: Actor, conditions: list[Any]) -> list[dict[str, Any]]:

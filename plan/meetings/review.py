@@ -16,6 +16,7 @@ from plan.dates import parse_date
 from plan.identity import Actor
 from plan.periods import period_words
 from plan.permissions import require
+from plan.text import plural
 
 STALE_DAYS = 45  # a round closed longer before the meeting than this is stale for it
 MOST_NAMED = 6
@@ -56,7 +57,7 @@ def stale_warning(session: Session, *, user: Actor, rnd: UpdateRound, held_on: d
     if days <= STALE_DAYS and not red_since:
         return ""
     words = f"The {period_words(rnd.period).split(' (')[0]} round closed on {closed:%d %b %Y}"
-    words += f", {days} days before this meeting" if days > 0 else ""
+    words += f", {plural(days, 'day')} before this meeting" if days > 0 else ""
     if red_since:
         words += f"; since then {_names(red_since)} became Red, and its agenda would miss "
         words += "them" if len(red_since) > 1 else "it"

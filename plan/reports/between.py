@@ -24,7 +24,7 @@ from plan.reports.asof import (
     state,
     visible,
 )
-from plan.reports.dashboard import direction_of_travel, flow_counts, rag_before
+from plan.reports.dashboard import direction_of_travel, flow_before, flow_counts, rag_before
 from plan.reports.rules import NOT_OWING, direction, label
 
 
@@ -41,12 +41,13 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
     before_status = case((a.existed, a.status), else_=literal("not_started"))
     missed = and_(a.existed, b.status.not_in(NOT_OWING), or_(b.last_update_at.is_(None), b.last_update_at < a.end))
     changed = or_(before_rag != b.rag, before_status != b.status, ~a.existed, missed)
-    pair = (before_rag, b.rag)
+    pair = (flow_before(a), b.rag)
     # One read of the plan at both days for every list and the flows: each row carries how many
     # actions went from its RAG to its RAG; the outer query keeps the actions where anything changed
     # or an update was owed, and one row of each RAG pair (for its count).
     inner = (select_pair(a, b, *detail_columns(user), Action.ref_sort, before_rag.label("from_rag"),
-                         b.rag.label("to_rag"), before_status.label("from_status"), b.status.label("to_status"),
+                         b.rag.label("to_rag"), flow_before(a).label("flow_from"),
+                         before_status.label("from_status"), b.status.label("to_status"),
                          case((a.existed, literal(True)), else_=literal(False)).label("existed"),
                          case((missed, literal(True)), else_=literal(False)).label("missed"),
                          b.last_update_at.label("last_update_at"),
@@ -61,10 +62,10 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
     rows, pairs = [], {}
     for r in session.exec(query).all():
         row = dict(r._mapping)
-        pairs[(row["from_rag"], row["to_rag"])] = int(row["pair_count"])
+        pairs[(row["flow_from"], row["to_rag"])] = int(row["pair_count"])
         if not row["changed"]:
             continue
-        for key in ("action_id", "ref_sort", "changed", "pair_count", "pair_row"):
+        for key in ("action_id", "ref_sort", "changed", "pair_count", "pair_row", "flow_from"):
             row.pop(key)
         row["restricted"], row["existed"], row["missed"] = bool(row["restricted"]), bool(row["existed"]), bool(
             row["missed"])

@@ -17,6 +17,7 @@ from plan.reports.attention import exceptions
 from plan.reports.between import rag_changes
 from plan.reports.dashboard import summary_by_theme
 from plan.reports.rules import label
+from plan.text import plural
 
 ACTOR = "command line"
 COLUMNS = [*RAGS, "total"]
@@ -55,7 +56,7 @@ def cmd_exceptions(args: argparse.Namespace) -> int:
                       "suggested_rag": r["suggested_rag"], "suggested_reason": r["suggested_reason"],
                       "agreed_rag": r["agreed_rag"], "days_overdue": r["days_overdue"]} for r in rows]))
         return 0
-    print(f"{frame.name}: {len(rows)} action{'s' if len(rows) != 1 else ''} need the group's attention")
+    print(f"{frame.name}: {plural(len(rows), 'action')} need the group's attention")
     for r in rows:
         print(f"{r['ref']:<8} {label(r['rag']):<17} {' '.join(r['reasons'])}")
     return 0
@@ -68,7 +69,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if args.json:
         print(_json(rows))
         return 0
-    print(f"{frame.name}: {len(rows)} action{'s' if len(rows) != 1 else ''} changed RAG between {args.since} "
+    print(f"{frame.name}: {plural(len(rows), 'action')} changed RAG between {args.since} "
           f"and {args.until or 'today'}")
     for r in rows:
         print(f"{r['ref']:<8} {label(r['from_rag'])} -> {label(r['to_rag'])}")

@@ -24,6 +24,7 @@ from models import (
 )
 from plan.errors import InvalidInput
 from plan.identity import Actor
+from plan.periods import period_short
 from plan.reports.asof import (
     RAGS,
     ReportFilter,
@@ -114,7 +115,8 @@ def rag_trend(session: Session, *, user: Actor, plan_id: int, as_of: date | str 
         return []
     ends = period_ends(start, day, plan.reporting_cycle)
     totals = totals_at(session, plan_id=plan_id, days=[end for _, end in ends], filters=filters)
-    return [{"period": period, "as_of": end, **counts} for (period, end), counts in zip(ends, totals, strict=True)]
+    return [{"period": period, "period_words": period_short(period), "as_of": end, **counts}
+            for (period, end), counts in zip(ends, totals, strict=True)]
 
 
 def _first_day(session: Session, plan_id: int) -> date | None:
@@ -139,7 +141,8 @@ def round_trend(session: Session, *, user: Actor, plan_id: int, filters: ReportF
              .where(UpdateRound.plan_id == plan_id, UpdateRound.closed_at.is_not(None), *conditions)
              .group_by(UpdateRound.id, UpdateRound.period, UpdateRound.closed_at)
              .order_by(UpdateRound.closed_at, UpdateRound.id))
-    return [{"round_id": r.id, "period": r.period, "closed_at": r.closed_at, **counts_of(r),
+    return [{"round_id": r.id, "period": r.period, "period_words": period_short(r.period), "closed_at": r.closed_at,
+             **counts_of(r),
              "updated": int(r.updated or 0)} for r in session.exec(query).all()]
 
 
@@ -180,7 +183,8 @@ def overview(session: Session, *, user: Actor, plan_id: int, as_of: date | str |
     due, done = totals["due_by_now"], totals["due_complete"]
     head = {"as_of": day, **{key: totals[key] for key in [*RAGS, "total"]}, "overdue": totals["overdue"],
             "stale": totals["stale"], "stale_days": thresholds.stale_days, "not_updated_this_round": totals["missed"],
-            "round_period": s.rnd.period if s.rnd else "", "round_open": bool(s.rnd and s.rnd.open),
+            "round_period": s.rnd.period if s.rnd else "",
+            "round_words": period_short(s.rnd.period) if s.rnd else "", "round_open": bool(s.rnd and s.rnd.open),
             "due_by_now": due, "due_complete": done, "complete": totals["complete"],
             "completion_percent": round(100 * done / due) if due else None}
     return {"headline": head, "by_theme": _every_theme(session, plan_id, filters, rows)}
@@ -212,9 +216,19 @@ def rag_before(a: Any) -> Any:
     return case((a.existed, a.rag), else_=literal("not_assessed"))
 
 
+NEW = "new"  # a flow's "from" for an action not yet in the plan at the earlier day
+NEW_LABEL = "Not in the plan"
+
+
+def flow_before(a: Any) -> Any:
+    """Where a flow starts: the RAG at the earlier day, or NEW for an action added since (not
+    counted among the actions "not yet assessed then": it was not there)."""
+    return case((a.existed, a.rag), else_=literal(NEW))
+
+
 def flows_between(session: Session, a: Any, b: Any) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """How many actions went from each RAG to each RAG (one SQL aggregate), and by direction."""
-    before = rag_before(a)
+    before = flow_before(a)
     query = (select_pair(a, b, before.label("from_rag"), b.rag.label("to_rag"), func.count(Action.id).label("n"))
              .group_by(before, b.rag))
     return flow_counts({(r.from_rag, r.to_rag): int(r.n) for r in session.exec(query).all()})
@@ -223,12 +237,13 @@ def flows_between(session: Session, a: Any, b: Any) -> tuple[list[dict[str, Any]
 def flow_counts(pairs: dict[tuple[str, str], int]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The flows ({from_rag, to_rag, labels, count, direction}, in RAG order) and the counts by
     direction, from {(from RAG, to RAG): actions}."""
-    flows = [{"from_rag": f, "to_rag": t, "from_label": label(f), "to_label": label(t), "count": n,
-              "direction": direction(f, t)} for (f, t), n in pairs.items()]
+    flows = [{"from_rag": f, "to_rag": t, "from_label": NEW_LABEL if f == NEW else label(f), "to_label": label(t),
+              "count": n, "direction": direction(None if f == NEW else f, t)} for (f, t), n in pairs.items()]
     counts = dict.fromkeys(("better", "worse", "same", "first_assessed"), 0)
     for flow in flows:
         counts[flow["direction"]] += flow["count"]
-    flows.sort(key=lambda f: (RAGS.index(f["from_rag"]), RAGS.index(f["to_rag"])))
+    order = [*RAGS, NEW]
+    flows.sort(key=lambda f: (order.index(f["from_rag"]), order.index(f["to_rag"])))
     return flows, counts
 
 

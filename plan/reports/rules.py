@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from plan.text import plural
 from plan.vocab import RAG_LABELS, Rag
 
 # Better is higher. "not_assessed" has no place: it is neither better nor worse than a rating.
@@ -115,7 +116,7 @@ class Suggestion:
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+    return f"{plural(n, 'day')}"
 
 
 def _join(parts: list[str]) -> str:
@@ -174,7 +175,7 @@ def _suggest(facts: ActionFacts, t: Thresholds) -> Suggestion:
     if evidence and evidence[0] == Rag.RED.value:
         red.append(_clause(evidence[1]) or "its measure's evidence is Red")
     if facts.due_moves > t.amber_due_moves:
-        amber.append(f"due date moved {facts.due_moves} times")
+        amber.append(f"due date moved {plural(facts.due_moves, 'time')}")
     if reason := stale_reason(facts, t):
         amber.append(reason)
     if t.amber_if_no_update_in_round and (reason := round_reason(facts)):
@@ -186,7 +187,7 @@ def _suggest(facts: ActionFacts, t: Thresholds) -> Suggestion:
     if amber:
         return Suggestion(Rag.AMBER.value, amber, f"Amber suggested: {_join(amber)}.")
     return Suggestion(Rag.GREEN.value, [], "Green suggested: not overdue, updated on time, and its due date "
-                                           f"has not moved more than {t.amber_due_moves} times.")
+                                           f"has not moved more than {plural(t.amber_due_moves, 'time')}.")
 
 
 def _clause(sentence: str) -> str:
@@ -270,9 +271,9 @@ def concerns(row: dict[str, Any], *, thresholds: Thresholds | None = None, since
         reasons.append(("support_asked", "The owner asks the group for support."))
     if moved_since:
         reasons.append(("due_moved", "Due date moved since the last meeting"
-                        + (f" ({facts.due_moves} times in all)." if facts.due_moves > 1 else ".")))
+                        + (f" ({plural(facts.due_moves, 'time')} in all)." if facts.due_moves > 1 else ".")))
     elif facts.due_moves > t.amber_due_moves:
-        reasons.append(("due_moved", f"Due date moved {facts.due_moves} times."))
+        reasons.append(("due_moved", f"Due date moved {plural(facts.due_moves, 'time')}."))
     if suggested and suggested.rag and better(rag, suggested.rag):
         reasons.append(("optimistic", f"The owner says {label(rag)}; {suggested.sentence}"))
     return reasons

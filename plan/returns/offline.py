@@ -42,6 +42,7 @@ from plan.exports import Export, export
 from plan.exports.writer import Book, Cell, Column
 from plan.identity import Actor
 from plan.permissions import require
+from plan.text import plural
 from plan.updates import record_update
 from plan.users import actor_for
 from plan.vocab import RAG_LABELS, DeliveryStatus, Rag
@@ -158,7 +159,8 @@ def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email:
             session.add(IssuedReturnAction(issued_return_id=issued.id, action_id=action.id, row=first_row + offset,
                                            version=action.version))
         book.workbook.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays hidden
-        return f"update return {return_id} for {who}: {len(actions)} actions ({', '.join(a.ref for a in actions)})"
+        refs = ", ".join(a.ref for a in actions)
+        return f"update return {return_id} for {who}: {plural(len(actions), 'action')} ({refs})"
 
     return export(session, user=user, operation="returns.manage", kind="table", plan_id=plan_id, marking=marking,
                   plan_name=plan.name, title=f"Update return: {who}", build=build,
@@ -214,8 +216,8 @@ class ReturnReport:
     def summary(self) -> str:
         counts = {state: len(self.rows_in(state)) for state in ("ok", "stale", "problem", "blank", "already applied")}
         verb = "Applied" if self.applied else "Would apply" if not counts["problem"] else "Cannot apply"
-        return (f"{verb}: {counts['ok']} updates for {self.made_for}; {counts['stale']} made against an older "
-                f"state of the action; {counts['problem']} with problems; {counts['blank']} left blank; "
+        return (f"{verb}: {plural(counts['ok'], 'update')} for {self.made_for}; {counts['stale']} made against an "
+                f"older state of the action; {counts['problem']} with problems; {counts['blank']} left blank; "
                 f"{counts['already applied']} already applied.")
 
 

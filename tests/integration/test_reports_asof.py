@@ -104,8 +104,10 @@ def test_changes_between_two_dates(history, admin, people) -> None:
         ("1.1", "amber", "red", "worse"), ("2.1", "amber", "green", "better"),
         ("3.5", "not_assessed", "green", "first_assessed")]
     assert {(f["from_rag"], f["to_rag"]): f["count"] for f in found["flows"]} == {
-        ("amber", "red"): 1, ("amber", "green"): 1, ("not_assessed", "green"): 1, ("green", "green"): 1,
+        ("amber", "red"): 1, ("amber", "green"): 1, ("new", "green"): 1, ("green", "green"): 1,
         ("red", "red"): 1}  # the 20 others were added today: they did not exist on 31 Oct
+    # 3.5 was added after 1 Sep: it was not "not yet assessed" then, it was not in the plan
+    assert {f["from_label"] for f in found["flows"] if f["from_rag"] == "new"} == {"Not in the plan"}
     assert [r["ref"] for r in found["newly_red"]] == ["1.1"]
     assert [r["ref"] for r in found["new_actions"]] == ["3.5"]
     # open actions that existed on 1 Sep and had no update after it: 1.2 (1 Sep) and 4.6 (1 Aug)
@@ -225,7 +227,8 @@ def test_a_closed_round_can_be_opened_and_read(history, admin, people) -> None:
         red = reports.round_snapshot(session, user=people["chair"], plan_id=history.id,
                                      round_id=closed[0]["round_id"], rag="red")
     assert [r["ref"] for r in red["rows"]] == ["1.1"] and red["matching"] == 1 and red["total"] == 25
-    assert trend == [{"round_id": closed[0]["round_id"], "period": "2026-Q4", "closed_at": closed[0]["closed_at"],
+    assert trend == [{"round_id": closed[0]["round_id"], "period": "2026-Q4", "period_words": "Q3 2026/27",
+                      "closed_at": closed[0]["closed_at"],
                       **_counts(red=1, amber=1, green=3, not_assessed=20), "updated": 1}]
 
 

@@ -87,7 +87,7 @@ def test_the_secretariat_runs_a_round(seeded_sqlite, people_sqlite) -> None:
     at.text_input(key="round_period").set_value("2026-Q4")
     at.date_input(key="round_deadline").set_value(date.today() + timedelta(days=10))
     next(b for b in at.button if b.label == "Open the round").click().run()
-    assert at.success[0].value.startswith("The round for 2026-Q4 is open until")
+    assert at.success[0].value.startswith("The round for Q3 2026/27 is open until")
     assert at.metric[0].value == "0 of 25"
     with session_scope() as session:
         record_update(session, user=people_sqlite["owner"], plan_id=seeded_sqlite.id, ref="3.5", rag="green",
@@ -102,7 +102,7 @@ def test_the_secretariat_runs_a_round(seeded_sqlite, people_sqlite) -> None:
     assert "24 actions owe an update with no person named" in at.warning[0].value
     at.checkbox(key="close_confirm").check().run()
     at.button(key="close_round").click().run()
-    assert at.success[0].value == "The 2026-Q4 round is closed: 1 of 25 updates were in, 24 still owed."
+    assert at.success[0].value == "The Q3 2026/27 round is closed: 1 of 25 updates were in, 24 still owed."
 
 
 def test_the_round_offers_the_deadline_the_plan_settings_give(seeded_sqlite, people_sqlite) -> None:

@@ -10,7 +10,7 @@ import models
 from plan import rounds
 from plan.db import session_scope
 from plan.due_dates import request_revision
-from plan.periods import period_for
+from plan.periods import period_for, period_short
 from plan.updates import record_update
 from tests.ui.helpers import markdown_text, open_app
 
@@ -143,10 +143,10 @@ def test_closing_warns_how_many_are_owed_and_says_the_same_numbers_after(seeded_
     warning = next(w for w in at.warning if "still owed" in w.value)
     assert warning.value.startswith("**23 of 24 updates are still owed.**")
     assert at.checkbox(key="close_confirm").label == (
-        f"I want to close the {period} round with 23 of 24 updates still owed")
+        f"I want to close the {period_short(period)} round with 23 of 24 updates still owed")
     at.checkbox(key="close_confirm").check().run()
     at.button(key="close_round").click().run()
-    assert at.success[0].value == f"The {period} round is closed: 1 of 24 updates were in, 23 still owed."
+    assert at.success[0].value == f"The {period_short(period)} round is closed: 1 of 24 updates were in, 23 still owed."
 
 
 def test_with_every_update_in_there_is_no_warning(seeded_sqlite, people_sqlite) -> None:
@@ -168,12 +168,12 @@ def test_the_next_round_is_offered_the_period_after_the_one_just_closed(seeded_s
     next(b for b in at.button if b.label == "Open the round").click().run()
     at.checkbox(key="close_confirm").check().run()
     at.button(key="close_round").click().run()
-    assert at.success[0].value.startswith(f"The {period} round is closed")
+    assert at.success[0].value.startswith(f"The {period_short(period)} round is closed")
     offered = at.text_input(key="round_period").value
     assert offered == rounds.next_period(period)
     next(b for b in at.button if b.label == "Open the round").click().run()  # accepted as offered
     assert not at.error, [e.value for e in at.error]
-    assert at.success[0].value.startswith(f"The round for {offered} is open until")
+    assert at.success[0].value.startswith(f"The round for {period_short(offered)} is open until")
 
 
 # --- Users ----------------------------------------------------------------------------------------

@@ -38,3 +38,15 @@ def test_the_bars_say_what_they_show() -> None:
     escaped = rag_bar(TABLES[2]).to_dict()
     assert "&lt;b&gt;Theme&lt;/b&gt; &amp; 0" in escaped["layout"]["annotations"][0]["text"]
     assert escaped["data"][0]["customdata"][0] == "&lt;b&gt;Theme&lt;/b&gt; &amp; 0"
+
+
+def test_the_flow_counts_an_action_added_since_apart_from_the_not_yet_assessed() -> None:
+    """Issue 21: "Not yet assessed then (4)" counted actions that did not exist then."""
+    from plan.charts import rag_flow
+    from plan.reports.dashboard import flow_counts
+
+    flows, counts = flow_counts({("new", "green"): 3, ("not_assessed", "red"): 1, ("amber", "amber"): 2})
+    nodes = list(rag_flow(flows).data[0].node.label)
+    assert nodes == ["Amber then (2)", "Not yet assessed then (1)", "Added since (3)", "Red now (1)", "Amber now (2)",
+                     "Green now (3)"]
+    assert counts["first_assessed"] == 4

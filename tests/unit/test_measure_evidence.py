@@ -168,3 +168,18 @@ def test_contextual_measures_still_show_the_raw_movement() -> None:
 ])
 def test_an_owner_rag_better_than_the_evidence_is_flagged(owner, evidence_rags, flag) -> None:
     assert weaker_than_owner(owner, evidence_rags) == flag
+
+
+def test_a_counts_target_is_a_whole_number_in_words() -> None:
+    """Issue 21: a quarter's share of a yearly count target read '499.73' and '42.3'. Shown whole:
+    the fewest that meet it (higher is better) or the most (lower is better); rated the same."""
+    from plan.measures.figures import format_target
+
+    yearly = measure(kind="count", target=1999.0, target_per="year", tolerance=None, target_text="1,999 a year")
+    assert "misses the target of 500 (no tolerance set)" in evidence(yearly, [v("2025-Q2", 499)]).reason
+    assert evidence(yearly, [v("2025-Q2", 500)]).rag == "green"
+    fewer = measure(kind="count", direction="lower", target=169.2, target_per="year", tolerance=None)
+    assert "misses the target of 42 (no tolerance set)" in evidence(fewer, [v("2025-Q2", 43)]).reason
+    assert evidence(fewer, [v("2025-Q2", 42)]).rag == "green"
+    assert (format_target(42.3, "count", "lower"), format_target(499.73, "count"), format_target(55.5, "%")) == (
+        "42", "500", "55.5%")

@@ -39,6 +39,7 @@ from plan.exports.writer import Book
 from plan.identity import Actor
 from plan.permissions import require
 from plan.personal_data import check_plan_text
+from plan.text import plural
 
 PURPOSE_MOST, RECOMMENDATION_MOST, RECOMMENDATIONS_MOST = 2000, 500, 12
 
@@ -125,7 +126,8 @@ def board_paper(session: Session, *, user: Actor, plan_id: int, board: str | Non
         report(0.9, "Saving the paper")
         return (f"board paper ({file_format}) for {c.board or 'the whole plan'} as at {c.day.isoformat()}"
                 + (f" (meeting {c.meeting['id']})" if c.meeting else "")
-                + f": {c.headline['total']} actions, {len(c.exceptions)} exceptions, no restricted detail")
+                + f": {plural(c.headline['total'], 'action')}, {plural(len(c.exceptions), 'exception')}"
+                + ", no restricted detail")
 
     stem = "board-paper" + (f" {c.board}" if c.board else "")
     result = export(session, user=user, operation="board_paper.export", kind="board_paper", plan_id=plan_id,

@@ -169,6 +169,5 @@ class PaperContext:
                           rows={ref: masked(r) for ref, r in self.rows.items()}, since=self.since,
                           changes=self.changes, follow_ups=self.follow_ups, decisions=self.decisions,
                           restricted=len(self.restricted_refs),
-                          round_words=period_words(self.headline["round_period"]).split(" (", 1)[0]
-                          if self.headline.get("round_period") else "",
+                          round_words=self.headline.get("round_words", ""),
                           overdue_days=self.rules.exceptions_overdue_days, group=self.group)

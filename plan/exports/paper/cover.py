@@ -15,8 +15,9 @@ from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, Paragrap
 
 from plan.exports import fit
 from plan.exports.paper.context import PaperContext
-from plan.exports.paper.messages import PaperFacts, key_messages, plural
+from plan.exports.paper.messages import PaperFacts, key_messages
 from plan.exports.writer import BOLD, Book, Cell, Column, Sheet
+from plan.text import plural
 from plan.vocab import RAG_COLOURS, RAG_LABELS, Rag
 
 RAGS = ("red", "amber", "green", "blue", "not_assessed")

@@ -11,13 +11,9 @@ from typing import Any
 
 from plan.actions import RESTRICTED_TITLE
 from plan.reports.rules import label
+from plan.text import plural
 
 MOST_NAMED = 5  # actions named in one message; the rest are counted ("and 3 more")
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """'1 action', '2 actions', '0 actions'."""
-    return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
 def _cut(text: str, most: int) -> str:

@@ -12,6 +12,7 @@ from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE
 from plan.exports.paper.context import PaperContext, masked
 from plan.exports.writer import BOLD, Book, Cell, Column, rag_cell, rag_fill
 from plan.reports.rules import DIRECTION_WORDS, better, label
+from plan.text import plural
 
 RULES_IN_WORDS = {  # the exceptions rules as the paper says them
     "exceptions_red": "Red", "exceptions_every_amber": "every Amber", "exceptions_worsened": "worse since the last "
@@ -49,7 +50,7 @@ def rules_sentence(c: PaperContext) -> str:
         if getattr(c.rules, name):
             on.append(words)
         if name == "exceptions_worsened" and c.rules.exceptions_overdue:
-            on.append(f"overdue by more than {c.rules.exceptions_overdue_days} days")
+            on.append(f"overdue by more than {plural(c.rules.exceptions_overdue_days, 'day')}")
     if not on:
         return "Every exceptions rule is off in Plan settings: no action is listed."
     return "An action is here when any of the plan's rules picks it out: " + "; ".join(on) + \

@@ -33,6 +33,7 @@ from plan.imports.parsing import (
 from plan.imports.plan_import import MARKINGS, ColumnMatch, RowReport, _Row, _theme_from_banner
 from plan.imports.timescales import read_timescale
 from plan.seed import REF_PATTERN
+from plan.text import plural
 from plan.vocab import RAG_LABELS, Rag
 from plan.workbooks.headers import Header, NoHeader, column_letter, find_header, normalise
 from plan.workbooks.sheet import Sheet, read_sheet
@@ -305,7 +306,9 @@ def read_plan(content: bytes, filename: str, *, sheet: str | None, mapping: Mapp
     if not any(r.theme for r in rows) or any(not r.theme for r in rows):
         fallback = name or book.name
         if any(not r.theme for r in rows):
-            notes.append(f"{sum(not r.theme for r in rows)} actions have no theme (no banner above them and no theme "
+            untitled = sum(not r.theme for r in rows)
+            notes.append(f"{plural(untitled, 'action')} {'has' if untitled == 1 else 'have'} no theme (no banner "
+                         "above them and no theme "
                          f"column): put under '{_theme_from_banner(fallback)[0]}', the plan's own name.")
         for row in rows:
             row.theme = row.theme or fallback
@@ -318,12 +321,15 @@ def read_plan(content: bytes, filename: str, *, sheet: str | None, mapping: Mapp
                         if key else "."))
     coloured = sum(1 for r in rows if any("cell's colour" in w for w in r.report.warnings))
     if coloured:
-        notes.append(f"{coloured} actions have their RAG read from a cell's colour"
+        notes.append(f"{plural(coloured, 'action')} {'has its' if coloured == 1 else 'have their'} RAG read from "
+                     "a cell's colour"
                      + (" matched to the key under the table." if key else
                         " (the sheet has no key: the nearest of red, amber, green and blue)."))
     roles = [r for r in rows if r.values.get("owner") and "@" not in r.values["owner"]]
     if roles:
-        notes.append(f"{len(roles)} actions name their lead as a role, a group or a name, not an account (e.g. '"
+        verb = "names its" if len(roles) == 1 else "name their"
+        notes.append(f"{plural(len(roles), 'action')} {verb} lead as a role, a group "
+                     "or a name, not an account (e.g. '"
                      + roles[0].values["owner"][:40] + "'): kept as written; assign people to them on Users.")
     followed = {r.theme for r in rows}
     for number, banner in facts["banners"]:
@@ -429,7 +435,7 @@ def _leads(get: Any, by_field: dict[str, ColumnMatch], owner_is_agency: bool, va
         else:
             named = who.people(text)
             if len(named) > 1:
-                warn(f"Lead '{one_line(text)}' names {len(named)} people: {named[0]} leads; "
+                warn(f"Lead '{one_line(text)}' names {plural(len(named), 'person', 'people')}: {named[0]} leads; "
                      + ", ".join(named[1:]) + " named as partners.")
                 values["named_partners"] = "; ".join(named[1:])
             elif "named_partners" not in values:

@@ -36,6 +36,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from plan.errors import InvalidInput
+from plan.text import plural
 from plan.workbooks.limits import LIMITS, Limits, WorkbookRefused, column_letters, n, size
 
 _MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -212,7 +213,7 @@ class _Xlsx:
             if info.file_size > self.limits.ratio_floor_bytes and ratio > self.limits.ratio:
                 raise WorkbookRefused(
                     f"{self.filename} has a part ({info.filename}) that unpacks to {n(ratio)} "
-                    f"times its packed size; the most we read is {n(self.limits.ratio)} times (a workbook that "
+                    f"times its packed size; the most we read is a ratio of {n(self.limits.ratio)} (a workbook that "
                     "swells like that is built to exhaust the server, a 'zip bomb'): open it in Excel or "
                     "LibreOffice, delete unused rows and columns, and save it again as .xlsx.")
         book_part = self._office_document()
@@ -523,8 +524,9 @@ class _Xlsx:
         if number > limits.rows or width > limits.columns:
             raise WorkbookRefused(
                 f"Sheet '{name}' of {self.filename} has a cell at {column_letters(width)}{number} (row {n(number)}, "
-                f"column {n(width)}); the most we read is {n(limits.rows)} rows and {n(limits.columns)} "
-                "columns: delete the unused rows below your table and the columns to its right, and save again.")
+                f"column {n(width)}); the most we read is {plural(limits.rows, 'row')} and "
+                f"{plural(limits.columns, 'column')}: delete the unused rows below your table and the columns "
+                "to its right, and save again.")
         values: list[Any] = [None] * width
         for column, value, style in placed:
             values[column - 1] = value

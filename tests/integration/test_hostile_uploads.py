@@ -27,7 +27,7 @@ SHAPES: dict[str, tuple[Callable[[Path], bytes], str]] = {
                                     "100,000 rows and 1,000 columns: delete the unused rows"),
     "zip bomb": (hostile.zip_bomb, "unpacks to 300.0 MB; the most we read is 100.0 MB"),
     "zip bomb by ratio": (lambda folder: hostile.zip_bomb(folder, 40), "times its packed size; the most we read is "
-                                                                        "200 times"),
+                                                                        "a ratio of 200"),
     "sizes that lie": (hostile.lying_sizes, "cannot be read as an Excel workbook"),
     "many sheets": (hostile.many_sheets, "has 301 sheets; the most we read is 50: delete the sheets"),
     "huge shared text": (hostile.huge_shared_text, "shared text (xl/sharedStrings.xml) unpacks to 32.2 MB; the most "

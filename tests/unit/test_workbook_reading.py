@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 
-from plan.imports import plan_import
+from plan.workbooks.sheet import read_sheet
 
 
 def _workbook() -> bytes:
@@ -50,7 +50,8 @@ def _openpyxl_cells(content: bytes):  # noqa: ANN202
 
 def test_the_reader_reads_what_openpyxl_reads() -> None:
     content = _workbook()
-    title, table = plan_import._cells(content, "plan.xlsx", None)
+    sheet = read_sheet(content, "plan.xlsx", None)
+    title, table = sheet.name, [(number, list(cells)) for number, cells in sheet.rows]
     openpyxl_title, expected = _openpyxl_cells(content)
     expected = [(number, cells) for number, cells in expected if any(c is not None for c in cells)]
     assert title == openpyxl_title == "Action plan"
@@ -69,6 +70,6 @@ def test_a_file_that_is_no_workbook_is_refused_in_words() -> None:
     from plan.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="cannot be read as an Excel workbook"):
-        plan_import._cells(b"not a workbook", "plan.xlsx", None)
+        read_sheet(b"not a workbook", "plan.xlsx", None)
     with pytest.raises(InvalidInput, match="has no sheet 'Measures'; its sheets are: Action plan"):
-        plan_import._cells(_workbook(), "plan.xlsx", "Measures")
+        read_sheet(_workbook(), "plan.xlsx", "Measures")

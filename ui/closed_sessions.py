@@ -87,6 +87,8 @@ class ClosingSessionStorage(SessionStorage):
         for info in dropped:
             _shut_down(info)
         self.shut_down += len(dropped)
+        if dropped:
+            _LOG.info("shut down %d closed session(s) not resumed; %d waiting", len(dropped), len(self._stored))
         return len(dropped)
 
     def reap_soon(self) -> None:

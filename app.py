@@ -10,11 +10,12 @@ import streamlit as st
 from plan.errors import PlanError
 from plan.permissions import allowed
 from plan.setup import ensure_ready
-from ui import navigation
+from ui import closed_sessions, navigation
 from ui.frame import sign_in_page
 from ui.session import signed_in_user
 
 st.set_page_config(page_title="Action Plan Tracker", layout="wide", initial_sidebar_state="auto")
+closed_sessions.install()  # once per server: a closed tab's session is shut down, not kept for ever
 
 try:
     ensure_ready()  # first start: migrate and load seed_actions.yaml into an empty database

@@ -41,8 +41,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(url: str) -> Iterator[tuple[str, int]]:
-    """The app on the bench database; yields its address and the server's process id."""
+def serve(url: str, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """The app (the tree at `root`: this one, or an older version unpacked for a before/after) on
+    the bench database; yields its address and the server's process id."""
     port = _free_port()
     log_path = Path(tempfile.mkdtemp()) / "streamlit.log"
     env = {**os.environ, "PLAN_DATABASE_URL": url}
@@ -50,7 +51,7 @@ def serve(url: str) -> Iterator[tuple[str, int]]:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless=true",
              f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
-             "--browser.gatherUsageStats=false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+             "--browser.gatherUsageStats=false"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         address = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 120

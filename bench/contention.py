@@ -83,16 +83,15 @@ def load_loop(stop_file: str, ready_file: str) -> None:
     """The other session: the heavy page's script, run again and again until told to stop. Its
     data caches are cleared before each run, as owners' saves during a round keep invalidating
     them (with no cache this changes nothing)."""
-    import streamlit as st
-
     from bench.pages import open_signed_in
+    from ui import cache as page_cache
 
     admin = actor("admin")
     pages = [open_signed_in(page, admin) for page in HEAVY_PAGES]
     Path(ready_file).touch()
     while not Path(stop_file).exists():
         for at in pages:
-            st.cache_data.clear()
+            page_cache.clear()
             started = time.perf_counter()
             at.run()
             print(f"LOADED {time.perf_counter() - started:.4f}", flush=True)

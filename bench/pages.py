@@ -88,13 +88,13 @@ def _check(at: Any) -> None:
 def _times(at: Any, repeat: int) -> dict[str, float]:
     """Warm: reruns as a user's clicks make them. Cold: Streamlit's data caches cleared before
     each run, as after a save when caches are keyed on a change stamp (or with no cache)."""
-    import streamlit as st
+    from ui import cache as page_cache
 
     warm = timed(at.run, repeat)
     _check(at)
 
     def cold() -> None:
-        st.cache_data.clear()
+        page_cache.clear()
         at.run()
 
     cold_times = timed(cold, repeat, warm=0)

@@ -21,11 +21,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     args = parser.parse_args()
     use_database(args.url)
-    import streamlit as st
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
     from bench.database import actor
     from bench.pages import open_signed_in, server_script_cache
+    from ui import cache as page_cache
 
     profile = cProfile.Profile()
     recording = {"on": False}
@@ -47,7 +47,7 @@ def main() -> None:
         recording["on"] = True
         for _ in range(args.runs):
             if args.cold:
-                st.cache_data.clear()
+                page_cache.clear()
             at.run()
     stats = pstats.Stats(profile)
     stats.sort_stats("cumulative").print_stats(args.top)

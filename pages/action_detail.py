@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from plan import meetings, notify, reports
-from plan.actions import action_choices, action_detail
+from plan.actions import action_detail
 from plan.charts import rag_timeline
 from plan.db import read_scope, session_scope
 from plan.errors import NotFound, PlanError
@@ -18,6 +18,7 @@ from plan.text import plural
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
 from ui import downloads
+from ui.action_picker import known_title, pick_action
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
 from ui.notices import email_about
@@ -29,19 +30,15 @@ from ui.update_form import update_form
 frame = page_start()
 user = current_user()
 
-with session_scope() as session:
-    choices = dict(action_choices(session, user=user, plan_id=frame.id))
 wanted = st.query_params.get("ref", "")
-if wanted in choices and st.session_state.get("_shown_ref") != wanted:
+wanted_title = known_title(frame.id, user, wanted)
+if wanted_title is not None and st.session_state.get("_shown_ref") != wanted:
     st.session_state["action_ref"] = wanted  # arrived by a link, a list or the back button
-if st.session_state.get("action_ref") not in choices:
-    st.session_state["action_ref"] = None
-ref = st.selectbox("Action", list(choices), key="action_ref", placeholder="Type a ref or words from the title",
-                   format_func=lambda r: f"{r} – {choices[r]}")
-if wanted and wanted not in choices:
-    st.error(f"There is no action '{md(wanted)}' in this plan. Choose one from the list.")  # ?ref= is anyone's
+ref = pick_action(frame.id, user, key="action_ref", label="Action")
+if wanted and wanted_title is None:
+    st.error(f"There is no action '{md(wanted)}' in this plan. Find one above.")
 if not ref:
-    st.info("Choose an action above, or open one from the Actions or My actions page.")
+    st.info("Find an action above, or open one from the Actions or My actions page.")
     st.stop()
 st.query_params["ref"] = st.session_state["_shown_ref"] = ref
 

@@ -8,6 +8,7 @@ from plan.db import session_scope
 from plan.maintenance import actions as editing
 from plan.vocab import RAG_LABELS, Rag
 from ui import plan_forms as forms
+from ui.action_picker import known_title, pick_action
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.text import md
 
@@ -19,22 +20,20 @@ st.caption("Every change is recorded (who, when, before and after) and shown on 
 
 with session_scope() as session:
     choices = editing.edit_choices(session, plan_id=frame.id)
-    actions = dict(editing.active_action_choices(session, user=user, plan_id=frame.id))
 if "_edit_next" in st.session_state:  # after an add or a retirement: the action to show next
     st.session_state["edit_ref"] = st.session_state.pop("_edit_next")
     st.session_state["_edit_shown"] = st.session_state["edit_ref"]
 wanted = st.query_params.get("ref", "")
-if wanted in actions and st.session_state.get("_edit_shown") != wanted:
+wanted_title = known_title(frame.id, user, wanted, include_retired=False)
+if wanted_title is not None and st.session_state.get("_edit_shown") != wanted:
     st.session_state["edit_ref"] = wanted
-if st.session_state.get("edit_ref") not in actions:
-    st.session_state["edit_ref"] = None
-ref = st.selectbox("Action to change", list(actions), key="edit_ref", placeholder="Type a ref or words from the title",
-                   format_func=lambda r: f"{r} – {actions[r]}")
-if wanted and wanted not in actions:
-    st.error(f"'{md(wanted)}' is not an action in the plan now (retired actions cannot be changed). Choose one above.")
+ref = pick_action(frame.id, user, key="edit_ref", label="Action to change", include_retired=False,
+                  placeholder="Choose the action to change")
+if wanted and wanted_title is None:
+    st.error(f"'{md(wanted)}' is not an action in the plan now (retired actions cannot be changed). Find one above.")
 if ref:
     st.query_params["ref"] = st.session_state["_edit_shown"] = ref
-elif "ref" in st.query_params and wanted in actions:
+elif "ref" in st.query_params and wanted_title is not None:
     del st.query_params["ref"]
 
 edit, move, close, add, objectives = st.tabs(["Edit the action", "Move", "Close or retire", "Add an action",
@@ -138,9 +137,8 @@ with close:
                 flash_and_rerun(f"{md(ref)} is retired. Its page keeps its history and says why.")
 
 with add:
-    everything = list(actions)
-    after = st.selectbox("It follows action", everything, index=None, placeholder="Choose the action it follows",
-                         key="add_after", format_func=lambda r: f"{r} – {actions[r]}")
+    after = pick_action(frame.id, user, key="add_after", label="It follows action", include_retired=False,
+                        placeholder="Choose the action it follows")
     suggested = ""
     if after:
         with session_scope() as session:

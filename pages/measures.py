@@ -5,7 +5,6 @@ imports spreadsheets; chairs and contributors read."""
 import pandas as pd
 import streamlit as st
 
-from plan.actions import action_choices
 from plan.db import session_scope
 from plan.measures import definition_choices, list_measures, measure_history
 from plan.permissions import allowed
@@ -24,7 +23,6 @@ may_define = allowed(user, "measure.define")
 with session_scope() as session:
     measures = list_measures(session, user=user, plan_id=frame.id)
     choices = definition_choices(session) if may_define else {}
-    actions = dict(action_choices(session, user=user, plan_id=frame.id)) if may_define else {}
 
 if not measures:
     st.info("This plan has no measures yet." + (" Add one or import a spreadsheet below." if may_define else ""))
@@ -72,11 +70,11 @@ else:
                 column_config={"Sent on": st.column_config.DatetimeColumn("Sent on", format="DD MMM YYYY HH:mm")})
     if may_define:
         with st.expander(f"Edit the definition of {md(measure['ref'])}"):
-            definition_form(frame, user, measure, choices, actions)
+            definition_form(frame, user, measure, choices)
 
 if may_define:
     with st.expander("Add a measure"):
-        definition_form(frame, user, None, choices, actions)
+        definition_form(frame, user, None, choices)
 if allowed(user, "measure.import"):
     with st.expander("Import measures from a spreadsheet"):
         import_form(frame, user)

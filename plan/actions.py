@@ -332,3 +332,54 @@ def action_choices(session: Session, *, user: Actor, plan_id: int) -> list[tuple
              .join(Theme, Theme.id == Action.theme_id).where(Action.plan_id == plan_id)
              .order_by(Theme.position, Action.ref_sort, Action.id))
     return [(ref, title) for ref, title in session.exec(query).all()]
+
+
+PICK_LIMIT = 20  # rows a pick list shows: a page of choices, not the plan (10,000 rows were 668 KB a view)
+
+
+def find_for_pick(session: Session, *, user: Actor, plan_id: int, text: str = "", limit: int = PICK_LIMIT,
+                  include_retired: bool = True) -> list[tuple[str, str]]:
+    """Up to `limit` actions as (ref, title) whose ref or title holds every word of `text`, for a
+    pick list that searches on the server: the exact ref first, then refs that start with the
+    text, then plan order. No text: the first `limit` in plan order. A restricted action's title
+    is masked for users not cleared, and its title is not searched for them (its ref is).
+    Raises InvalidInput for a search longer than MAX_SEARCH."""
+    text = clean(text, multiline=False).strip()
+    if len(text) > MAX_SEARCH:
+        raise InvalidInput(f"Search is {len(text):,} characters; search with at most {MAX_SEARCH}: "
+                           "a few words from the title, or the action's ref.")
+    visible = _visible_detail(user)
+    conditions: list[ColumnElement[bool]] = [Action.plan_id == plan_id]
+    if not include_retired:
+        conditions.append(in_plan_now())
+    ref = func.lower(Action.ref)
+    for word in text.lower().split():
+        pattern = f"%{_escape_like(word)}%"
+        conditions.append(or_(ref.like(pattern, escape="\\"),
+                              and_(visible, func.lower(Action.title).like(pattern, escape="\\"))))
+    wanted = text.lower()
+    rank = case((ref == wanted, 0), (ref.like(f"{_escape_like(wanted)}%", escape="\\"), 1), else_=2) \
+        if wanted else literal(2)
+    query = (select(Action.ref, case((visible, Action.title), else_=literal(RESTRICTED_TITLE)))
+             .join(Theme, Theme.id == Action.theme_id).where(*conditions)
+             .order_by(rank, Theme.position, Action.ref_sort, Action.id).limit(limit))
+    return [(r, title) for r, title in session.exec(query).all()]
+
+
+def pick_titles(session: Session, *, user: Actor, plan_id: int, refs: list[str],
+                include_retired: bool = True) -> dict[str, str]:
+    """{ref: the title a pick list shows} for those of `refs` the plan holds (masked if restricted
+    and the user is not cleared; with include_retired=False, actions in the plan now only)."""
+    if not refs:
+        return {}
+    conditions = [Action.plan_id == plan_id, Action.ref.in_(refs)]
+    if not include_retired:
+        conditions.append(in_plan_now())
+    rows = session.exec(select(Action.ref, case((_visible_detail(user), Action.title), else_=literal(RESTRICTED_TITLE)))
+                        .where(*conditions)).all()
+    return dict(rows)
+
+
+def pick_title(session: Session, *, user: Actor, plan_id: int, ref: str, include_retired: bool = True) -> str | None:
+    """The title a pick list shows for `ref`, or None if the plan has no such action."""
+    return pick_titles(session, user=user, plan_id=plan_id, refs=[ref], include_retired=include_retired).get(ref)

@@ -10,10 +10,11 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && [ -d /etc/postgresql ]; t
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
   for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
 fi
-# Debian's chromium (browser tests), LibreOffice Calc, poppler and the Liberation fonts (the print
-# tests print every workbook to PDF and read it back), installed when missing and we are root.
+# Debian's chromium and nginx (browser tests), LibreOffice Calc, poppler and the Liberation fonts
+# (the print tests print every workbook to PDF and read it back), installed when missing and we are root.
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need="$need nginx"
 command -v soffice >/dev/null || need="$need libreoffice-calc"
 command -v pdftotext >/dev/null || need="$need poppler-utils"
 [ -d /usr/share/fonts/truetype/liberation2 ] || need="$need fonts-liberation2"

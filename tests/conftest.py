@@ -53,6 +53,8 @@ def _isolated_process_state() -> Iterator[None]:
 
         st.cache_data.clear()
         st.cache_resource.clear()
+        if "ui.cache" in sys.modules:
+            sys.modules["ui.cache"].clear()
 
 
 def _sqlite_url(tmp_path: Path) -> str:

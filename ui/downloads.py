@@ -48,6 +48,17 @@ def remember(token: str | None) -> None:
             del _TOKEN_BY_FILE[file_id]
 
 
+def forget_session(session_id: str) -> None:
+    """A Streamlit session has ended (ui/closed_sessions.py): forget its sign-in, and the files
+    offered to that sign-in once no other live tab holds it (Streamlit has dropped the files)."""
+    with _LOCK:
+        gone = _TOKEN_BY_SESSION.pop(session_id, None)
+        if gone is None or gone in _TOKEN_BY_SESSION.values():
+            return
+        for file_id in [f for f, owner in _TOKEN_BY_FILE.items() if owner == gone]:
+            del _TOKEN_BY_FILE[file_id]
+
+
 def offer(label: str, data: bytes, *, file_name: str, mime: str, key: str) -> None:
     """A download button for `data`, fetchable only by this signed-in browser session."""
     ctx = get_script_run_ctx()

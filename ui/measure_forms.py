@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from plan.actions import MAX_SEARCH, find_for_pick, pick_titles
 from plan.db import session_scope
 from plan.errors import InvalidFields, PlanError, StaleVersion
 from plan.identity import Actor
@@ -64,16 +65,35 @@ def _options(choices: list[str], current: str | None) -> list[str]:
     return choices + [current] if current and current not in choices else list(choices)
 
 
-def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | None, choices: dict[str, Any],
-                    actions: dict[str, str]) -> None:
+def _action_options(frame: PlanFrame, user: Actor, slot: str, linked: list[str], key: str) -> dict[str, str]:
+    """ref -> title for the form's action list: the ~20 that the find box (above the form) matches
+    and those already linked or picked, never every action of the plan."""
+    found = st.text_input("Find actions to link", key=f"def_find_{slot}", max_chars=MAX_SEARCH,
+                          placeholder="Type a ref or words from the title, then press Enter")
+    picked = [r for r in st.session_state.get(key) or [] if r not in linked]
+    try:
+        with session_scope(read_only=True) as session:
+            rows = find_for_pick(session, user=user, plan_id=frame.id, text=found)
+            kept = pick_titles(session, user=user, plan_id=frame.id, refs=linked + picked)
+    except PlanError as err:
+        st.error(str(err))
+        rows, kept = [], {}
+    if found.strip() and not rows:
+        st.caption(f"No action's ref or title holds every word of '{found.strip()}'.")
+    return {**{r: kept.get(r, "") for r in linked + picked}, **dict(rows)}
+
+
+def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | None, choices: dict[str, Any]) -> None:
     """Edit `measure`'s whole definition (None: define a new one). `choices` is
-    definition_choices(session); `actions` ref -> title of the plan's actions."""
+    definition_choices(session). The actions it serves are found on the server (a find box above
+    the form), not offered all at once."""
     slot = measure["ref"] if measure else "new"
     token = st.session_state.setdefault(f"def_token_{slot}", uuid.uuid4().hex)
     version = st.session_state.setdefault(f"def_version_{token}", measure["version"] if measure else None)
     errors: dict[str, str] = st.session_state.get(f"def_errors_{token}", {})
     key = {field: f"def_{field}_{slot}_{token}" for field in FIELDS}
     start = _initial(measure)
+    actions = _action_options(frame, user, slot, list(start["actions"]), key["actions"])
 
     def error(field: str) -> None:
         if message := errors.get(field):
@@ -166,7 +186,7 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
         notes = st.text_area("Notes", value=start["notes"], max_chars=4000, key=key["notes"])
         error("notes")
         linked = st.multiselect("Actions this measure serves (none: the plan as a whole)",
-                                _options(list(actions), None) + [a for a in start["actions"] if a not in actions],
+                                list(actions),
                                 default=start["actions"], format_func=lambda r: f"{r} – {actions.get(r, '')}",
                                 key=key["actions"])
         error("actions")

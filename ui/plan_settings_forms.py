@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from plan.db import session_scope
 from plan.errors import InvalidFields, PlanError
+from ui import cache as page_cache
 from ui import form_state
 from ui.form_state import FORM
 from ui.frame import flash_and_rerun
@@ -42,5 +43,5 @@ def save(form: str, action: Callable[[Session], Any], done: str) -> None:
         form_state.keep(form, {FORM: str(err)})
         st.rerun()
     form_state.reset(form)
-    st.cache_data.clear()
+    page_cache.clear()
     flash_and_rerun(done)

@@ -294,6 +294,7 @@ def test_the_secretariat_sees_every_problem_of_a_definition_at_once_then_saves_i
         assert get_measure(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id,
                            ref="M4.3")["version"] == before["version"]
 
+    at.text_input(key="def_find_M4.3").input("4.2").run()  # the actions to link are found, not all listed
     at.text_input(key=_def_key(at, "name", "M4.3")).set_value("Reports of drug dealing in public places")
     at.text_input(key=_def_key(at, "baseline", "M4.3")).set_value("55")
     at.text_input(key=_def_key(at, "baseline_period", "M4.3")).set_value("Jun-26")

@@ -32,6 +32,7 @@ from models.rounds import (  # noqa: E402
     UpdateReturn,
     UpdateRound,
 )
+from models.strategy import Finding, FindingAction, NeedsAssessment, ViolenceDefinition  # noqa: E402
 from models.update import StatusUpdate  # noqa: E402
 
 metadata = SQLModel.metadata
@@ -46,6 +47,8 @@ __all__ = [
     "AuditEvent",
     "Board",
     "DueDateRequest",
+    "Finding",
+    "FindingAction",
     "FollowUp",
     "Measure",
     "MeasureAction",
@@ -53,6 +56,7 @@ __all__ = [
     "Meeting",
     "MeetingAttendee",
     "MeetingSnapshot",
+    "NeedsAssessment",
     "Objective",
     "Person",
     "Plan",
@@ -65,5 +69,6 @@ __all__ = [
     "Theme",
     "UpdateReturn",
     "UpdateRound",
+    "ViolenceDefinition",
     "metadata",
 ]

@@ -40,6 +40,10 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "returns.manage": (frozenset({Role.ADMIN}), "make or apply offline update returns"),
     "plan.edit": (frozenset({Role.ADMIN}), "add, edit, move, close or retire actions and objectives"),
     "agency.manage": (frozenset({Role.ADMIN}), "add or change agencies"),
+    "strategy.edit": (frozenset({Role.ADMIN}),
+                      "record the definition of serious violence, the needs assessment or its findings, or link "
+                      "findings to actions"),
+    "strategy.view": (frozenset({Role.ADMIN, Role.CHAIR}), "see the Serious Violence Duty coverage and review"),
     "owners.view": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER, Role.VIEWER}),
                     "see the unowned or orphaned actions"),
 }

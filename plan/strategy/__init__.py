@@ -57,6 +57,7 @@ _WHERE = {
     "switch_core_measure": "core_templates",
     "set_review_date": "review",
     "review_reminder": "review",
+    "review_due": "review",
     "review_export": "review_book",
     "carry_findings": "carry",
 }

@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from models import Action, Finding, FindingAction, NeedsAssessment
+from models import Action, AuditEvent, Finding, FindingAction, NeedsAssessment
 from plan import audit
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleVersion
 from plan.identity import Actor
@@ -93,10 +93,19 @@ def _latest_assessment(session: Session, plan_id: int) -> int | None:
                         .order_by(NeedsAssessment.id.desc())).first()
 
 
-def add_finding(session: Session, *, user: Actor, plan_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Add a finding (to the latest needs assessment, if one is recorded). Secretariat only.
+def add_finding(session: Session, *, user: Actor, plan_id: int, fields: Mapping[str, Any],
+                submission_key: str | None = None) -> dict[str, Any]:
+    """Add a finding (to the latest needs assessment, if one is recorded). Secretariat only. The
+    same `submission_key` (one per opened form) adds once: a second send returns the first.
     Raises NotAllowed, InvalidFields (keyed by field), InvalidInput (an unknown field)."""
     require(user, "strategy.edit")
+    if submission_key:
+        earlier = session.exec(select(AuditEvent.entity_key).where(
+            AuditEvent.plan_id == plan_id, AuditEvent.event == "finding.create",
+            AuditEvent.detail == f"form {submission_key}")).first()
+        if earlier is not None:
+            row = _finding(session, plan_id, earlier)
+            return finding_dict(row, _refs_of(session, [row.id]).get(row.id or 0, []))
     problems: dict[str, str] = {}
     values = _checked({"ref": "", **fields}, problems, adding=True)
     if values.get("ref") and "ref" not in problems and session.exec(
@@ -109,7 +118,7 @@ def add_finding(session: Session, *, user: Actor, plan_id: int, fields: Mapping[
     session.add(row)
     session.flush()
     audit.record(session, actor=user, event="finding.create", plan_id=plan_id, entity="finding",
-                 entity_key=row.ref, after=_snapshot(row))
+                 entity_key=row.ref, after=_snapshot(row), detail=f"form {submission_key}" if submission_key else "")
     return finding_dict(row, [])
 
 

@@ -56,7 +56,8 @@ def coverage(session: Session, *, user: Actor, plan_id: int, unanswered_limit: i
     linked = and_(FindingAction.action_id == Action.id, _live_action())
     counts = session.execute(
         select(Finding.id, Finding.ref, Finding.title, Finding.priority, Finding.theme, Finding.quoted,
-               Finding.source, Finding.ref_sort, func.count(Action.id).label("n"), *_rag_sums(rag))
+               Finding.source, Finding.ref_sort, func.count(Action.id).label("n"),
+               *_rag_sums(case((Action.id.is_(None), literal(None)), else_=rag)))  # no live action: no RAG
         .select_from(Finding)
         .outerjoin(FindingAction, FindingAction.finding_id == Finding.id)
         .outerjoin(Action, linked)

@@ -37,6 +37,11 @@ def set_review_date(session: Session, *, user: Actor, plan_id: int, day: Any) ->
     return {"review_due_on": due, "changed": before != due}
 
 
+def review_due(session: Session, *, plan_id: int) -> date | None:
+    plan = session.get(Plan, plan_id)
+    return plan.review_due_on if plan else None
+
+
 def review_reminder(session: Session, *, plan_id: int, today: date | None = None) -> dict[str, Any] | None:
     """What to say about the yearly review: None when no date is set or it is more than
     REMIND_DAYS away; else {due, days, overdue, text}."""

@@ -15,6 +15,7 @@ from plan.measures import measures_for_action
 from plan.permissions import allowed
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
+from ui import finding_links
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
 from ui.provenance import render as provenance_marks
@@ -157,6 +158,9 @@ if allowed(user, "action.assign_owner") and not action["retired_at"]:
                 st.error(str(err))
             else:
                 flash_and_rerun(f"Owner and delegates of {action['ref']} saved.")
+
+st.subheader("Needs-assessment findings it answers")
+finding_links.render(frame, user, action, key="detail")
 
 st.subheader("Measures")
 if not action["detail_visible"]:

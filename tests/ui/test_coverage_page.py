@@ -68,3 +68,31 @@ def test_other_roles_cannot_open_coverage(seeded_sqlite, people_sqlite, role) ->
     at = open_app(user=people_sqlite[role])
     with pytest.raises(ValueError):
         at.switch_page(PAGE).run()
+
+
+def test_action_detail_shows_and_links_the_findings_it_answers(seeded_sqlite, people_sqlite) -> None:
+    at = open_app("pages/action_detail.py", user=people_sqlite["viewer"], action_ref="1.3")
+    assert "F1** The local drug market is driving violence and exploitation (quoted from the source)" in unescaped(
+        markdown_text(at))
+    assert not any(b.label == "Save the findings" for b in at.button)  # readers read, never change
+    at = open_app("pages/action_detail.py", user=people_sqlite["admin"], action_ref="2.1")
+    assert any("answers no finding" in c.value for c in at.caption)
+    token = at.session_state["form_token_findings_detail"]
+    at.multiselect(key=f"findings_detail_2.1_{token}_refs").set_value(["F1", "F3"])
+    next(b for b in at.button if b.label == "Save the findings").click().run()
+    assert any("2.1 now answers 2 findings" in unescaped(s.value) for s in at.success)
+    assert "F3** Violence and vulnerability in all routine enquiry" in unescaped(markdown_text(at))
+    changes = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    assert list(changes["Field"])[0] == "Needs-assessment findings it answers"
+    assert list(changes["After"])[0] == "F1, F3"
+
+
+def test_the_plan_editor_links_findings(seeded_sqlite, people_sqlite) -> None:
+    at = open_app("pages/edit_plan.py", user=people_sqlite["admin"], edit_ref="3.2")
+    token = at.session_state["form_token_findings_editor"]
+    at.multiselect(key=f"findings_editor_3.2_{token}_refs").set_value(["F2"])
+    next(b for b in at.button if b.label == "Save the findings").click().run()
+    assert not at.exception
+    with session_scope() as session:
+        assert [f["ref"] for f in strategy.findings_for_action(session, user=people_sqlite["admin"],
+                                                               plan_id=seeded_sqlite.id, action_ref="3.2")] == ["F2"]

@@ -109,6 +109,8 @@ class SeedMeasure:
     notes: str = ""
     actions: list[str] = field(default_factory=list)  # the actions it serves (none: the plan as a whole)
     line: int = 0
+    core_template: str | None = None  # a core serious violence measure's template (plan/strategy)
+    switched_off_at: datetime | None = None
 
 
 @dataclass
@@ -648,7 +650,22 @@ def _measure(check: _Checker, item: _Mapping, where: str, agency_names: set[str]
     actions = [str(r).strip() for r in listed]
     if not target_text and target is not None:
         target_text = f"{target:g}{'%' if unit == '%' else ''}"
+    core = check.text(item, "core", where, required=False, max_length=40) or None
+    if core:
+        from plan.strategy.core_templates import BY_KEY
+
+        if core not in BY_KEY:
+            check.fail(check.line_of(item, "core"), f"{where}.core",
+                       f"'{core}' is not a core measure; the core measures are: {', '.join(BY_KEY)}.")
+    switched_off = None
+    if item.get("switched_off_at") not in (None, ""):
+        try:
+            switched_off = datetime.fromisoformat(str(item["switched_off_at"]).strip())
+        except ValueError:
+            check.fail(check.line_of(item, "switched_off_at"), f"{where}.switched_off_at",
+                       "is not a date and time; write it as 2027-01-15T10:00:00+00:00.")
     return SeedMeasure(
+        core_template=core, switched_off_at=switched_off,
         ref=ref, name=check.text(item, "name", where), unit=unit, baseline=baseline,
         baseline_period=baseline_period, target=target, direction=direction or "contextual", frequency=frequency,
         source_agency=source, description=check.text(item, "definition", where, required=False, max_length=2000)
@@ -738,6 +755,7 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
             target_type=m.target_type, target_per=m.target_per, target_text=m.target_text, direction=m.direction,
             tolerance=m.tolerance, frequency=m.frequency, lag_days=m.lag_days, notes=m.notes,
             source_agency_id=agencies[m.source_agency].id if m.source_agency else None,
+            core_template=m.core_template, switched_off_at=m.switched_off_at,
         )
         session.add(measure)
         session.flush()

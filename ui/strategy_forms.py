@@ -116,11 +116,40 @@ def _review_date_form(frame: PlanFrame, user: Actor, current: date | None) -> No
             flash_and_rerun("Review date saved: the app reminds chairs and the secretariat two months before.")
 
 
+def _core_form(frame: PlanFrame, user: Actor) -> None:
+    with session_scope() as session:
+        templates = strategy.core_measures(session, plan_id=frame.id)
+    st.caption("The Home Office's serious violence outcome measures. Switched on, each is a measure of the plan: "
+               "its figures come in as data returns. Switched off, it keeps its figures and is no longer asked for.")
+    key = f"core_{forms.token('core')}"
+    with st.form(key):
+        wanted = {t["key"]: st.checkbox(f"{t['ref']}: {t['name']}" + (f" ({t['figures']} figures)" if t["figures"]
+                                                                      else ""),
+                                        value=t["state"] == "on", key=f"{key}_{t['key']}") for t in templates}
+        sent = st.form_submit_button("Save the core measures")
+    if sent:
+        changed = [t for t in templates if wanted[t["key"]] != (t["state"] == "on")]
+
+        def _switch() -> int:
+            with session_scope() as session:
+                for t in changed:
+                    strategy.switch_core_measure(session, user=user, plan_id=frame.id, key=t["key"],
+                                                 on=wanted[t["key"]])
+            return len(changed)
+        saved, count = forms.save("core", _switch)
+        if saved:
+            forms.reset("core")
+            flash_and_rerun(f"{count} core measure{'s' if count != 1 else ''} switched on or off.")
+
+
 def render(frame: PlanFrame, user: Actor, findings: list[dict[str, Any]], review_due: date | None) -> None:
     """The secretariat's part of the page."""
-    st.header("Secretariat: findings, links, definition")
-    record, link, definition, review = st.tabs(["Record a finding", "Link actions to a finding",
-                                                "Definition of serious violence", "Review date"])
+    st.header("Secretariat: findings, links, definition, core measures")
+    record, link, definition, core, review = st.tabs(["Record a finding", "Link actions to a finding",
+                                                      "Definition of serious violence", "Core measures",
+                                                      "Review date"])
+    with core:
+        _core_form(frame, user)
     with record:
         _finding_form(frame, user)
     with link:

@@ -243,6 +243,11 @@ def _measures(session: Session, plan_id: int, refs: dict[int, str], agencies: di
             item["source_agency"] = agencies[m.source_agency_id].name
         if m.notes:
             item["notes"] = m.notes
+        if m.core_template:  # a core serious violence measure switched on from its template
+            item["core"] = m.core_template
+            if m.switched_off_at is not None:
+                at = m.switched_off_at if m.switched_off_at.tzinfo else m.switched_off_at.replace(tzinfo=UTC)
+                item["switched_off_at"] = at.isoformat()
         if action_ids:
             item["actions"] = [refs[i] for i in action_ids]
         found.append(item)

@@ -42,7 +42,7 @@ ACTION_FIELDS = ("ref", "ref_sort", "title", "description", "source_text", "lead
                  "retired_at", "retired_reason")
 MEASURE_FIELDS = ("ref", "name", "description", "unit", "kind", "cumulative_since", "baseline", "baseline_period",
                   "target", "target_date", "target_type", "target_per", "target_text", "direction", "tolerance",
-                  "frequency", "lag_days", "notes")
+                  "frequency", "lag_days", "notes", "core_template", "switched_off_at")
 
 
 def plan_content(slug: str) -> dict[str, Any]:
@@ -148,6 +148,10 @@ def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: s
         strategy.add_finding(session, user=secretariat, plan_id=plan_id, fields={"ref": "F7", "title": "Old one"})
         strategy.retire_finding(session, user=secretariat, plan_id=plan_id, ref="F7", reason="Not in the new SNA.")
         strategy.set_review_date(session, user=secretariat, plan_id=plan_id, day=date(2027, 6, 30))
+        strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="homicide_all", on=True)
+        strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="hospital_sharp_all", on=True,
+                                     actions=["3.5"])
+        strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="hospital_sharp_all", on=False)
     before = plan_content("southend-vv")
     assert len(before["strategy"]["findings"]) == 7 and len(before["strategy"]["definitions"]) == 2
     out = tmp_path / "plan.yaml"

@@ -96,3 +96,15 @@ def test_the_plan_editor_links_findings(seeded_sqlite, people_sqlite) -> None:
     with session_scope() as session:
         assert [f["ref"] for f in strategy.findings_for_action(session, user=people_sqlite["admin"],
                                                                plan_id=seeded_sqlite.id, action_ref="3.2")] == ["F2"]
+
+
+def test_the_secretariat_switches_core_measures_on(seeded_sqlite, people_sqlite) -> None:
+    at = open_app(PAGE, user=people_sqlite["admin"])
+    token = at.session_state["form_token_core"]
+    at.checkbox(key=f"core_{token}_homicide_under25").check()
+    at.checkbox(key=f"core_{token}_police_knife_all").check()
+    next(b for b in at.button if b.label == "Save the core measures").click().run()
+    assert any("2 core measures switched on or off" in s.value for s in at.success)
+    with session_scope() as session:
+        states = {m["ref"]: m["state"] for m in strategy.core_measures(session, plan_id=seeded_sqlite.id)}
+    assert states["SV-HOM-U25"] == states["SV-KNIFE-ALL"] == "on" and states["SV-HOSP-ALL"] == "available"

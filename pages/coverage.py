@@ -2,14 +2,17 @@
 no action answers (first), each finding with its actions and their RAG, each specified authority's
 actions, the actions that answer no finding; the secretariat records findings and links here."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from plan import strategy
 from plan.db import read_scope
+from plan.errors import PlanError
 from plan.permissions import allowed
 from plan.vocab import RAG_LABELS, RAG_ORDER
-from ui import strategy_forms
+from ui import downloads, strategy_forms
 from ui.frame import current_user, page_start
 from ui.text import md
 
@@ -78,6 +81,32 @@ if result["unanswered"]:
     if totals["unanswered"] > len(result["unanswered"]):
         st.caption(f"The first {len(result['unanswered'])} are shown; `python -m plan report coverage --json` "
                    "lists them all.")
+
+st.subheader("Annual review")
+st.caption("The year's review for the partnership: the definition, each finding with its actions' RAG at the "
+           "start and end of the year, the core measures with their caveats, what was completed, carried forward "
+           "or retired, and the gaps. Marked on every page.")
+this_year = date.today().year - (1 if date.today().month < 4 else 0)
+years = list(range(this_year, this_year - 5, -1))
+if st.query_params.get("year", "").isdigit() and int(st.query_params["year"]) in years:
+    st.session_state.setdefault("review_year", int(st.query_params["year"]))
+left, right = st.columns(2)
+year = left.selectbox("Year (April to March)", years, key="review_year",
+                      format_func=lambda y: f"{y}/{(y + 1) % 100:02d}")
+st.query_params["year"] = str(year)
+file_format = right.radio("Format", ["xlsx", "pdf"], horizontal=True, key="review_format",
+                          format_func=lambda f: "Excel" if f == "xlsx" else "PDF")
+if st.button("Prepare the annual review", key="review_prepare"):
+    try:
+        with read_scope() as session:  # the export's audit event is written on its own
+            made = strategy.review_export(session, user=user, plan_id=frame.id, year=year, file_format=file_format)
+        st.session_state["review_file"] = (made.content, made.filename, made.mime)
+    except PlanError as err:
+        st.error(md(err))
+if prepared := st.session_state.get("review_file"):
+    content, filename, mime = prepared
+    downloads.offer(f"Download the annual review ({'PDF' if mime.endswith('pdf') else 'Excel'})", content,
+                    file_name=filename, mime=mime, key="review_download")
 
 if allowed(user, "strategy.edit"):
     strategy_forms.render(frame, user, findings, review_due)

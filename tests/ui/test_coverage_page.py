@@ -108,3 +108,12 @@ def test_the_secretariat_switches_core_measures_on(seeded_sqlite, people_sqlite)
     with session_scope() as session:
         states = {m["ref"]: m["state"] for m in strategy.core_measures(session, plan_id=seeded_sqlite.id)}
     assert states["SV-HOM-U25"] == states["SV-KNIFE-ALL"] == "on" and states["SV-HOSP-ALL"] == "available"
+
+
+def test_the_chair_prepares_the_annual_review(seeded_sqlite, people_sqlite) -> None:
+    at = open_app(PAGE, user=people_sqlite["chair"])
+    at.button(key="review_prepare").click().run()
+    assert not at.exception and not at.error
+    content, filename, _ = at.session_state["review_file"]
+    assert filename.startswith("OFFICIAL-SENSITIVE annual review") and content[:2] == b"PK"
+    assert at.query_params["year"] in (["2026"], "2026")

@@ -34,6 +34,7 @@ from models.rounds import (  # noqa: E402
     UpdateReturn,
     UpdateRound,
 )
+from models.strategy import Finding, FindingAction, NeedsAssessment, ViolenceDefinition  # noqa: E402
 from models.update import StatusUpdate  # noqa: E402
 
 metadata = SQLModel.metadata
@@ -48,6 +49,8 @@ __all__ = [
     "AuditEvent",
     "Board",
     "DueDateRequest",
+    "Finding",
+    "FindingAction",
     "FollowUp",
     "IssuedReturn",
     "IssuedReturnAction",
@@ -57,6 +60,7 @@ __all__ = [
     "Meeting",
     "MeetingAttendee",
     "MeetingSnapshot",
+    "NeedsAssessment",
     "Objective",
     "Person",
     "Plan",
@@ -69,5 +73,6 @@ __all__ = [
     "Theme",
     "UpdateReturn",
     "UpdateRound",
+    "ViolenceDefinition",
     "metadata",
 ]

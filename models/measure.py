@@ -40,6 +40,10 @@ class Measure(SQLModel, table=True):
     lag_days: int | None = None  # usual days after a period ends before its figure is due
     notes: str = Field(default="", sa_type=Text)
     is_demo: bool = Field(default=False)
+    # A built-in template this measure was switched on from (plan/strategy/core_measures.py), and
+    # when it was switched off (kept with its figures as history; not asked for in returns).
+    core_template: str | None = Field(default=None, max_length=40)
+    switched_off_at: datetime | None = None
     version: int = Field(default=1, sa_column=_version)
 
     __mapper_args__ = {"version_id_col": _version}  # noqa: RUF012

@@ -10,6 +10,9 @@ class Agency(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True)
     # council, police, nhs, education, voluntary, neighbouring_area, other (see plan/vocab.py)
     kind: str = Field(max_length=40)
+    # Which specified authority of the Serious Violence Duty the agency is, or None (see
+    # plan/strategy/authorities.py): police, fire_and_rescue, integrated_care_board, ...
+    specified_authority: str | None = Field(default=None, max_length=40)
 
 
 class Person(SQLModel, table=True):

@@ -26,6 +26,8 @@ class Plan(SQLModel, table=True):
     plan_choices: str | None = Field(default=None, sa_type=Text)
     # The plan this one was refreshed from (the yearly refresh), if any.
     refreshed_from_id: int | None = Field(default=None, foreign_key="plan.id")
+    # The Serious Violence Duty's yearly review of the strategy: when it falls due.
+    review_due_on: date | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 

@@ -17,7 +17,7 @@ from plan.permissions import allowed
 from plan.text import plural
 from plan.updates import can_update
 from plan.users import assign_owner, owners_and_delegates, set_delegate
-from ui import downloads
+from ui import downloads, finding_links
 from ui.action_picker import known_title, pick_action
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.measure_view import measure_panel
@@ -161,6 +161,9 @@ if allowed(user, "action.assign_owner") and not action["retired_at"]:
                                     lambda s: notify.owner_assigned(s, plan_id=frame.id, ref=action["ref"]))
                         if chosen_owner and chosen_owner != people["owner"] else "")
                 flash_and_rerun(f"Owner and delegates of {action['ref']} saved.{told}")
+
+st.subheader("Needs-assessment findings it answers")
+finding_links.render(frame, user, action, key="detail")
 
 st.subheader("Measures")
 if not action["detail_visible"]:

@@ -7,6 +7,7 @@ import streamlit as st
 from plan.db import session_scope
 from plan.maintenance import actions as editing
 from plan.vocab import RAG_LABELS, Rag
+from ui import finding_links
 from ui import plan_forms as forms
 from ui.action_picker import known_title, pick_action
 from ui.frame import current_user, flash_and_rerun, page_start
@@ -36,8 +37,8 @@ if ref:
 elif "ref" in st.query_params and wanted_title is not None:
     del st.query_params["ref"]
 
-edit, move, close, add, objectives = st.tabs(["Edit the action", "Move", "Close or retire", "Add an action",
-                                              "Objectives"])
+edit, findings, move, close, add, objectives = st.tabs(["Edit the action", "Findings", "Move", "Close or retire",
+                                                        "Add an action", "Objectives"])
 values, refusal = None, ""
 if ref:
     try:
@@ -162,6 +163,12 @@ with add:
             st.session_state.pop("_add_suggested", None)
             st.session_state["_edit_next"], st.query_params["ref"] = added, added
             flash_and_rerun(f"{md(added)} added to the plan.")
+
+with findings:  # the needs-assessment findings the action answers (Serious Violence Duty)
+    if values is None:
+        st.info(refusal if ref else "Choose the action above.")
+    else:
+        finding_links.render(frame, user, {"ref": ref, "retired_at": values["retired_at"]}, key="editor")
 
 with objectives:
     st.dataframe(pd.DataFrame([{"Ref": o["ref"], "Objective": o["title"], "Theme": o["theme"]}

@@ -88,6 +88,18 @@ EVENT_WORDS: dict[str, str] = {
     "agency.create": "Agency added",
     "agency.edit": "Agency renamed or its kind changed",
     "user.actions_reassigned": "A person's actions reassigned",
+    "strategy.definition": "Local definition of serious violence recorded (a new version)",
+    "strategy.assessment": "Strategic needs assessment recorded or changed",
+    "finding.create": "Needs-assessment finding added",
+    "finding.edit": "Needs-assessment finding changed",
+    "finding.retire": "Needs-assessment finding retired",
+    "finding.link": "Finding linked to actions",
+    "finding.unlink": "Finding unlinked from actions",
+    "agency.specified_authority": "Agency's specified authority (Serious Violence Duty) set",
+    "measure.core_on": "Core serious violence measure switched on",
+    "measure.core_off": "Core serious violence measure switched off",
+    "plan.review_date": "Date of the yearly strategy review set",
+    "export.review": "Annual review exported",
 }
 
 

@@ -46,6 +46,10 @@ RULES: dict[str, tuple[frozenset[Role], str]] = {
     "agency.manage": (frozenset({Role.ADMIN}), "add or change agencies"),
     "actions.export": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER, Role.CONTRIBUTOR, Role.VIEWER}),
                        "export actions to Excel"),
+    "strategy.edit": (frozenset({Role.ADMIN}),
+                      "record the definition of serious violence, the needs assessment or its findings, or link "
+                      "findings to actions"),
+    "strategy.view": (frozenset({Role.ADMIN, Role.CHAIR}), "see the Serious Violence Duty coverage and review"),
     "owners.view": (frozenset({Role.ADMIN, Role.CHAIR, Role.OWNER, Role.VIEWER}),
                     "see the unowned or orphaned actions"),
 }

@@ -21,12 +21,16 @@ from models import (
     ActionPartner,
     Agency,
     Board,
+    Finding,
+    FindingAction,
     Measure,
     MeasureAction,
+    NeedsAssessment,
     Objective,
     Plan,
     RagDefinition,
     Theme,
+    ViolenceDefinition,
 )
 from plan import audit
 from plan.due_dates import record_date_set
@@ -105,6 +109,8 @@ class SeedMeasure:
     notes: str = ""
     actions: list[str] = field(default_factory=list)  # the actions it serves (none: the plan as a whole)
     line: int = 0
+    core_template: str | None = None  # a core serious violence measure's template (plan/strategy)
+    switched_off_at: datetime | None = None
 
 
 @dataclass
@@ -132,6 +138,33 @@ class SeedAction:
 
 
 @dataclass
+class SeedFinding:
+    """A needs-assessment finding and the actions that answer it (plan/strategy)."""
+
+    ref: str
+    title: str
+    evidence: str = ""
+    quoted: bool = False
+    source: str = ""
+    theme: str = ""
+    priority: str = "medium"
+    actions: list[str] = field(default_factory=list)
+    retired_at: datetime | None = None
+    retired_reason: str = ""
+    line: int = 0
+
+
+@dataclass
+class SeedStrategy:
+    """The Serious Violence Duty frame: the definition's versions (oldest first), the needs
+    assessment, its findings."""
+
+    definitions: list[tuple[str, date, str]] = field(default_factory=list)  # (text, agreed_on, note)
+    assessment: dict[str, Any] | None = None  # {title, assessed_on, author_agency, link}
+    findings: list[SeedFinding] = field(default_factory=list)
+
+
+@dataclass
 class SeedPlan:
     slug: str
     name: str
@@ -151,6 +184,9 @@ class SeedPlan:
     personal_data_policy: str = "warn"
     update_deadline_days: int = 14
     community_view: bool = False
+    agency_authorities: dict[str, str] = field(default_factory=dict)  # agency name -> specified authority
+    strategy: SeedStrategy = field(default_factory=SeedStrategy)
+    review_due_on: date | None = None
 
 
 class _Checker:
@@ -340,10 +376,21 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
     boards = _named_list(check, document, "boards", "code", "name")
     board_codes = {code for code, _ in boards}
     agencies = []
+    agency_authorities: dict[str, str] = {}
     for index, item in enumerate(check.mappings(document, "agencies", "agencies")):
         where = f"agencies[{index + 1}]"
         agencies.append((check.text(item, "name", where, max_length=200),
                          check.choice(item, "kind", where, AgencyKind, "other")))
+        if item.get("specified_authority") not in (None, ""):
+            from plan.strategy.authorities import parse_authority
+
+            try:
+                code = parse_authority(item["specified_authority"])
+            except InvalidInput as err:
+                check.fail(check.line_of(item, "specified_authority"), f"{where}.specified_authority", str(err))
+            else:
+                if code:
+                    agency_authorities[agencies[-1][0]] = code
     agency_names = {name for name, _ in agencies}
 
     objectives = []
@@ -434,6 +481,8 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
                    f"{deadline_days:g} is not a whole number of days from 1 to 90.")
         deadline_days = None
     community_view = check.flag(plan_part, "community_view", "plan")
+    review_due_on = check.day(plan_part, "review_due_on", "plan")
+    strategy = _strategy(check, document, agency_names, set(seen_refs))
     if check.problems:
         shown = check.problems[:MAX_ERRORS]
         more = len(check.problems) - len(shown)
@@ -453,7 +502,72 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         themes=themes, boards=boards, agencies=agencies, objectives=objectives, actions=actions,
         measures=plan_measures, plan_choices=plan_choices, personal_data_policy=policy,
         update_deadline_days=int(deadline_days) if deadline_days is not None else 14, community_view=community_view,
+        agency_authorities=agency_authorities, strategy=strategy, review_due_on=review_due_on,
     )
+
+
+def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], action_refs: set[str]) -> SeedStrategy:
+    """`strategy: {definitions: [{text, agreed_on, note?}], assessment: {title, assessed_on?,
+    author_agency?, link?}, findings: [{ref, title, evidence?, quoted?, source?, theme?, priority?,
+    actions?: [refs], retired?: {at, reason}}]}`: the Serious Violence Duty frame, all optional."""
+    part = document.get("strategy")
+    found = SeedStrategy()
+    if part in (None, ""):
+        return found
+    if not isinstance(part, _Mapping):
+        check.fail(check.line_of(document, "strategy"), "strategy", "must be a mapping (definitions, assessment, "
+                   "findings).")
+        return found
+    previous: date | None = None
+    for index, item in enumerate(check.mappings(part, "definitions", "strategy.definitions", required=False)):
+        where = f"strategy.definitions[{index + 1}]"
+        text = check.text(item, "text", where, max_length=5000)
+        agreed = check.day(item, "agreed_on", where)
+        if agreed is None and "agreed_on" not in item:
+            check.fail(item.line, f"{where}.agreed_on", "is missing; give the date the partnership agreed it.")
+        if agreed and previous and agreed < previous:
+            check.fail(check.line_of(item, "agreed_on"), f"{where}.agreed_on",
+                       "is before the version above it; list the versions oldest first.")
+        previous = agreed or previous
+        if text and agreed:
+            found.definitions.append((text, agreed, check.text(item, "note", where, required=False,
+                                                              max_length=2000)))
+    assessment = part.get("assessment")
+    if isinstance(assessment, _Mapping):
+        where = "strategy.assessment"
+        author = check.text(assessment, "author_agency", where, required=False) or ""
+        if author and author not in agency_names:
+            check.fail(check.line_of(assessment, "author_agency"), f"{where}.author_agency",
+                       f"'{author}' is not in the agencies list; add it there first.")
+        found.assessment = {"title": check.text(assessment, "title", where),
+                            "assessed_on": check.day(assessment, "assessed_on", where), "author_agency": author,
+                            "link": check.text(assessment, "link", where, required=False, max_length=500)}
+    elif assessment not in (None, ""):
+        check.fail(check.line_of(part, "assessment"), "strategy.assessment", "must be a mapping with a title.")
+    seen: dict[str, int] = {}
+    for index, item in enumerate(check.mappings(part, "findings", "strategy.findings", required=False)):
+        ref = str(item.get("ref", "")).strip()
+        where = f"finding {ref}" if ref else f"strategy.findings[{index + 1}]"
+        ref = check.text(item, "ref", where, max_length=30)
+        if ref and not REF_PATTERN.match(ref):
+            check.fail(check.line_of(item, "ref"), f"{where}.ref", "use letters, digits, dots or hyphens, e.g. F1.")
+        if ref in seen:
+            check.fail(check.line_of(item, "ref"), f"{where}.ref",
+                       f"'{ref}' is used twice (first at line {seen[ref]}).")
+        seen.setdefault(ref, check.line_of(item, "ref"))
+        priority = (check.text(item, "priority", where, required=False) or "medium").lower()
+        if priority not in ("high", "medium", "low"):
+            check.fail(check.line_of(item, "priority"), f"{where}.priority",
+                       f"'{priority}' is not one of: high, medium, low.")
+        finding = SeedFinding(
+            ref=ref, title=check.text(item, "title", where),
+            evidence=check.text(item, "evidence", where, required=False, max_length=5000),
+            quoted=check.flag(item, "quoted", where), source=check.text(item, "source", where, required=False),
+            theme=check.text(item, "theme", where, required=False, max_length=100), priority=priority,
+            actions=check.names(item, "actions", where, action_refs, "actions"), line=check.line_of(item, "ref"))
+        finding.retired_at, finding.retired_reason = check.retired(item, "retired", where)
+        found.findings.append(finding)
+    return found
 
 
 def _named_list(check: _Checker, document: _Mapping, key: str, name_field: str,
@@ -536,7 +650,22 @@ def _measure(check: _Checker, item: _Mapping, where: str, agency_names: set[str]
     actions = [str(r).strip() for r in listed]
     if not target_text and target is not None:
         target_text = f"{target:g}{'%' if unit == '%' else ''}"
+    core = check.text(item, "core", where, required=False, max_length=40) or None
+    if core:
+        from plan.strategy.core_templates import BY_KEY
+
+        if core not in BY_KEY:
+            check.fail(check.line_of(item, "core"), f"{where}.core",
+                       f"'{core}' is not a core measure; the core measures are: {', '.join(BY_KEY)}.")
+    switched_off = None
+    if item.get("switched_off_at") not in (None, ""):
+        try:
+            switched_off = datetime.fromisoformat(str(item["switched_off_at"]).strip())
+        except ValueError:
+            check.fail(check.line_of(item, "switched_off_at"), f"{where}.switched_off_at",
+                       "is not a date and time; write it as 2027-01-15T10:00:00+00:00.")
     return SeedMeasure(
+        core_template=core, switched_off_at=switched_off,
         ref=ref, name=check.text(item, "name", where), unit=unit, baseline=baseline,
         baseline_period=baseline_period, target=target, direction=direction or "contextual", frequency=frequency,
         source_agency=source, description=check.text(item, "definition", where, required=False, max_length=2000)
@@ -567,7 +696,7 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
                 protective_marking=seed.protective_marking, reporting_cycle=seed.reporting_cycle,
                 start_date=seed.start_date, plan_choices=dump(seed.plan_choices),
                 personal_data_policy=seed.personal_data_policy, update_deadline_days=seed.update_deadline_days,
-                community_view=seed.community_view)
+                community_view=seed.community_view, review_due_on=seed.review_due_on)
     session.add(plan)
     session.flush()
     assert plan.id is not None
@@ -580,6 +709,10 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
     boards = {code: Board(plan_id=plan.id, code=code, name=name) for code, name in seed.boards}
     session.add_all(boards.values())
     agencies = _agencies(session, seed.agencies)
+    for name, code in seed.agency_authorities.items():
+        if agencies[name].specified_authority is None:  # shared: an authority already set is kept
+            agencies[name].specified_authority = code
+            session.add(agencies[name])
     session.flush()
     objectives = {}
     for ref, theme, title in seed.objectives:
@@ -622,15 +755,45 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
             target_type=m.target_type, target_per=m.target_per, target_text=m.target_text, direction=m.direction,
             tolerance=m.tolerance, frequency=m.frequency, lag_days=m.lag_days, notes=m.notes,
             source_agency_id=agencies[m.source_agency].id if m.source_agency else None,
+            core_template=m.core_template, switched_off_at=m.switched_off_at,
         )
         session.add(measure)
         session.flush()
         for action_ref in dict.fromkeys(m.actions):
             session.add(MeasureAction(measure_id=measure.id, action_id=action_ids[action_ref]))
     session.flush()
+    _load_strategy(session, plan_id=plan.id, strategy=seed.strategy, agencies=agencies, action_ids=action_ids,
+                   by=user.name)
     audit.record(session, actor=user, event="plan.load", plan_id=plan.id, entity="plan", entity_key=plan.slug,
-                 after={"name": plan.name, "actions": len(seed.actions), "marking": plan.protective_marking})
+                 after={"name": plan.name, "actions": len(seed.actions), "marking": plan.protective_marking,
+                        "findings": len(seed.strategy.findings)})
     return plan, True
+
+
+def _load_strategy(session: Session, *, plan_id: int, strategy: SeedStrategy, agencies: dict[str, Agency],
+                   action_ids: dict[str, int | None], by: str) -> None:
+    """The definition's versions, the assessment and the findings with their links (checked by
+    parse_seed: every action named exists)."""
+    for version, (text, agreed_on, note) in enumerate(strategy.definitions, start=1):
+        session.add(ViolenceDefinition(plan_id=plan_id, version=version, text=text, agreed_on=agreed_on, note=note,
+                                       recorded_by=by))
+    assessment_id = None
+    if strategy.assessment:
+        a = strategy.assessment
+        row = NeedsAssessment(plan_id=plan_id, title=a["title"], assessed_on=a["assessed_on"], link=a["link"],
+                              author_agency_id=agencies[a["author_agency"]].id if a["author_agency"] else None)
+        session.add(row)
+        session.flush()
+        assessment_id = row.id
+    for f in strategy.findings:
+        finding = Finding(plan_id=plan_id, assessment_id=assessment_id, ref=f.ref, ref_sort=sort_key(f.ref),
+                          title=f.title, evidence=f.evidence, quoted=f.quoted, source=f.source, theme=f.theme,
+                          priority=f.priority, retired_at=f.retired_at, retired_reason=f.retired_reason)
+        session.add(finding)
+        session.flush()
+        for ref in f.actions:
+            session.add(FindingAction(finding_id=finding.id, action_id=action_ids[ref]))
+    session.flush()
 
 
 def _agencies(session: Session, wanted: list[tuple[str, str]]) -> dict[str, Agency]:

@@ -28,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/update_round.py", "Update round", "update_round", "round.view"),
     PageSpec("pages/due_dates.py", "Due dates", "due_dates", "due_date.decide"),
     PageSpec("pages/board_paper.py", "Board paper", "board_paper", "board_paper.export"),
+    PageSpec("pages/coverage.py", "Coverage (Serious Violence Duty)", "coverage", "strategy.view"),
     PageSpec("pages/audit_trail.py", "Audit trail", "audit_trail", "audit.view"),
     PageSpec("pages/users.py", "Users", "users", "user.manage"),
     PageSpec("pages/plan_settings.py", "Plan settings", "plan_settings", "plan.settings"),
@@ -40,7 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
 # The menu's sections, in order; a page not named here goes under the first.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "The plan": ("home", "my_actions", "actions", "action_detail", "owners"),
-    "Support and challenge": ("dashboard", "meetings", "board_paper", "update_round", "due_dates"),
+    "Support and challenge": ("dashboard", "meetings", "board_paper", "coverage", "update_round", "due_dates"),
     "Measures": ("data_returns", "measures"),
     "Secretariat": ("users", "edit_plan", "plan_settings", "plans", "import_plan", "offline_returns", "audit_trail"),
 }

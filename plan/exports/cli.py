@@ -123,6 +123,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", required=True, help="file to write (.yaml)")
     p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")
     p.set_defaults(func=cmd_plan_yaml)
+    from plan.strategy.cli import register_export
+
+    register_export(commands)  # export review --year YYYY: the Serious Violence Duty annual review
 
 
 __all__ = ["add_parser"]

@@ -21,7 +21,7 @@ from plan.identity import Actor
 from plan.permissions import require
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KINDS = ("board_paper", "audit", "table", "returns", "minutes")
+KINDS = ("board_paper", "audit", "table", "returns", "minutes", "review")
 FORMATS = ("xlsx", "pdf")
 
 
@@ -71,7 +71,7 @@ def export(session: Session, *, user: Actor, operation: str, kind: str, plan_id:
         content, mime, name = to_pdf(content), PDF_MIME, name.removesuffix(".xlsx") + ".pdf"
     event = ("export.board_paper" if kind == "board_paper" else "audit.export" if kind == "audit"
              else "export.returns" if kind == "returns" else "export.minutes" if kind == "minutes"
-             else "export.table")
+             else "export.review" if kind == "review" else "export.table")
     if reading:  # read in a read scope: the audit event in a short write transaction of its own
         with session_scope() as writing:
             audit.record(writing, actor=user, event=event, plan_id=plan_id, entity="export",

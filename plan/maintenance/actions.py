@@ -50,11 +50,12 @@ LABELS = {"ref": "Ref", "title": "Title", "description": "Description", "source_
           "theme": "Theme", "objective": "Objective", "lead_owner": "Lead (role or group)",
           "lead_agency": "Lead agency", "partners": "Partner agencies", "boards": "Boards",
           "start_date": "Start date", "baseline_due_date": "Baseline due date",
-          "current_due_date": "Current due date", "restricted": "Restricted"}
+          "current_due_date": "Current due date", "restricted": "Restricted",
+          "findings": "Needs-assessment findings it answers"}
 # Events shown on an action's page as plan edits (status updates are shown from their own table).
 HISTORY_EVENTS = ("action.create", "action.edit", "action.move", "action.close", "action.retire",
                   "action.assign_owner", "action.delegate_add", "action.delegate_remove", "action.import",
-                  "due_date.approved", "due_date.declined", "due_date.request")
+                  "due_date.approved", "due_date.declined", "due_date.request", "finding.link", "finding.unlink")
 
 
 # ---------------------------------------------------------------- reading

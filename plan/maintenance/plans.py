@@ -164,10 +164,11 @@ class Refreshed:
     slug: str
     carried: list[str]  # refs carried forward
     left_behind: list[str]  # refs finished last year, not carried
+    findings: int = 0  # needs-assessment findings carried forward
 
 
 def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, new_name: str,
-                 start_date: date) -> Refreshed:
+                 start_date: date, carry_findings: bool = True) -> Refreshed:
     """Next year's plan: the same frame (themes, boards, RAG definitions, objectives, settings,
     suggested-RAG thresholds) and the actions still open (not complete, closed or retired), each
     linked to the one it carries forward (carried_from_id) with its ref, baseline and current due
@@ -175,8 +176,10 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
     come too (figures stay with last year). Each carried action's history starts with one update
     carrying its RAG, status and last words (so the new plan's Overview, Dashboard and board paper
     agree), the approved moves of its due date (a slip is not forgotten) and its open follow-ups.
-    Completed actions stay behind; last year's plan and its history are not touched. Admins only.
-    Raises NotAllowed, NotFound, InvalidFields."""
+    Completed actions stay behind; last year's plan and its history are not touched. carry_findings:
+    the needs-assessment findings (not retired), the definition of serious violence and the
+    assessment come too, each finding linked to the carried actions that answered it
+    (plan.strategy.carry_findings). Admins only. Raises NotAllowed, NotFound, InvalidFields."""
     require(user, "plan.manage")
     old = session.get(Plan, plan_id)
     if old is None or old.id is None:
@@ -252,13 +255,19 @@ def refresh_plan(session: Session, *, user: Actor, plan_id: int, new_slug: str, 
     measures = _carry_measures(session, old_plan_id=old.id, new_plan_id=plan.id, carried=carried)
     _carry_history(session, old=old, plan=plan, carried=carried)
     session.flush()
+    findings = 0
+    if carry_findings:
+        from plan.strategy.carry import carry_findings as carry
+
+        findings = carry(session, user=user, old_plan_id=old.id, new_plan_id=plan.id)
     left = session.exec(select(Action.ref).where(Action.plan_id == old.id, in_plan_now(),
                                                  Action.delivery_status.in_(FINISHED))).all()
     audit.record(session, actor=user, event="plan.refresh", plan_id=plan.id, entity="plan", entity_key=new_slug,
                  after={"from": old.slug, "name": new_name, "start_date": start_date,
                         "carried": [a.ref for a in open_actions], "left_behind": sorted(left),
-                        "measures": measures})
-    return Refreshed(plan_id=plan.id, slug=new_slug, carried=[a.ref for a in open_actions], left_behind=sorted(left))
+                        "measures": measures, "findings": findings})
+    return Refreshed(plan_id=plan.id, slug=new_slug, carried=[a.ref for a in open_actions], left_behind=sorted(left),
+                     findings=findings)
 
 
 def _latest_updates(session: Session, action_ids: list[int]) -> dict[int, StatusUpdate]:

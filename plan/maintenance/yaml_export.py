@@ -7,7 +7,8 @@ definitions, themes, boards, the agencies, objectives, the actions (retired ones
 with partners, boards, dates, restriction, example and plan-choice marks and an imported
 spreadsheet's other columns, and the measures with the actions they serve. What it does not hold:
 demo data, history (updates, figures, meetings, rounds) and named people (owners are written as the
-plan's role).
+plan's role). The Serious Violence Duty frame (the definition's versions, the needs assessment,
+findings and their links, agencies' specified authorities, the review date) comes too.
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from models import (
     ActionPartner,
     Agency,
     Board,
+    Finding,
+    FindingAction,
     Measure,
     MeasureAction,
+    NeedsAssessment,
     Objective,
     Plan,
     RagDefinition,
     Theme,
+    ViolenceDefinition,
 )
 from plan.errors import NotAllowed, NotFound
 from plan.exports import Export, text_export
@@ -80,6 +85,7 @@ def plan_document(session: Session, *, plan_id: int) -> dict[str, Any]:
         **({"start_date": plan.start_date} if plan.start_date else {}),
         "personal_data_policy": plan.personal_data_policy, "update_deadline_days": plan.update_deadline_days,
         "community_view": plan.community_view,
+        **({"review_due_on": plan.review_due_on} if plan.review_due_on else {}),
     }
     document: dict[str, Any] = {"plan": plan_part}
     if choices := load_choices(plan.plan_choices):
@@ -90,7 +96,9 @@ def plan_document(session: Session, *, plan_id: int) -> dict[str, Any]:
     document["themes"] = [{"name": t.name, **({"description": t.description} if t.description else {})}
                           for t in themes.values()]
     document["boards"] = [{"code": b.code, "name": b.name} for b in boards.values()]
-    document["agencies"] = [{"name": a.name, "kind": a.kind} for a in agencies.values()]
+    document["agencies"] = [{"name": a.name, "kind": a.kind,
+                             **({"specified_authority": a.specified_authority} if a.specified_authority else {})}
+                            for a in agencies.values()]
     document["objectives"] = [{"ref": o.ref, "theme": themes[o.theme_id].name, "title": o.title}
                               for o in objectives.values()]
 
@@ -111,7 +119,57 @@ def plan_document(session: Session, *, plan_id: int) -> dict[str, Any]:
     document["actions"] = [_action(a, themes, objectives, agencies, partners, action_boards) for a in actions]
     refs = {a.id: a.ref for a in actions}
     document["measures"] = _measures(session, plan_id, refs, agencies)
+    if strategy := _strategy(session, plan_id, refs, agencies):
+        document["strategy"] = strategy
     return document
+
+
+def _strategy(session: Session, plan_id: int, refs: dict[int | None, str],
+              agencies: dict) -> dict[str, Any]:  # type: ignore[type-arg]
+    """The Serious Violence Duty frame: every version of the definition (oldest first), the latest
+    needs assessment, the findings (retired ones with when and why) and the actions they link."""
+    part: dict[str, Any] = {}
+    versions = session.exec(select(ViolenceDefinition).where(ViolenceDefinition.plan_id == plan_id)
+                            .order_by(ViolenceDefinition.version)).all()
+    if versions:
+        part["definitions"] = [{"text": v.text, "agreed_on": v.agreed_on, **({"note": v.note} if v.note else {})}
+                               for v in versions]
+    assessment = session.exec(select(NeedsAssessment).where(NeedsAssessment.plan_id == plan_id)
+                              .order_by(NeedsAssessment.id.desc())).first()
+    if assessment is not None:
+        part["assessment"] = {"title": assessment.title,
+                              **({"assessed_on": assessment.assessed_on} if assessment.assessed_on else {}),
+                              **({"author_agency": agencies[assessment.author_agency_id].name}
+                                 if assessment.author_agency_id else {}),
+                              **({"link": assessment.link} if assessment.link else {})}
+    findings = session.exec(select(Finding).where(Finding.plan_id == plan_id)
+                            .order_by(Finding.ref_sort, Finding.ref)).all()
+    linked: dict[int, list[str]] = {}
+    for finding_id, action_id in session.exec(
+            select(FindingAction.finding_id, FindingAction.action_id)
+            .join(Finding, Finding.id == FindingAction.finding_id).where(Finding.plan_id == plan_id)
+            .join(Action, Action.id == FindingAction.action_id).order_by(Action.ref_sort, Action.ref)).all():
+        if action_id in refs:
+            linked.setdefault(finding_id, []).append(refs[action_id])
+    items = []
+    for f in findings:
+        item: dict[str, Any] = {"ref": f.ref, "title": f.title}
+        if f.evidence:
+            item["evidence"] = f.evidence
+        if f.quoted:
+            item["quoted"] = True
+        item.update({k: v for k, v in (("source", f.source), ("theme", f.theme)) if v})
+        if f.priority != "medium":
+            item["priority"] = f.priority
+        if linked.get(f.id or 0):
+            item["actions"] = linked[f.id or 0]
+        if f.retired_at is not None:
+            at = f.retired_at if f.retired_at.tzinfo else f.retired_at.replace(tzinfo=UTC)
+            item["retired"] = {"at": at.isoformat(), "reason": f.retired_reason}
+        items.append(item)
+    if items:
+        part["findings"] = items
+    return part
 
 
 def _action(a: Action, themes: dict, objectives: dict, agencies: dict, partners: dict,  # type: ignore[type-arg]
@@ -186,6 +244,11 @@ def _measures(session: Session, plan_id: int, refs: dict[int, str], agencies: di
             item["source_agency"] = agencies[m.source_agency_id].name
         if m.notes:
             item["notes"] = m.notes
+        if m.core_template:  # a core serious violence measure switched on from its template
+            item["core"] = m.core_template
+            if m.switched_off_at is not None:
+                at = m.switched_off_at if m.switched_off_at.tzinfo else m.switched_off_at.replace(tzinfo=UTC)
+                item["switched_off_at"] = at.isoformat()
         if action_ids:
             item["actions"] = [refs[i] for i in action_ids]
         found.append(item)

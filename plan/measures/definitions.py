@@ -66,7 +66,8 @@ def _rows(session: Session, plan_id: int, *conditions: Any) -> list[Any]:
     query = (select(Measure, Agency.name, Person.name, Person.email, restricted_condition().label("restricted"))
              .outerjoin(Agency, Agency.id == Measure.source_agency_id)
              .outerjoin(Person, Person.id == Measure.contributor_person_id)
-             .where(Measure.plan_id == plan_id, *conditions).order_by(Measure.ref))
+             .where(Measure.plan_id == plan_id, Measure.switched_off_at.is_(None), *conditions)  # off: kept, not shown
+             .order_by(Measure.ref))
     return list(session.exec(query).all())
 
 

@@ -351,7 +351,8 @@ def owed_returns(session: Session, *, user: Actor, plan_id: int, today: date | N
     start = plan.start_date or today - timedelta(days=365)
     rows = session.exec(select(Measure, Agency.name, restricted_condition().label("restricted"))
                         .outerjoin(Agency, Agency.id == Measure.source_agency_id)
-                        .where(Measure.plan_id == plan_id, _supplier_condition(user)).order_by(Measure.ref)).all()
+                        .where(Measure.plan_id == plan_id, Measure.switched_off_at.is_(None), _supplier_condition(user))
+                        .order_by(Measure.ref)).all()
     current = _states(session, [m.id for m, _, _ in rows if m.id is not None],
                       P.containing(start, "annual").start)
     result = []
@@ -398,7 +399,7 @@ def returns_tracker(session: Session, *, user: Actor, plan_id: int, today: date 
         raise NotFound("There is no such plan.")
     cycle = plan.reporting_cycle if plan.reporting_cycle in ("monthly", "bimonthly", "quarterly") else "quarterly"
     columns = _owed_periods_for_cycle(cycle, plan.start_date, today, periods)
-    conditions = [Measure.plan_id == plan_id]
+    conditions = [Measure.plan_id == plan_id, Measure.switched_off_at.is_(None)]  # a core measure switched off
     if not allowed(user, "round.view"):
         conditions.append(_supplier_condition(user))
     rows = session.exec(select(Measure, Agency.name, restricted_condition().label("restricted"))

@@ -99,3 +99,6 @@ def register(sub: Any) -> None:
     p.add_argument("--until", default=None, help="YYYY-MM-DD (default: today)")
     common(p)
     p.set_defaults(func=cmd_changes)
+    from plan.strategy.cli import register_report
+
+    register_report(commands)  # report coverage: the Serious Violence Duty findings and gaps

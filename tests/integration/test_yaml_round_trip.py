@@ -19,12 +19,16 @@ from models import (
     AuditEvent,
     Board,
     DueDateRequest,
+    Finding,
+    FindingAction,
     Measure,
     MeasureAction,
+    NeedsAssessment,
     Objective,
     Plan,
     RagDefinition,
     Theme,
+    ViolenceDefinition,
 )
 from plan.cli import main as cli
 from plan.db import session_scope
@@ -32,13 +36,13 @@ from plan.maintenance.yaml_export import export_yaml
 from plan.plans import plan_frame
 
 PLAN_FIELDS = ("slug", "name", "organisation", "vision", "protective_marking", "reporting_cycle", "start_date",
-               "personal_data_policy", "update_deadline_days", "community_view", "plan_choices")
+               "personal_data_policy", "update_deadline_days", "community_view", "plan_choices", "review_due_on")
 ACTION_FIELDS = ("ref", "ref_sort", "title", "description", "source_text", "lead_owner", "start_date",
                  "baseline_due_date", "current_due_date", "restricted", "is_example", "plan_choices", "extra",
                  "retired_at", "retired_reason")
 MEASURE_FIELDS = ("ref", "name", "description", "unit", "kind", "cumulative_since", "baseline", "baseline_period",
                   "target", "target_date", "target_type", "target_per", "target_text", "direction", "tolerance",
-                  "frequency", "lag_days", "notes")
+                  "frequency", "lag_days", "notes", "core_template", "switched_off_at")
 
 
 def plan_content(slug: str) -> dict[str, Any]:
@@ -59,7 +63,7 @@ def plan_content(slug: str) -> dict[str, Any]:
             "rag_definitions": sorted((d.rag, d.label, d.meaning) for d in session.exec(
                 select(RagDefinition).where(RagDefinition.plan_id == plan.id)).all()),
             "boards": sorted((b.code, b.name) for b in session.exec(select(Board).where(Board.plan_id == plan.id))),
-            "agencies": sorted((a.name, a.kind) for a in session.exec(select(Agency)).all()),
+            "agencies": sorted((a.name, a.kind, a.specified_authority) for a in session.exec(select(Agency)).all()),
             "objectives": sorted((o.ref, themes[o.theme_id], o.title) for o in session.exec(
                 select(Objective).where(Objective.plan_id == plan.id)).all()),
             "actions": sorted(
@@ -77,7 +81,24 @@ def plan_content(slug: str) -> dict[str, Any]:
                     "serves": sorted(refs[x.action_id] for x in session.exec(
                         select(MeasureAction).where(MeasureAction.measure_id == m.id)).all())}
                  for m in measures), key=lambda row: row["ref"]),
+            "strategy": strategy_content(session, plan.id, refs),
         }
+
+
+def strategy_content(session, plan_id: int, refs: dict) -> dict[str, Any]:  # noqa: ANN001
+    """The Serious Violence Duty frame by names: definitions, assessment, findings and links."""
+    findings = session.exec(select(Finding).where(Finding.plan_id == plan_id)).all()
+    assessment = session.exec(select(NeedsAssessment).where(NeedsAssessment.plan_id == plan_id)).all()
+    return {
+        "definitions": [(d.version, d.text, d.agreed_on, d.note) for d in session.exec(
+            select(ViolenceDefinition).where(ViolenceDefinition.plan_id == plan_id)
+            .order_by(ViolenceDefinition.version)).all()],
+        "assessment": [(a.title, a.assessed_on, a.link, a.author_agency_id is not None) for a in assessment],
+        "findings": sorted((f.ref, f.title, f.evidence, f.quoted, f.source, f.theme, f.priority, f.retired_at,
+                            f.retired_reason, sorted(refs[x.action_id] for x in session.exec(
+                                select(FindingAction).where(FindingAction.finding_id == f.id)).all()))
+                           for f in findings),
+    }
 
 
 @pytest.fixture
@@ -107,7 +128,32 @@ def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: s
         retired.retired_at = datetime(2027, 1, 15, 10, 30, tzinfo=UTC)
         retired.retired_reason = "Merged into 2.4: one public health approach."
         session.add(retired)
+    # and the Serious Violence Duty frame: two versions of the definition, a retired finding, a
+    # finding of high priority linked to a restricted action, the review date
+    from plan import strategy
+    from plan.identity import Actor
+
+    secretariat = Actor.system("test")
+    with session_scope() as session:
+        plan_id = plan_frame(session).id
+        strategy.record_definition(session, user=secretariat, plan_id=plan_id, agreed_on=date(2026, 7, 3),
+                                   text="Public place violence, including knife crime, and exploitation.")
+        strategy.record_definition(session, user=secretariat, plan_id=plan_id, agreed_on=date(2026, 9, 1),
+                                   text="Public place violence, domestic abuse and exploitation.",
+                                   note="Domestic abuse added by the group.")
+        strategy.add_finding(session, user=secretariat, plan_id=plan_id,
+                             fields={"ref": "F6", "title": "Exploitation of looked-after children", "priority": "high",
+                                     "evidence": "Police and social care data, 2025/26."})
+        strategy.set_finding_actions(session, user=secretariat, plan_id=plan_id, ref="F6", action_refs=["4.6", "3.1"])
+        strategy.add_finding(session, user=secretariat, plan_id=plan_id, fields={"ref": "F7", "title": "Old one"})
+        strategy.retire_finding(session, user=secretariat, plan_id=plan_id, ref="F7", reason="Not in the new SNA.")
+        strategy.set_review_date(session, user=secretariat, plan_id=plan_id, day=date(2027, 6, 30))
+        strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="homicide_all", on=True)
+        strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="hospital_sharp_all", on=True,
+                                     actions=["3.5"])
+        strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="hospital_sharp_all", on=False)
     before = plan_content("southend-vv")
+    assert len(before["strategy"]["findings"]) == 7 and len(before["strategy"]["definitions"]) == 2
     out = tmp_path / "plan.yaml"
     assert cli(["export", "yaml", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from plan import strategy
 from plan.db import read_scope
 from plan.errors import PlanError
 from plan.permissions import allowed
+from plan.text import plural
 from plan.vocab import RAG_LABELS, RAG_ORDER
 from ui import downloads, strategy_forms
 from ui.frame import current_user, page_start
@@ -51,7 +52,7 @@ def _rag_words(counts: dict[str, int]) -> str:
 
 
 gaps = [f for f in result["findings"] if not f["covered"]]
-st.subheader(f"Gaps: {len(gaps)} finding{'s' if len(gaps) != 1 else ''} no action answers")
+st.subheader(f"Gaps: {plural(len(gaps), 'finding')} no action answers")
 if gaps:
     for f in gaps:
         st.markdown(f"- **{md(f['ref'])}** {md(f['title'])} (priority {md(f['priority'])})")

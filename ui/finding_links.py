@@ -13,6 +13,7 @@ from plan.errors import PlanError
 from plan.identity import Actor
 from plan.permissions import allowed
 from plan.plans import PlanFrame
+from plan.text import plural
 from ui import plan_forms as forms
 from ui.frame import flash_and_rerun
 from ui.text import md
@@ -52,4 +53,4 @@ def render(frame: PlanFrame, user: Actor, action: dict[str, Any], *, key: str) -
         saved, _ = forms.save(name, _save)
         if saved:
             forms.reset(name)
-            flash_and_rerun(f"{md(action['ref'])} now answers {len(chosen)} finding{'s' if len(chosen) != 1 else ''}.")
+            flash_and_rerun(f"{md(action['ref'])} now answers {plural(len(chosen), 'finding')}.")

@@ -14,6 +14,7 @@ from plan.db import session_scope
 from plan.identity import Actor
 from plan.maintenance.actions import active_action_choices
 from plan.plans import PlanFrame
+from plan.text import plural
 from ui import plan_forms as forms
 from ui.frame import flash_and_rerun
 from ui.text import md
@@ -77,7 +78,7 @@ def _link_form(frame: PlanFrame, user: Actor, findings: list[dict[str, Any]]) ->
         saved, _ = forms.save("link", _link)
         if saved:
             forms.reset("link")
-            flash_and_rerun(f"Finding {md(ref)} is answered by {len(chosen)} action{'s' if len(chosen) != 1 else ''}.")
+            flash_and_rerun(f"Finding {md(ref)} is answered by {plural(len(chosen), 'action')}.")
 
 
 def _definition_form(frame: PlanFrame, user: Actor) -> None:
@@ -123,8 +124,8 @@ def _core_form(frame: PlanFrame, user: Actor) -> None:
                "its figures come in as data returns. Switched off, it keeps its figures and is no longer asked for.")
     key = f"core_{forms.token('core')}"
     with st.form(key):
-        wanted = {t["key"]: st.checkbox(f"{t['ref']}: {t['name']}" + (f" ({t['figures']} figures)" if t["figures"]
-                                                                      else ""),
+        wanted = {t["key"]: st.checkbox(f"{t['ref']}: {t['name']}"
+                                        + (f" ({plural(t['figures'], 'figure')})" if t["figures"] else ""),
                                         value=t["state"] == "on", key=f"{key}_{t['key']}") for t in templates}
         sent = st.form_submit_button("Save the core measures")
     if sent:
@@ -139,7 +140,7 @@ def _core_form(frame: PlanFrame, user: Actor) -> None:
         saved, count = forms.save("core", _switch)
         if saved:
             forms.reset("core")
-            flash_and_rerun(f"{count} core measure{'s' if count != 1 else ''} switched on or off.")
+            flash_and_rerun(f"{plural(count, 'core measure')} switched on or off.")
 
 
 def render(frame: PlanFrame, user: Actor, findings: list[dict[str, Any]], review_due: date | None) -> None:

@@ -28,6 +28,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('action', schema=None) as batch_op:
+    # Not a copy of the table on SQLite: dropping `action` to rebuild it fails its foreign keys.
+    # SQLite 3.35+ drops a column in place.
+    with op.batch_alter_table('action', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('named_partners')
         batch_op.drop_column('reporting_frequency')

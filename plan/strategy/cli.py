@@ -12,6 +12,7 @@ from plan.db import session_scope
 from plan.errors import InvalidInput
 from plan.identity import Actor
 from plan.plans import plan_frame
+from plan.text import plural
 
 ACTOR = "command line"
 
@@ -37,7 +38,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return 0
     t = result["totals"]
     print(f"{frame.name}: {t['covered']} of {t['findings']} findings answered by an action; "
-          f"{t['unanswered']} of {t['actions']} actions answer no finding.")
+          f"{t['unanswered']} of {plural(t['actions'], 'action')} answer no finding.")
     for f in result["findings"]:
         refs = ", ".join(a["ref"] for a in f["actions"]) or "NO ACTION (a gap)"
         print(f"{f['ref']:<8} {f['title'][:60]:<60} {refs}")

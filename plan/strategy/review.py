@@ -13,6 +13,7 @@ from plan.errors import InvalidFields, NotFound
 from plan.identity import Actor
 from plan.permissions import require
 from plan.strategy.frame import day_of
+from plan.text import plural
 
 REMIND_DAYS = 60  # a review needs the year's figures and a meeting: two months' notice
 
@@ -59,6 +60,6 @@ def review_reminder(session: Session, *, plan_id: int, today: date | None = None
     elif days == 0:
         text = f"The yearly review of the serious violence strategy is due today ({due})."
     else:
-        text = (f"The yearly review of the serious violence strategy is due on {due}, in {days} day"
-                f"{'s' if days != 1 else ''}. Export the review workbook (Coverage page) to prepare it.")
+        text = (f"The yearly review of the serious violence strategy is due on {due}, in {plural(days, 'day')}. "
+                "Export the review workbook (Coverage page) to prepare it.")
     return {"due": plan.review_due_on, "days": days, "overdue": days < 0, "text": text}

@@ -64,7 +64,7 @@ def test_a_broken_file_is_blocked_until_its_rows_are_skipped(people_sqlite, seed
     at.checkbox(key="plan_import_skip").check().run()
     assert not [b for b in at.button if b.key == "plan_import_go"], "a changed choice needs a new dry run"
     at.button(key="plan_import_check").click().run()
-    assert "Rows to be skipped: 7 (9.2)" in at.warning[0].value
+    assert "Rows to be skipped: 7 (9.2)" in unescaped(at.warning[0].value)
     at.button(key="plan_import_go").click().run()
     assert _refs(seeded_sqlite.id) == {"9.1", "9.3", "9.4"}
 
@@ -105,11 +105,11 @@ def test_a_return_is_made_then_applied_after_confirming_a_stale_row(people_sqlit
     at.file_uploader(key="return_file").set_value(("return.xlsx", buffer.getvalue(), XLSX)).run()
     assert not at.exception
     assert "1 made against an older state" in at.info[0].value
-    assert "3.5" in at.warning[0].value
+    assert "3.5" in unescaped(at.warning[0].value)
     assert at.button(key="return_apply").disabled
     at.checkbox(key="return_confirm_stale").check().run()
     at.button(key="return_apply").click().run()
-    assert any("Applied" in s.value for s in at.success)
+    assert any("Applied" in unescaped(s.value) for s in at.success)
     with session_scope() as session:
         latest = session.exec(select(StatusUpdate.commentary).order_by(StatusUpdate.id.desc())).first()
     assert latest == "Extract late."
@@ -122,7 +122,7 @@ def test_a_heading_is_corrected_on_the_page_and_a_new_plan_is_the_default(people
     at = open_app("pages/import_plan.py", user=people_sqlite["admin"])
     at.file_uploader(key="plan_import_file").set_value((JOURNEY.name, content, XLSX)).run()
     assert not at.exception
-    assert any("No column is taken as the action" in e.value for e in at.error)
+    assert any("No column is taken as the action" in unescaped(e.value) for e in at.error)
     assert not [b for b in at.button if b.key == "plan_import_check"], "no dry run until the action is found"
     target = next(s for s in at.selectbox if s.key.startswith("plan_import_target_"))
     assert target.value == "(a new plan)", "the file names another plan: a new plan by default"
@@ -134,10 +134,10 @@ def test_a_heading_is_corrected_on_the_page_and_a_new_plan_is_the_default(people
     assert "B: Piece of work → Action" in preview_table.columns and list(preview_table.index) == [5, 6, 7, 8, 9]
     at.button(key="plan_import_check").click().run()
     assert f"Would import into new plan '{SLUG}': 3 new" in at.info[0].value
-    assert any("Sheet 'Action plan', headings in row 4." in c.value for c in at.caption)
+    assert any("Sheet 'Action plan', headings in row 4." in unescaped(c.value) for c in at.caption)
     at.button(key="plan_import_go").click().run()
     assert not at.exception
-    assert any(f"Imported into new plan '{SLUG}': 3 new" in s.value for s in at.success)
+    assert any(f"Imported into new plan '{SLUG}': 3 new" in unescaped(s.value) for s in at.success)
     with session_scope() as session:
         held = session.exec(select(Action.ref).join(Plan).where(Plan.slug == SLUG)).all()
     assert sorted(held) == ["Y1", "Y2", "Y3"]
@@ -147,5 +147,5 @@ def test_a_heading_is_corrected_on_the_page_and_a_new_plan_is_the_default(people
     target = next(s for s in at.selectbox if s.key.startswith("plan_import_target_"))
     assert target.value == SLUG, "its title now names a plan held"
     at.button(key="plan_import_check").click().run()
-    assert any("Nothing to import" in s.value for s in at.success)
+    assert any("Nothing to import" in unescaped(s.value) for s in at.success)
     assert not [b for b in at.button if b.key == "plan_import_go"]

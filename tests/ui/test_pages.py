@@ -89,7 +89,7 @@ def test_detail_of_an_unknown_ref_says_what_to_do(people_sqlite) -> None:
     at.run()
     at.query_params["ref"] = "9.99"
     at.switch_page("pages/action_detail.py").run()
-    assert "There is no action '9.99' in this plan. Find one above." in at.error[0].value
+    assert "There is no action '9.99' in this plan. Find one above." in unescaped(at.error[0].value)
 
 
 def test_restricted_detail_is_withheld_from_an_uncleared_reader(people_sqlite) -> None:

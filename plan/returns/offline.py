@@ -129,8 +129,7 @@ def return_workbook(session: Session, *, user: Actor, plan_id: int, owner_email:
                 cell.protection = Protection(locked=False)
                 cell.number_format = "@"  # what is typed stays text
                 cells.append(cell)
-            sheet.ws.append(cells)
-            sheet.rows_written += 1
+            sheet.add_cells(cells, texts=fixed)  # the row's height from its wrapped words, so it prints whole
             sheet.data_rows += 1
         last = first_row + len(actions) - 1
         first_edit = get_column_letter(len(FIXED) + 1)

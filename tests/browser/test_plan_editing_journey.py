@@ -25,8 +25,14 @@ def _settle(tab) -> None:  # noqa: ANN001
 
 
 def _choose(tab, scope, label: str, option) -> None:  # noqa: ANN001
-    scope.get_by_role("combobox", name=label, exact=True).click()
-    tab.get_by_role("option", name=option).first.click()
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    wanted = tab.get_by_role("option", name=option).first
+    try:
+        wanted.wait_for(timeout=3_000)
+    except PlaywrightTimeout:  # a box at the window's bottom edge can take the click as focus only
+        box.press("ArrowDown")
+    wanted.click()
     _settle(tab)
 
 

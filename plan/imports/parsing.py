@@ -45,12 +45,15 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "support_asked": ("support asked", "support needed", "support required", "support requested",
                       "asks of the board", "help needed"),
     "evidence_url": ("evidence", "evidence link", "link to evidence"),
+    "findings": ("finding", "findings", "needs assessment finding", "needs assessment findings", "sna finding",
+                 "sna findings", "finding ref", "findings answered"),
 }
 FIELD_LABELS: dict[str, str] = {
     "ref": "Ref", "title": "Action", "description": "Description", "owner": "Lead officer",
     "lead_agency": "Lead agency", "partners": "Supporting partners", "theme": "Theme", "start_date": "Start date",
     "due_date": "Due date", "rag": "RAG", "status": "Delivery status", "commentary": "Progress update",
     "blockers": "Blockers", "support_asked": "Support asked", "evidence_url": "Evidence link",
+    "findings": "Findings",
 }
 VOCABULARY = Vocabulary(HEADINGS, FIELD_LABELS, key_fields=("title", "ref"),
                         contains=("support_asked", "rag", "blockers", "due_date", "start_date", "lead_agency", "owner",

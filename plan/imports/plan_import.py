@@ -38,7 +38,7 @@ from sqlmodel import Session, select
 
 from models import Action, Plan, RagDefinition, Theme
 from plan import audit
-from plan.errors import InvalidInput, NotFound
+from plan.errors import InvalidFields, InvalidInput, NotFound
 from plan.identity import Actor
 from plan.imports.parsing import Period
 from plan.permissions import require
@@ -129,6 +129,7 @@ class _Row:
     extra: dict[str, str]
     report: RowReport
     generated: bool = False  # its ref was made by the import (the sheet gives none)
+    findings: list[str] | None = None  # the needs-assessment findings it answers (a "Finding" column)
 
 
 # ---------------------------------------------------------------- reading the sheet (plan/imports/reading.py)
@@ -226,6 +227,7 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
         themes = {t.name: t for t in session.exec(select(Theme).where(Theme.plan_id == plan.id)).all()}
         prepared = apply.prepare(session, user=user, plan=plan, rows=rows, themes=themes, new_plan=new_plan,
                                  year=facts["year"])
+        _check_findings(session, plan, rows)
         bad = report.errors
         for row in rows:
             if row.report.errors and skip_invalid:
@@ -249,6 +251,7 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
             first = str(getattr(err, "orig", err)).strip().splitlines()[0][:200]
             raise InvalidInput("The import could not be written, so nothing was kept: the database refused it "
                                f"({first}). Please report this with the file.") from None
+        _link_findings(session, user, plan, rows)
         if new_plan or report.count("create") or report.count("update") or report.history_added:
             audit.record(session, actor=user, event="plan.import", plan_id=plan.id, entity="plan", entity_key=slug,
                          after={"file": filename[:100], "sheet": read.sheet[:100], "new_plan": new_plan,
@@ -262,6 +265,36 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
         raise
     report.applied = True
     return report
+
+
+def _check_findings(session: Session, plan: Plan, rows: list[_Row]) -> None:
+    """A "Finding" column names findings the plan holds (recorded on the Coverage page first): an
+    unknown one is the row's error in the dry run, so the write never meets it."""
+    if not any(r.findings for r in rows):
+        return
+    from models import Finding
+
+    held = set(session.exec(select(Finding.ref).where(Finding.plan_id == plan.id)).all())
+    for row in rows:
+        unknown = [f for f in row.findings or [] if f not in held]
+        if unknown:
+            row.report.errors.append(f"Finding {', '.join(unknown)} is not a finding of this plan: record it on the "
+                                     "Coverage page first, or correct the ref (e.g. F1).")
+
+
+def _link_findings(session: Session, user: Actor, plan: Plan, rows: list[_Row]) -> None:
+    """Each imported action answers exactly the findings its cell lists (plan.strategy.link_findings)."""
+    links = {r.ref: r.findings for r in rows if r.findings is not None and r.report.change != "skipped"}
+    if not links:
+        return
+    from plan import strategy
+
+    session.flush()
+    try:
+        strategy.link_findings(session, user, plan.id, links)
+    except InvalidFields as err:
+        raise InvalidInput("The findings could not be linked, so nothing was kept: "
+                           + "; ".join(f"{k}: {v}" for k, v in err.problems.items())) from None
 
 
 def _rag_words(session: Session, plan: Plan | None) -> dict[str, str]:

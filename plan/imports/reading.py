@@ -417,7 +417,11 @@ def _read_row(number: int, cells: Sequence[Any], *, by_field: dict[str, ColumnMa
     extra = {c.heading: cell_text(cells[c.index]) for c in extras if c.index < len(cells) and cell_text(cells[c.index])}
     for heading, text in notes:
         extra[heading] = text
-    return _Row(number, ref, title, row_theme, values, history, extra, report, generated)
+    found = None
+    if "findings" in by_field:  # "F1, F3" or one a line; an empty cell: the action answers none
+        found = [f for f in re.split(r"[,;\n]+|\s+and\s+", cell_text(get("findings"))) if f.strip()]
+        found = list(dict.fromkeys(f.strip().upper()[:30] for f in found))
+    return _Row(number, ref, title, row_theme, values, history, extra, report, generated, found)
 
 
 def _leads(get: Any, by_field: dict[str, ColumnMatch], owner_is_agency: bool, values: dict[str, Any],

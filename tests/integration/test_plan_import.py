@@ -321,3 +321,31 @@ def test_history_imported_while_a_round_is_open_is_not_counted_in_the_round(seed
         updates = session.exec(select(StatusUpdate).join(Action).where(Action.ref == "8.1")
                                .order_by(StatusUpdate.created_at)).scalars().all()
     assert [(u.period, u.round_id is None) for u in updates] == [("2025-Q2", True), ("2026-Q4", False)]
+
+
+def test_a_finding_column_links_each_action_to_the_findings_it_answers(seeded) -> None:
+    """The seed plan holds findings F1-F5 (its HWBB key issues): a "Finding" column sets exactly the
+    findings each imported action answers; an unknown finding is the row's error in the dry run and
+    nothing is written."""
+    from plan import strategy
+
+    rows = [["Ref", "Action", "Theme", "Finding"],
+            ["9.5", "Market stall outreach on county lines", "Prevent", "F1, f2"],
+            ["9.6", "Joint A&E data review", "Protect", ""]]
+    report = _import(_book(rows), "findings.xlsx", plan_slug=seeded.slug)
+    assert report.applied and report.count("create") == 2
+    admin = Actor.system("test secretariat")
+    with session_scope() as session:
+        answered = {ref: [f["ref"] for f in strategy.findings_for_action(session, user=admin, plan_id=seeded.id,
+                                                                         action_ref=ref)] for ref in ("9.5", "9.6")}
+    assert answered == {"9.5": ["F1", "F2"], "9.6": []}
+
+    before = _counts()
+    bad = [["Ref", "Action", "Theme", "Finding"], ["9.7", "Something new", "Prevent", "F1, F99"]]
+    dry = _import(_book(bad), "findings.xlsx", plan_slug=seeded.slug, dry_run=True)
+    assert [e for r in dry.rows for e in r.errors] == [
+        "Finding F99 is not a finding of this plan: record it on the Coverage page first, or correct the ref "
+        "(e.g. F1)."]
+    with pytest.raises(ImportRejected):
+        _import(_book(bad), "findings.xlsx", plan_slug=seeded.slug)
+    assert _counts() == before

@@ -10,8 +10,10 @@ fields that are safe by construction rather than by hiding things afterwards:
 - said: the plan's name, organisation and vision; each theme's name; per theme, how many
   published actions are in each state; per completed action its ref, title, theme, lead agency
   and the day it was completed.
-- never said: any person (owner, delegate, update author, lead_owner, which names a role that is
-  often one person), any commentary, blocker or ask, descriptions, due dates, measures, boards.
+- never said: any text that plan.personal_data flags (a title naming a child with a date of
+  birth is shown as "Title not shown here"), and any person (owner, delegate, update author,
+  lead_owner, which names a role that is often one person), any commentary, blocker or ask,
+  descriptions, due dates, measures, boards.
   Agencies are organisations, named in the plan as its partners: the lead agency is said.
 
 An action's state comes from its latest real update: demo updates (plan.demo) are ignored, so an
@@ -30,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from models import Action, Agency, Plan, StatusUpdate, Theme
-from plan import audit
+from plan import audit, personal_data
 from plan.actions import in_plan_now
 from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
@@ -204,11 +206,24 @@ def community_view(session: Session, slug: str, *, today: date | None = None) ->
         .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
         .where(states.c.state == "complete")
         .order_by(Theme.position, Action.ref_sort, Action.id)).all()
-    completed = [CompletedAction(ref=ref, title=title, theme=theme, lead_agency=agency or "",
-                                 completed_on=_day(done.get(action_id)))
+    completed = [CompletedAction(ref=ref, title=_publishable(title, WITHHELD_TITLE), theme=_publishable(theme),
+                                 lead_agency=_publishable(agency or ""), completed_on=_day(done.get(action_id)))
                  for action_id, ref, title, theme, agency in rows]
-    return CommunityView(slug=plan.slug, name=plan.name, organisation=plan.organisation, vision=plan.vision,
-                         as_of=today or date.today(), themes=themes, completed=completed)
+    themes = [ThemeProgress(theme=_publishable(t.theme), total=t.total, counts=t.counts) for t in themes]
+    return CommunityView(slug=plan.slug, name=_publishable(plan.name), organisation=_publishable(plan.organisation),
+                         vision=_publishable(plan.vision), as_of=today or date.today(), themes=themes,
+                         completed=completed)
+
+
+WITHHELD_TITLE = "Title not shown here: it may name a person"
+WITHHELD = "Not shown here: it may name a person"
+
+
+def _publishable(text: str, instead: str = WITHHELD) -> str:
+    """The words as stored, unless plan.personal_data flags them: text that may hold personal
+    data is never published, whatever the plan's policy let the writer save (a warning they
+    confirmed, or text saved before the check covered the field)."""
+    return instead if text and personal_data.findings(text) else text
 
 
 def _day(at: datetime | None) -> date | None:

@@ -184,3 +184,20 @@ def test_only_admins_switch_it_and_each_switch_is_recorded(seeded, people) -> No
     assert (off["before"], off["after"]) == ('{"community_view": true}', '{"community_view": false}')
     assert on["what"] == "Public community page switched on or off" and "Sam Secretariat" in on["actor"]
     assert community_path(seeded.slug) in on["detail"]
+
+
+def test_a_completed_action_whose_title_names_a_child_is_never_published(seeded, people) -> None:  # noqa: ANN001
+    """Text that plan.personal_data flags is withheld from the public page, whatever let it be saved
+    (a warning the writer confirmed, or a title saved before the check covered it)."""
+    flagged = "Contact Jay Smith (DOB 03/04/2011) on 07700 900123 about the mentoring place"
+    _action("2.2", title=flagged)
+    admin = Actor(people["admin"].person_id, "Sam Secretariat", PEOPLE["admin"][0], people["admin"].role,
+                  cleared_for_restricted=True)
+    _update(admin, seeded.id, "2.2", "blue", "complete", NOW, evidence_url=EVIDENCE, commentary="Done")
+    _switch_on(seeded.id)
+    with session_scope() as session:
+        view = community_view(session, seeded.slug, today=NOW.date())
+    shown = {c.ref: c.title for c in view.completed}
+    assert shown["2.2"] == "Title not shown here: it may name a person"
+    assert flagged not in repr(view) and "Jay Smith" not in repr(view) and "07700" not in repr(view)
+    assert shown.get("2.1") != "Title not shown here: it may name a person"  # other titles are as written

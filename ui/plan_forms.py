@@ -77,6 +77,10 @@ def action_fields(name: str, choices: dict[str, Any], values: dict[str, Any], *,
     out["description"] = st.text_area("Description", value=values.get("description", ""), key=f"{key}_description",
                                       max_chars=5000)
     field_error(name, "description")
+    out["personal_data_confirmed"] = st.checkbox(
+        "No personal data", key=f"{key}_personal_data",
+        help="Tick after a personal-data warning, once you have checked the title and description name no "
+             "person: plans hold what partners do, not details of people.")
     out["source_text"] = st.text_area("Source text (the words of the plan it comes from)",
                                       value=values.get("source_text", ""), key=f"{key}_source", max_chars=5000)
     field_error(name, "source_text")

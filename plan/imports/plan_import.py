@@ -228,6 +228,7 @@ def import_plan(session: Session, *, user: Actor, content: bytes, filename: str,
         prepared = apply.prepare(session, user=user, plan=plan, rows=rows, themes=themes, new_plan=new_plan,
                                  year=facts["year"])
         _check_findings(session, plan, rows)
+        _check_personal_data(session, plan, rows)
         bad = report.errors
         for row in rows:
             if row.report.errors and skip_invalid:
@@ -280,6 +281,28 @@ def _check_findings(session: Session, plan: Plan, rows: list[_Row]) -> None:
         if unknown:
             row.report.errors.append(f"Finding {', '.join(unknown)} is not a finding of this plan: record it on the "
                                      "Coverage page first, or correct the ref (e.g. F1).")
+
+
+def _check_personal_data(session: Session, plan: Plan, rows: list[_Row]) -> None:
+    """An action's title and description are published: words that look like personal data are the
+    row's error under the plan's "refuse" policy, and a warning in the dry run under "warn" (the
+    community page withholds them either way)."""
+    from models import Person
+    from plan import personal_data
+
+    known = session.exec(select(Person.email)).all()
+    for row in rows:
+        for label, text in (("Title", row.values.get("title") or ""), ("Description", row.values.get("description")
+                                                                       or "")):
+            found = personal_data.findings(text, known_emails=known) if text else []
+            if not found:
+                continue
+            if plan.personal_data_policy == "refuse":
+                row.report.errors.append(f"{label} looks like personal data ({'; '.join(found)}), which this plan "
+                                         "does not hold: describe the work instead.")
+            else:
+                row.report.warnings.append(f"{label} may hold personal data ({'; '.join(found)}): plans hold what "
+                                           "partners do, not details of people; check it before you import.")
 
 
 def _link_findings(session: Session, user: Actor, plan: Plan, rows: list[_Row]) -> None:

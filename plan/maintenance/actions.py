@@ -26,10 +26,11 @@ from models import (
     Board,
     Objective,
     Person,
+    Plan,
     StatusUpdate,
     Theme,
 )
-from plan import audit
+from plan import audit, personal_data
 from plan.actions import RESTRICTED_TEXT
 from plan.due_dates import record_date_set
 from plan.errors import InvalidFields, InvalidInput, NotAllowed, NotFound, StaleVersion
@@ -130,10 +131,35 @@ def _names(value: Any) -> list[str]:
     return list(dict.fromkeys(n for n in (" ".join(clean(v, multiline=False).split()) for v in items) if n))
 
 
+def _personal_data(session: Session, plan_id: int, out: dict[str, Any], problems: dict[str, str],
+                   current: Action | None, confirmed: bool) -> None:
+    """An action's title and description are published (papers, the community page): words that
+    look like personal data are refused under a "refuse" policy, and under "warn" saved only once
+    the secretariat confirms (values["personal_data_confirmed"]). Unchanged words are not asked again."""
+    plan = session.get(Plan, plan_id)
+    policy = plan.personal_data_policy if plan else "warn"
+    known = session.exec(select(Person.email)).all()
+    for key in ("title", "description"):
+        text = out.get(key) or ""
+        if not text or (current is not None and getattr(current, key) == text):
+            continue
+        found = personal_data.findings(text, known_emails=known)
+        if not found:
+            continue
+        if policy == "refuse":
+            problems[key] = (f"{LABELS[key]} looks like personal data ({'; '.join(found)}), which this plan does not "
+                             "hold: describe the work instead.")
+        elif not confirmed:
+            problems[key] = (f"{LABELS[key]} may hold personal data ({'; '.join(found)}): plans hold what partners "
+                             "do, not details of people. Remove it, or tick \"No personal data\" and save again.")
+
+
 def _checked(session: Session, plan_id: int, values: dict[str, Any], problems: dict[str, str],
              current: Action | None) -> dict[str, Any]:
     """The given fields, cleaned and checked; each problem put under its field's name."""
     out: dict[str, Any] = {}
+    values = dict(values)
+    confirmed = bool(values.pop("personal_data_confirmed", False))
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         raise InvalidInput(f"Unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
@@ -153,6 +179,7 @@ def _checked(session: Session, plan_id: int, values: dict[str, Any], problems: d
             if len(text) > MAX_LONG:
                 problems[key] = f"{LABELS[key]} is {len(text):,} characters; the most allowed is {MAX_LONG:,}."
             out[key] = text
+    _personal_data(session, plan_id, out, problems, current, confirmed)
     theme_id = current.theme_id if current else None
     if "theme" in values:
         name = " ".join(clean(values["theme"] or "", multiline=False).split())

@@ -374,3 +374,32 @@ def test_a_due_date_set_in_the_editor_is_the_due_date_everywhere(seeded, people)
     assert {r["ref"] for r in overdue} == {r["ref"] for r in listed}  # the Dashboard and the Actions page agree
     assert [(m["ref"], m["to"]) for m in moved["due_dates_moved"]] == [("1.2", past), ("2.1", current["2.1"])]
     assert len(requests) == 2  # the title edit moved nothing
+
+
+FLAGGED_TITLE = "Contact Jay Smith (DOB 03/04/2011) on 07700 900123 about a mentoring place"
+
+
+def test_a_title_naming_a_child_is_held_back_until_confirmed_or_refused_by_policy(seeded, people) -> None:
+    """An action's title and description are published: words that look like personal data are
+    saved only once the secretariat confirms them under "warn", and never under "refuse"."""
+    admin = people["admin"]
+    values = {"ref": "2.4b", "title": FLAGGED_TITLE, "theme": "Prevent"}
+    with session_scope() as session, pytest.raises(InvalidFields) as caught:
+        editing.add_action(session, user=admin, plan_id=seeded.id, values=values)
+    assert set(caught.value.problems) == {"title"}
+    assert "may hold personal data" in caught.value.problems["title"]
+    assert 'tick "No personal data"' in caught.value.problems["title"]
+    with session_scope() as session:
+        assert session.exec(select(models.Action).where(models.Action.ref == "2.4b")).first() is None
+        editing.add_action(session, user=admin, plan_id=seeded.id, values={**values, "personal_data_confirmed": True})
+    with session_scope() as session:  # unchanged words are not asked about again
+        editing.edit_action(session, user=admin, plan_id=seeded.id, ref="2.4b",
+                            changes={"title": FLAGGED_TITLE, "description": "Weekly sessions."})
+        plan = session.get(models.Plan, seeded.id)
+        plan.personal_data_policy = "refuse"
+        session.add(plan)
+    with session_scope() as session, pytest.raises(InvalidFields) as caught:
+        editing.edit_action(session, user=admin, plan_id=seeded.id, ref="2.4b",
+                            changes={"description": "Tyler Brown, 15, missing from care",
+                                     "personal_data_confirmed": True})
+    assert "which this plan does not hold" in caught.value.problems["description"]

@@ -349,3 +349,17 @@ def test_a_finding_column_links_each_action_to_the_findings_it_answers(seeded) -
     with pytest.raises(ImportRejected):
         _import(_book(bad), "findings.xlsx", plan_slug=seeded.slug)
     assert _counts() == before
+
+
+def test_a_title_that_looks_like_personal_data_is_warned_in_the_dry_run_and_refused_by_policy(seeded) -> None:
+    rows = [["Ref", "Action", "Theme"],
+            ["9.8", "Contact Jay Smith (DOB 03/04/2011) about a mentoring place", "Prevent"]]
+    dry = _import(_book(rows), "people.xlsx", plan_slug=seeded.slug, dry_run=True)
+    assert any(w.startswith("Title may hold personal data") for w in dry.rows[0].warnings), dry.rows[0].warnings
+    with session_scope() as session:
+        session.get(Plan, seeded.id).personal_data_policy = "refuse"
+    before = _counts()
+    with pytest.raises(ImportRejected) as caught:
+        _import(_book(rows), "people.xlsx", plan_slug=seeded.slug)
+    assert any("which this plan does not hold" in e for e in caught.value.report.rows[0].errors)
+    assert _counts() == before

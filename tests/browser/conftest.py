@@ -59,17 +59,18 @@ def make_accounts(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def serve(folder: Path, env: dict[str, str]) -> Iterator[str]:
+def serve(folder: Path, env: dict[str, str], *, script: str = "server.py", cwd: Path = ROOT,
+          wait: float = 60) -> Iterator[str]:
     """`streamlit run server.py` on a free port, as scripts/run.sh starts it; yields its URL."""
     port = _free_port()
     log = (folder / f"streamlit-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless=true", f"--server.port={port}",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":

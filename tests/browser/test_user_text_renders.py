@@ -5,15 +5,9 @@ the page as typed. This is the renderer the unit tests model."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _need_browser
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _need_browser, serve
 from tests.user_text import HOST, PAYLOADS
 
 SCRIPT = '''
@@ -54,23 +48,7 @@ def test_markdown_and_plotly_draw_every_payload_as_text(tmp_path: Path) -> None:
 
     script = tmp_path / "payloads.py"
     script.write_text(SCRIPT.format(root=str(ROOT)))
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=tmp_path, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the script did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
+    with serve(tmp_path, dict(os.environ), script=str(script), cwd=tmp_path, wait=90) as url:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             tab = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -85,10 +63,6 @@ def test_markdown_and_plotly_draw_every_payload_as_text(tmp_path: Path) -> None:
             text = tab.inner_text("body").replace("\u2060", "")
             svg_text = " ".join(tab.eval_on_selector_all(".js-plotly-plot text", "els => els.map(e => e.textContent)"))
             browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
     assert links == [] and called == []
     for name, payload in PAYLOADS.items():
         assert payload in text, f"{name}: not shown as typed"

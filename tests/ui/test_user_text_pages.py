@@ -48,7 +48,7 @@ def test_a_ref_in_the_address_is_shown_as_text(seeded_sqlite, people_sqlite, pay
 def test_an_action_title_and_source_are_shown_as_text(seeded_sqlite, people_sqlite, payload) -> None:  # noqa: ANN001
     with session_scope() as session:
         edit_action(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="1.1",
-                    changes={"title": f"Title {payload}"})
+                    changes={"title": f"Title {payload}", "personal_data_confirmed": True})
     at = _open_with_ref(people_sqlite["admin"], "pages/action_detail.py", "1.1")
     _shown_as_text(at, f"Title {payload}")
     at = open_app(None, user=people_sqlite["admin"])

@@ -78,6 +78,9 @@ class MeasureValue(SQLModel, table=True):
     raw: str = Field(default="", max_length=100)  # as written: "<5", "55%", "n/a"
     provisional: bool = Field(default=False)
     note: str = Field(default="", sa_type=Text)
+    # The RAG the partner's own report gave this figure (red, amber, green, grey, blue; '' for
+    # none), kept beside the evidence RAG the app works out, never instead of it.
+    reported_status: str = Field(default="", max_length=12)
     source: str = Field(default="form", max_length=20)  # form, upload, import, demo, migrated
     submitted_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     submitted_by_name: str = Field(default="", max_length=200)

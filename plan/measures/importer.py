@@ -39,6 +39,7 @@ from models import Action, Measure, Plan
 from plan import audit
 from plan.errors import InvalidInput
 from plan.identity import Actor
+from plan.measures import headings as H
 from plan.measures import periods as P
 from plan.measures.definitions import (
     FIELDS,
@@ -50,45 +51,14 @@ from plan.measures.definitions import (
     load,
     update_measure,
 )
-from plan.measures.figures import Figure, parse_figure
+from plan.measures.figures import Figure, format_value
+from plan.measures.report_cells import ReportCell, read_report_cell, read_status, unit_from_cells
 from plan.measures.returns import _current, _Prepared, _write
 from plan.measures.targets import parse_target
 from plan.measures.terms import RowsRejected, parse_frequency, parse_unit
 from plan.permissions import cleared_for, require
 from plan.workbooks import read_sheet
-
-# field -> headings that mean it (compared lower-case, punctuation as spaces, brackets dropped)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "ref": ("code", "ref", "reference", "measure ref", "measure code", "id", "kpi ref", "pi ref", "indicator ref",
-            "no", "number", "indicator code", "kpi code"),
-    "name": ("indicator", "measure", "name", "measure name", "indicator name", "kpi", "performance indicator",
-             "title", "description of measure"),
-    "definition": ("definition", "description", "measure definition", "how measured"),
-    "kind": ("measure type", "type", "kind", "measure kind", "count type"),
-    "unit": ("unit", "units", "unit of measure"),
-    "baseline": ("baseline", "baseline value"),
-    "baseline_period": ("baseline period", "baseline year", "baseline date"),
-    "target_text": ("target", "targets", "target value"),
-    "target_date": ("target date", "target by", "due"),
-    "direction": ("polarity", "direction", "direction of good", "good is", "better is", "good performance is"),
-    "tolerance": ("tolerance", "tolerance %", "amber tolerance", "amber threshold"),
-    "frequency": ("frequency", "reporting frequency", "reported"),
-    "source": ("source", "source agency", "data source", "provider", "data provider", "agency"),
-    "contributor": ("contributor", "data contributor", "contributor email", "data owner email"),
-    "lag": ("lag", "data lag", "lag days", "usual lag"),
-    "notes": ("comment", "comments", "notes", "note", "commentary"),
-    "actions": ("action", "actions", "action ref", "action refs", "linked action", "linked actions", "action no"),
-}
-WORDS = {heading: key for key, headings in COLUMNS.items() for heading in headings}
-
-
-def _heading(text: object) -> tuple[str, str]:
-    """(key words, bracketed part): 'Baseline (2023/24)' -> ('baseline', '2023/24')."""
-    raw = " ".join(str(text or "").split())
-    bracket = re.search(r"\(([^)]*)\)", raw)
-    words = re.sub(r"\([^)]*\)", " ", raw).lower()
-    words = " ".join(re.sub(r"[^a-z0-9%]+", " ", words).split())
-    return words, bracket.group(1).strip() if bracket else ""
+from plan.workbooks.headers import ColumnMatch, NoHeader, find_header
 
 
 @dataclass
@@ -97,7 +67,8 @@ class _Column:
     heading: str
     key: str | None = None  # a field
     period: P.Period | None = None
-    extra: str = ""  # what the heading's brackets say (the baseline's period)
+    extra: str = ""  # the baseline's period, as the heading gives it (a label, or '')
+    year_to_date: bool = False  # "Q3 YTD": the column's figures count from the year's start
 
 
 @dataclass
@@ -106,7 +77,8 @@ class _Row:
     ref: str
     fields: dict[str, Any]
     actions: list[str]
-    figures: list[tuple[P.Period, Figure, bool]] = field(default_factory=list)  # (period, figure, from a blank)
+    # (period, figure, from a blank, the cell's note, the sheet's own status for it)
+    figures: list[tuple[P.Period, Figure, bool, str, str]] = field(default_factory=list)
     source_text: str = ""
 
 
@@ -119,27 +91,53 @@ def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[
                        for number, values in read.rows]
 
 
-def _header(rows: list[tuple[int, list[tuple[Any, bool]]]]) -> tuple[int, list[_Column], list[str]]:
-    for position, (_, cells) in enumerate(rows[:30]):
-        columns, warnings, names = [], [], False
-        for index, (value, _) in enumerate(cells):
-            if value is None or str(value).strip() == "":
-                continue
-            words, extra = _heading(value)
-            key = WORDS.get(words)
-            column = _Column(index, " ".join(str(value).split()), key=key, extra=extra)
-            if key is None:
-                try:
-                    column.period = P.parse_period(value)
-                except InvalidInput:
-                    warnings.append(f"Column '{column.heading}' is not a field or a period, so it was ignored.")
-                    continue
-            names = names or key == "name"
-            columns.append(column)
-        if names and any(c.period for c in columns):
-            return position, columns, warnings
-    raise InvalidInput("No header row found: the sheet needs a row naming the measure (Indicator, Measure or Name) "
-                       "with at least one period column (e.g. Q1 24/25, Apr-Jun 2024, Jan-25), above the measures.")
+def _header(rows: list[tuple[int, list[tuple[Any, bool]]]], mapping: dict[str, str | None] | None,
+            header_row: int | None) -> tuple[int, list[_Column], list[str], set[int]]:
+    """The header row (plan.workbooks.headers, the one finder) and each column as a field or a
+    period. Bare "Q1" / "Apr-Jun" headings take their year from the title rows above."""
+    values = [(number, [v for v, _ in cells]) for number, cells in rows]
+    guess = H.year_of_report(H.titles_above(values, min(len(values), 10)))
+    try:
+        found = find_header(values, H.classifier(guess), H.VOCABULARY, mapping=mapping, header_row=header_row)
+        year = H.year_of_report(H.titles_above(values, found.position)) or guess
+        if year != guess:
+            found = find_header(values, H.classifier(year), H.VOCABULARY, mapping=mapping, header_row=header_row)
+    except NoHeader as err:
+        raise InvalidInput(f"{err} A measures sheet needs a row naming the measure (Indicator, Measure or Name) "
+                           "with at least one period column (e.g. Q1 24/25, Apr-Jun 2024, Jan-25), above the "
+                           "measures.") from None
+    columns, warnings = [], []
+    for match in found.columns:
+        columns_of = _column(match, year)
+        if columns_of is None:
+            warnings.append(f"Column '{match.heading}' is not a field or a period, so it was ignored.")
+            continue
+        columns.append(columns_of)
+    if not any(c.period for c in columns):
+        raise InvalidInput(f"No header row found: row {found.row} names the measure but no column is a period; "
+                           "head each column of figures with its period (e.g. Q1 24/25, Apr-Jun 2024, Jan-25, "
+                           "or Q1 with the year in the title).")
+    return found.position, columns, warnings, found.repeats
+
+
+def _column(match: ColumnMatch, year: int | None) -> _Column | None:
+    if match.field is None:
+        return None
+    column = _Column(match.index, match.heading,
+                     extra=H.baseline_period(match.heading, year) if match.field == "baseline" else "")
+    if match.field == "figure":
+        if not match.period:
+            return None
+        column.period = P.from_label(match.period)
+        column.year_to_date = bool(_YTD_WORDS.search(match.heading))
+    else:
+        column.key = match.field
+    return column
+
+
+_YTD_WORDS = re.compile(r"\b(ytd|year to date|cumulative|running total)\b", re.I)
+_BANNER_WORDS = re.compile(r"\b(csp|partnership|district|borough|area|division|locality|priority|theme|ward|"
+                           r"county|city|town)\b", re.I)
 
 
 def _describe_type(text: str, row: int, problems: list[tuple[int, str]]) -> dict[str, Any]:
@@ -196,16 +194,26 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple[Any, bool]]]], start: int,
+def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple[Any, bool]]]], start: int,  # noqa: C901
                columns: list[_Column], today: date, problems: list[tuple[int, str]],
-               warnings: list[str]) -> list[_Row]:
+               warnings: list[str], repeats: set[int]) -> list[_Row]:
     by_key = {c.key: c for c in columns if c.key}
     period_columns = [c for c in columns if c.period is not None]
     default_frequency = _frequency_of(columns)
     action_refs_known = set(session.exec(select(Action.ref).where(Action.plan_id == plan_id)).all())
+    held_refs = dict(session.exec(select(Measure.ref, Measure.name).where(Measure.plan_id == plan_id)).all())
+    coded = "ref" in by_key
+    by_name = {name.strip().lower(): ref for ref, name in held_refs.items()}
+    taken = set(held_refs)
+    generated: list[str] = []
     seen: dict[str, int] = {}
+    banner = ""
     rows: list[_Row] = []
+    cell_notes: list[str] = []
     for number, cells in table[start + 1:]:
+        if number in repeats:
+            continue
+
         def cell(key: str, cells: list[tuple[Any, bool]] = cells) -> Any:
             column = by_key.get(key)
             return cells[column.index][0] if column and column.index < len(cells) else None
@@ -213,18 +221,33 @@ def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple
         filled = [c for c, _ in cells if c is not None and str(c).strip() != ""]
         if not filled:
             continue
+        if _is_banner(filled):
+            banner = _banner_title(str(filled[0]))
+            continue
         ref, name = _text(cell("ref")), _text(cell("name"))
         if not ref and not name:
             warnings.append(f"Row {number} was skipped: it names no measure ({_text(filled[0])[:60]}).")
             continue
-        if not ref:
+        if not coded:
+            if banner:
+                name = f"{name} – {banner}"
+            key_name = name.lower()
+            if key_name in seen:
+                problems.append((number, f"'{name[:60]}' is also on row {seen[key_name]}; with no Code column each "
+                                         "measure needs its own name (or add a Code column)."))
+                continue
+            seen[key_name] = number
+            ref = by_name.get(key_name) or _new_code(taken)
+            if ref not in held_refs:
+                generated.append(ref)
+        elif not ref:
             problems.append((number, f"'{name[:60]}' has no code; give it one in the "
-                                     f"'{by_key['ref'].heading if 'ref' in by_key else 'Code'}' column."))
+                                     f"'{by_key['ref'].heading}' column."))
             continue
-        if ref in seen:
+        elif ref in seen:
             problems.append((number, f"code {ref} is also on row {seen[ref]}; each measure needs its own code."))
             continue
-        seen[ref] = number
+        seen.setdefault(ref, number)
         before = len(problems)
         held = session.exec(select(Measure.unit, Measure.kind, Measure.frequency, Measure.direction)
                             .where(Measure.plan_id == plan_id, Measure.ref == ref)).first()
@@ -240,9 +263,11 @@ def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple
         unit = fields.get("unit")
         if unit is None and not kind_text and held is not None:
             unit = held.unit
+        figure_cells = [cells[c.index] for c in period_columns if c.index < len(cells)]
         if unit is None:
-            samples = [str(cells[c.index][0]) for c in period_columns if c.index < len(cells)] + [str(cell("baseline"))]
-            unit = "%" if any(s.strip().endswith("%") for s in samples) else "count"
+            samples = [_text(v) for v, _ in figure_cells] + [_text(cell("baseline"))]
+            percent = any(p for v, p in figure_cells if v is not None) or _percent(cells, by_key.get("baseline"))
+            unit = "%" if percent else unit_from_cells(samples) or "count"
             fields["unit"] = unit
             if kind_text == "" and "kind" not in fields:
                 fields["kind"] = "snapshot" if unit == "%" else "count"
@@ -257,18 +282,7 @@ def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple
         elif held is None:
             fields["frequency"] = default_frequency  # a new measure: as often as the sheet's columns
         if "baseline" in by_key:
-            raw = cell("baseline")
-            try:
-                figure = parse_figure(raw, unit=unit, percent_cell=_percent(cells, by_key.get("baseline")))
-            except InvalidInput as err:
-                problems.append((number, f"baseline: {err}"))
-                figure = Figure("missing", None, "")
-            if figure.state == "suppressed":
-                warnings.append(f"Row {number} ({ref}): the baseline '{figure.raw}' is suppressed, so no baseline "
-                                "was set.")
-            fields["baseline"] = figure.value
-            if by_key["baseline"].extra:
-                fields["baseline_period"] = by_key["baseline"].extra
+            _baseline(cells, by_key["baseline"], unit, number, ref, fields, problems, warnings)
         if "baseline_period" in by_key and _text(cell("baseline_period")):
             fields["baseline_period"] = _text(cell("baseline_period"))
         if "target_text" in by_key:
@@ -280,11 +294,14 @@ def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple
         if "direction" in by_key and _text(cell("direction")):
             fields["direction"] = _text(cell("direction"))
         elif "direction" not in fields:
-            hint = parse_target(fields.get("target_text") or "").direction_hint
+            hint = parse_target(fields.get("target_text") or "").direction_hint or _direction_in(name)
             if hint:
                 fields["direction"] = hint
             elif held is None:
-                problems.append((number, "no direction of good: add a Polarity column (higher, lower or contextual)."))
+                fields["direction"] = "contextual"
+                warnings.append(f"Row {number} ({ref}): the sheet gives no direction of good (no Polarity column, "
+                                "and neither the target nor the name says reduce or increase), so it was taken as "
+                                "contextual: it has no evidence RAG until one is set.")
         if "tolerance" in by_key and _text(cell("tolerance")):
             fields["tolerance"] = _text(cell("tolerance")).rstrip("%")
         if "lag" in by_key and _text(cell("lag")):
@@ -299,27 +316,50 @@ def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple
         if unknown:
             problems.append((number, f"action {', '.join(unknown)} is not in the plan; give action refs as the plan "
                                      "writes them (e.g. 3.5), or leave the cell empty."))
+        status = ""
+        if "reported_status" in by_key:
+            read_word = read_status(cell("reported_status"))
+            if read_word is None:
+                warnings.append(f"Row {number} ({ref}): the status '{_text(cell('reported_status'))[:40]}' is not "
+                                "Red, Amber, Green, Grey or Blue, so it was not kept.")
+            status = read_word or ""
         row = _Row(number, ref, fields, actions, source_text=source_text)
-        kind = fields.get("kind") or (held.kind if held else "count")
         frequency = fields.get("frequency") or (held.frequency if held else default_frequency)
-        started = False
+        readings: list[tuple[_Column, ReportCell | None]] = []
         for column in period_columns:
             value = cells[column.index][0] if column.index < len(cells) else None
-            blank = value is None or str(value).strip() == ""
-            assert column.period is not None
-            period = P.for_measure(column.period, kind=kind, frequency=frequency)
-            if blank:
-                if started and period.end < today:
-                    row.figures.append((period, Figure("missing", None, ""), True))
+            if value is None or str(value).strip() == "":
+                readings.append((column, None))
                 continue
-            started = True
             try:
-                figure = parse_figure(value, unit=fields.get("unit") or unit,
-                                      percent_cell=cells[column.index][1])
+                reading = read_report_cell(value, unit=fields.get("unit") or unit,
+                                           percent_cell=cells[column.index][1])
             except InvalidInput as err:
                 problems.append((number, f"column '{column.heading}': {err}"))
                 continue
+            if reading.warning:
+                cell_notes.append(f"Row {number} ({ref}), column '{column.heading}': {reading.warning}.")
+            readings.append((column, reading))
+        to_date = any(c.year_to_date or (r is not None and r.year_to_date) for c, r in readings)
+        if held is None and not kind_text and (to_date or _YTD_WORDS.search(name)) and period_columns:
+            first = min(c.period.start for c in period_columns if c.period is not None)
+            fields["kind"] = "cumulative"
+            fields["cumulative_since"] = P.containing(first, "annual").start
+        kind = fields.get("kind") or (held.kind if held else "count")
+        started = False
+        latest: int | None = None
+        for column, reading in readings:
+            assert column.period is not None
+            period = P.for_measure(column.period, kind=kind, frequency=frequency)
+            if reading is None:
+                if started and period.end < today:
+                    row.figures.append((period, Figure("missing", None, ""), True, "", ""))
+                continue
+            started = True
+            figure = reading.figure
             if period.end >= today:
+                if figure.state == "missing":
+                    continue  # "not yet available" for a period still running: nothing is owed yet
                 problems.append((number, f"column '{column.heading}': {period.display} has not ended yet, so it "
                                          "cannot have a figure."))
                 continue
@@ -327,10 +367,93 @@ def _read_rows(session: Session, plan_id: int, table: list[tuple[int, list[tuple
             if misfit:
                 problems.append((number, f"column '{column.heading}': {misfit}."))
                 continue
-            row.figures.append((period, figure, False))
+            latest = len(row.figures)
+            row.figures.append((period, figure, False, reading.note, ""))
+        if status:
+            if latest is None:
+                warnings.append(f"Row {number} ({ref}): the status '{status}' was not kept: the row has no figure "
+                                "to keep it with.")
+            else:
+                period, figure, blank, note, _ = row.figures[latest]
+                row.figures[latest] = (period, figure, blank, note, status)
         if len(problems) == before:
             rows.append(row)
+    if generated:
+        warnings.insert(0, f"The sheet has no code column, so {len(generated)} new measures were given codes "
+                           f"({generated[0]} to {generated[-1]}); importing the sheet again finds them by name.")
+    warnings.extend(cell_notes[:CELL_NOTES])
+    if len(cell_notes) > CELL_NOTES:
+        warnings.append(f"... and {len(cell_notes) - CELL_NOTES} more cells read the same ways.")
     return rows
+
+
+CELL_NOTES = 60  # cells whose reading is listed one by one in the report
+
+
+def _is_banner(filled: list[Any]) -> bool:
+    """A row holding only a heading for the rows below ("BRADFORD CSP", "Priority 2: Violence")."""
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return False
+    text = " ".join(filled[0].split())
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and len(text) <= 80 and (text.upper() == text or bool(_BANNER_WORDS.search(text)))
+
+
+def _banner_title(text: str) -> str:
+    """'BRADFORD CSP' -> 'Bradford CSP': short words in capitals are kept (CSP, VRU)."""
+    words = " ".join(text.split()).rstrip(":")
+    if words.upper() != words:
+        return words
+    return " ".join(w if len(w) <= 3 and w.isalpha() else w.capitalize() for w in words.split())
+
+
+def _new_code(taken: set[str]) -> str:
+    number = 1
+    while f"M{number}" in taken:
+        number += 1
+    taken.add(f"M{number}")
+    return f"M{number}"
+
+
+_LOWER = re.compile(r"^(reduce|reducing|reduction|decrease|decreasing|fewer|lower|cut|minimise|prevent)\b", re.I)
+_HIGHER = re.compile(r"^(increase|increasing|improve|improving|more|raise|maximise|maintain or increase)\b", re.I)
+
+
+def _direction_in(name: str) -> str | None:
+    """'Reduce total crime' -> lower; 'Increase the number of ...' -> higher (PCC and CSP
+    indicators are written as the aim)."""
+    if _LOWER.match(name.strip()):
+        return "lower"
+    if _HIGHER.match(name.strip()):
+        return "higher"
+    return None
+
+
+def _baseline(cells: list[tuple[Any, bool]], column: _Column, unit: str, number: int, ref: str,
+              fields: dict[str, Any], problems: list[tuple[int, str]], warnings: list[str]) -> None:
+    raw = cells[column.index][0] if column.index < len(cells) else None
+    try:
+        reading = read_report_cell(raw, unit=unit, percent_cell=_percent(cells, column))
+    except InvalidInput as err:
+        problems.append((number, f"baseline: {err}"))
+        return
+    figure = reading.figure
+    if figure.state == "suppressed":
+        warnings.append(f"Row {number} ({ref}): the baseline '{figure.raw}' is suppressed, so no baseline was set.")
+    elif reading.warning:
+        # the cell's own words are kept in the measure's notes: a baseline has no note of its own
+        written = f"Baseline as written: {' '.join(str(raw).split())}"
+        fields["notes"] = f"{fields['notes']}\n{written}" if fields.get("notes") else written
+        shown = f"read as {format_value(figure.value, unit)}" if figure.state == "value" else "no baseline was set"
+        warnings.append(f"Row {number} ({ref}), baseline: '{' '.join(str(raw).split())}' {shown}; the cell as "
+                        "written is kept in the measure's notes.")
+    fields["baseline"] = figure.value
+    if column.extra:
+        fields["baseline_period"] = column.extra  # the period the heading gives
+    if figure.state == "value" and reading.note:
+        found = H.period_of_heading(reading.note)
+        if found is not None:
+            fields["baseline_period"] = found.label  # "8.48% (December 2012)": the cell's own date first
 
 
 def _percent(cells: list[tuple[Any, bool]], column: _Column | None) -> bool:
@@ -348,17 +471,19 @@ def _lag_days(text: str, row: int, problems: list[tuple[int, str]]) -> int | Non
 
 
 def import_measures(session: Session, *, user: Actor, plan_id: int, content: bytes, filename: str,
-                    sheet: str | None = None, dry_run: bool = False, today: date | None = None) -> dict[str, Any]:
+                    sheet: str | None = None, dry_run: bool = False, today: date | None = None,
+                    mapping: dict[str, str | None] | None = None, header_row: int | None = None) -> dict[str, Any]:
     """Import (or, with dry_run, only check and report) a wide measures spreadsheet into the
-    plan, in the caller's transaction. Secretariat only. Raises NotAllowed, InvalidInput (the
-    file cannot be read, or has no header row) and RowsRejected (every bad row, with its
-    reason; nothing written)."""
+    plan, in the caller's transaction. Secretariat only. `mapping` (heading -> field, None for
+    none) and `header_row` are the user's corrections, as for a plan sheet. Raises NotAllowed,
+    InvalidInput (the file cannot be read, or has no header row) and RowsRejected (every bad
+    row, with its reason; nothing written)."""
     require(user, "measure.import")
     today = today or date.today()
     title, table = _cells(content, filename, sheet)
-    position, columns, warnings = _header(table)
+    position, columns, warnings, repeats = _header(table, mapping, header_row)
     problems: list[tuple[int, str]] = []
-    rows = _read_rows(session, plan_id, table, position, columns, today, problems, warnings)
+    rows = _read_rows(session, plan_id, table, position, columns, today, problems, warnings, repeats)
     period_labels = list(dict.fromkeys(c.period.label for c in columns if c.period))
     duplicates = [c.heading for c in columns if c.period] if len(period_labels) < sum(
         1 for c in columns if c.period) else []
@@ -418,12 +543,12 @@ def import_measures(session: Session, *, user: Actor, plan_id: int, content: byt
                     load(session, plan_id, row.ref).source_text = row.source_text[:200]
         measure = None if dry_run and existing is None else load(session, plan_id, row.ref)
         row_added = row_revised = 0
-        for period, figure, from_blank in row.figures:
+        for period, figure, from_blank, note, status in row.figures:
             previous = _current(session, measure.id, period.label) if measure is not None else None
             if from_blank and previous is not None:
                 continue  # a blank never replaces a figure already held
             prepared = _Prepared(measure or Measure(plan_id=plan_id, ref=row.ref, name=""), period, figure,
-                                 "", previous)
+                                 note, previous, reported_status=status)
             if prepared.unchanged:
                 continue
             row_added += 1

@@ -49,12 +49,14 @@ class _Prepared:
     figure: Figure
     note: str
     previous: MeasureValue | None
+    reported_status: str = ""  # the status the partner's own sheet gave this figure ('' for none)
 
     @property
     def unchanged(self) -> bool:
         p = self.previous
         return (p is not None and p.state == self.figure.state and p.value == self.figure.value
-                and p.provisional == self.figure.provisional and self.note in ("", p.note))
+                and p.provisional == self.figure.provisional and self.note in ("", p.note)
+                and self.reported_status in ("", p.reported_status or ""))
 
 
 def _measure(session: Session, plan_id: int, ref: str) -> Measure:
@@ -145,6 +147,7 @@ def _write(session: Session, *, user: Actor, plan_id: int, item: _Prepared, sour
     row = MeasureValue(measure_id=item.measure.id, period=item.period.label, period_start=item.period.start,
                        period_end=item.period.end, value=item.figure.value, state=item.figure.state,
                        raw=item.figure.raw[:100], provisional=item.figure.provisional, note=item.note, source=source,
+                       reported_status=item.reported_status,
                        submitted_by_person_id=user.person_id, submitted_by_name=user.name, is_demo=is_demo,
                        created_at=at or datetime.now(UTC))
     session.add(row)
@@ -153,7 +156,8 @@ def _write(session: Session, *, user: Actor, plan_id: int, item: _Prepared, sour
                  entity_key=item.measure.ref, before=_brief(previous),
                  after={"period": item.period.label, "state": item.figure.state, "value": item.figure.value,
                         "raw": item.figure.raw, "provisional": item.figure.provisional, "note": item.note,
-                        "source": source},
+                        "source": source,
+                        **({"reported_status": item.reported_status} if item.reported_status else {})},
                  detail=(plan.slug if plan else "") + (" (revision)" if previous is not None else ""),
                  restricted=is_restricted(session, item.measure.id))
     return result

@@ -80,6 +80,9 @@ def measure_panel(measure: dict[str, Any], *, key: str, title: bool = True) -> N
     st.caption(md(facts(measure)))
     st.markdown(f"{rag_html(measure)} &nbsp; {md(travel(measure))}", unsafe_allow_html=True)
     st.markdown(md(measure["evidence"]["reason"]))
+    if measure.get("reported_status"):
+        said = measure["reported_status"]
+        st.markdown(md(f"Status in the partner's own report: {said['status']} ({said['label']})."))
     if not measure["values"]:
         st.caption("No figures received yet.")
         return

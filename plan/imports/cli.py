@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from plan.db import session_scope
@@ -31,9 +32,10 @@ def print_report(report: ImportReport) -> None:
     print(report.summary())
 
 
-def parse_mapping(given: list[str]) -> dict[str, str | None] | None:
+def parse_mapping(given: list[str], fields: Iterable[str] = FIELD_LABELS) -> dict[str, str | None] | None:
     """--mapping "Aims=title" (repeatable; "Notes=" for no field; a column letter, "A=ref", for a
-    column with no heading), or one JSON object as before."""
+    column with no heading), or one JSON object as before. `fields` are the kind of sheet's own
+    (a plan's by default; measures pass theirs)."""
     mapping: dict[str, str | None] = {}
     for text in given:
         if text.strip().startswith("{"):
@@ -48,7 +50,7 @@ def parse_mapping(given: list[str]) -> dict[str, str | None] | None:
         heading, sep, chosen = text.rpartition("=")
         if not sep or not heading.strip():
             raise InvalidInput(f"--mapping {text!r}: write it as \"Heading=field\", e.g. \"Aims=title\"; fields: "
-                               + ", ".join(FIELD_LABELS) + ".")
+                               + ", ".join(fields) + ".")
         mapping[heading.strip()] = chosen.strip() or None
     return mapping or None
 

@@ -44,6 +44,8 @@ def measure_json(measure: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from plan.imports.cli import parse_mapping
+    from plan.measures.headings import HEADINGS
     from plan.measures.importer import import_measures
     from plan.setup import init
 
@@ -56,7 +58,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     with session_scope() as session:
         frame = plan_frame(session, args.plan)
         report = import_measures(session, user=Actor.system("command line"), plan_id=frame.id, content=content,
-                                 filename=path.name, sheet=args.sheet, dry_run=args.dry_run)
+                                 filename=path.name, sheet=args.sheet, dry_run=args.dry_run,
+                                 mapping=parse_mapping(args.mapping or [], HEADINGS), header_row=args.header_row)
         if args.dry_run:
             session.rollback()  # a dry run writes nothing, whatever happened
     where = f"sheet '{report['sheet']}', " if report["sheet"] else ""
@@ -129,6 +132,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
     p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")
     p.add_argument("--dry-run", action="store_true", help="check and report only; save nothing")
+    p.add_argument("--mapping", action="append", metavar="HEADING=FIELD",
+                   help="what a heading means, e.g. \"Outcome=name\" (repeatable; \"Change=\" for no field)")
+    p.add_argument("--header-row", type=int, default=None, help="the sheet row that holds the headings")
     p.set_defaults(func=cmd_import)
     p = commands.add_parser("list", help="list measures with their figures and evidence RAG")
     p.add_argument("--plan", default=None)

@@ -103,7 +103,8 @@ def _value_dict(row: MeasureValue, *, revised: bool = False) -> dict[str, Any]:
     return {"period": row.period, "label": period.display, "start": row.period_start, "end": row.period_end,
             "value": row.value, "state": row.state, "raw": row.raw, "provisional": row.provisional,
             "note": row.note, "submitted_by": row.submitted_by_name, "submitted_at": row.created_at,
-            "source": row.source, "is_demo": row.is_demo, "revised": revised}
+            "source": row.source, "is_demo": row.is_demo, "revised": revised,
+            "reported_status": row.reported_status or ""}
 
 
 def with_gaps(values: list[dict[str, Any]], frequency: str) -> list[dict[str, Any]]:
@@ -117,7 +118,8 @@ def with_gaps(values: list[dict[str, Any]], frequency: str) -> list[dict[str, An
         filled.append(have.get(period.label) or {
             "period": period.label, "label": period.display, "start": period.start, "end": period.end,
             "value": None, "state": "missing", "raw": "", "provisional": False, "note": "", "submitted_by": "",
-            "submitted_at": None, "source": "", "is_demo": False, "revised": False, "gap": True})
+            "submitted_at": None, "source": "", "is_demo": False, "revised": False, "gap": True,
+            "reported_status": ""})
     return filled
 
 
@@ -151,8 +153,18 @@ def _measure_dict(measure: Measure, agency: str | None, contributor: str | None,
         direction_of_travel=found.direction_of_travel, direction_vs_last_year=found.direction_vs_last_year,
         change=found.change, target_line=target_line(data, [v["period"] for v in values]),
         baseline_text=format_value(measure.baseline, measure.unit),
+        reported_status=_reported_status(values),
     )
     return data
+
+
+def _reported_status(values: list[dict[str, Any]]) -> dict[str, str] | None:
+    """The newest status the partner's own report gave (kept beside the evidence RAG, which is
+    the app's reading of the figures against the target): {"status": "Red", "label": "Jul–Sep 2025"}."""
+    for value in reversed(values):
+        if value.get("reported_status"):
+            return {"status": value["reported_status"].capitalize(), "label": value["label"]}
+    return None
 
 
 def _dicts(session: Session, user: Actor, rows: list[Any]) -> list[dict[str, Any]]:

@@ -124,6 +124,10 @@ def describe_figure(state: str | None, value: float | None, raw: str = "", provi
         text = format_value(value, unit)
     elif state == "suppressed":
         text = f"{raw or 'suppressed'} (suppressed)" if raw not in ("", "suppressed") else "suppressed"
+    elif raw and not MISSING.match(raw):
+        # a report's own words ("No New Data Published", "Opiate = 7.8% Non-Opiate = 42.1%"): shown
+        # as written, never read as a figure
+        text = f"no figure ({raw})"
     else:
         text = "not yet available"
     return text + (" (provisional)" if provisional else "")

@@ -95,6 +95,10 @@ def _header(rows: list[tuple[int, list[tuple[Any, bool]]]], mapping: dict[str, s
             header_row: int | None) -> tuple[int, list[_Column], list[str], set[int]]:
     """The header row (plan.workbooks.headers, the one finder) and each column as a field or a
     period. Bare "Q1" / "Apr-Jun" headings take their year from the title rows above."""
+    unknown = sorted({v for v in (mapping or {}).values() if v and v not in H.HEADINGS})
+    if unknown:
+        raise InvalidInput(f"The mapping names {', '.join(unknown)}, which is not a field of a measure; the "
+                           f"fields are: {', '.join(H.HEADINGS)}.")
     values = [(number, [v for v, _ in cells]) for number, cells in rows]
     guess = H.year_of_report(H.titles_above(values, min(len(values), 10)))
     try:

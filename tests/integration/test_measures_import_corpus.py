@@ -76,3 +76,29 @@ def test_a_published_performance_report_imports_as_published(seeded, shape: Meas
     assert (again["new"], again["changed"], again["values_added"]) == (0, 0, 0), "re-importing changes nothing"
     assert {m["ref"] for m in again["measures"]} == refs, "the codes made are found again by name"
     assert _stored(seeded.id, refs) == stored
+
+
+def test_a_heading_the_app_does_not_know_is_corrected_on_the_command_line(seeded, tmp_path, capsys) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    from plan.cli import main as cli
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Wexbridge CSP performance 2025/26"])
+    sheet.append(["What we track", "Q1", "Q2", "Change"])  # no heading the app knows for the measure
+    sheet.append(["Reduce knife crime", 51, 47, "-8%"])
+    sheet.append(["Reduce arson", 12, 9, "-25%"])
+    path = tmp_path / "unknown heading.xlsx"
+    book.save(path)
+    assert cli(["measures", "import", str(path), "--dry-run"]) == 1
+    assert "No header row found" in capsys.readouterr().err
+    assert cli(["measures", "import", str(path), "--dry-run", "--mapping", "What we track=wrong"]) == 1
+    assert "wrong, which is not a field of a measure" in capsys.readouterr().err
+    assert cli(["measures", "import", str(path), "--mapping", "What we track=name", "--mapping", "Change=",
+                "--header-row", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "header on row 2, 2 periods" in out and "2 new, 0 changed, 0 unchanged measures; added 4 figures" in out
+    with session_scope() as session:
+        names = dict(session.exec(select(Measure.name, Measure.direction).where(Measure.name.like("Reduce %"))).all())
+    assert names == {"Reduce knife crime": "lower", "Reduce arson": "lower"}

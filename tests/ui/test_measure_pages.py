@@ -398,3 +398,27 @@ def test_viewers_and_owners_are_not_offered_the_measure_pages(people_sqlite, rol
     at = open_app(user=people_sqlite[role])
     with pytest.raises(ValueError):  # not registered for this role
         at.switch_page(page).run()
+
+
+def test_a_published_performance_report_shows_its_own_status_and_words_beside_the_figures(
+        seeded_sqlite, people_sqlite) -> None:
+    from tests.data.workbooks.measures import CSP_QUARTERLY, PCC_OVERVIEW
+
+    at = open_app("pages/measures.py", user=people_sqlite["admin"])
+    for shape in (CSP_QUARTERLY, PCC_OVERVIEW):
+        at.file_uploader(key="import_file").set_value((shape.name, shape.content(), "application/octet-stream"))
+        at = at.run()
+        at = _button(at, "Check the file").click().run()
+        assert not at.error, _errors(at)
+        at = _button(at, "Import").click().run()
+        assert unescaped(at.success[0].value).startswith(f"Imported {shape.name}: {len(shape.measures)} new")
+    at = at.selectbox(key="measure_ref").set_value("1.1.1a").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = unescaped(markdown_text(at))
+    assert "Status in the partner's own report: Green (Jul–Sep 2025)." in text
+    with session_scope() as session:
+        ref = session.exec(select(Measure.ref).where(Measure.name == "Reduce total crime – Northfield CSP")).one()
+    at = at.selectbox(key="measure_ref").set_value(ref).run()
+    text = unescaped(markdown_text(at))
+    assert ("**Figures, newest first:** Jan–Mar 2026: no figure (No New Data Published); Oct–Dec 2025: 30,658; "
+            "Jul–Sep 2025: 20,409") in text

@@ -83,7 +83,7 @@ for column in found.columns:
     if key in st.session_state and st.session_state[key] != column.field and column.heading not in fixes:
         del st.session_state[key]  # another file or header row: start from what the app read
     how = f" (period {column.period})" if column.period else ""
-    st.selectbox(f"Column {column.letter}: {column.heading}{how}", options, index=options.index(column.field),
+    st.selectbox(f"Column {column.letter}: {md(column.heading)}{md(how)}", options, index=options.index(column.field),
                  key=key, on_change=_remember, args=(column.heading, key),
                  format_func=lambda f: "Keep with the action (no field)" if f is None else FIELD_LABELS[f],
                  help=f"Read as this because {column.how}." if column.how and column.how != "your choice" else None)

@@ -19,7 +19,10 @@ from plan.actions import MAX_SEARCH, find_for_pick, pick_titles
 from plan.db import session_scope
 from plan.errors import InvalidFields, PlanError, StaleVersion
 from plan.identity import Actor
-from plan.measures import RowsRejected, create_measure, import_measures, update_measure
+from plan.measures import RowsRejected, create_measure, import_measures, preview_measures, update_measure
+from plan.measures import periods as P
+from plan.measures.headings import HEADINGS, LABELS
+from plan.measures.importer import MeasuresPreview
 from plan.plans import PlanFrame
 from plan.text import plural
 from ui.frame import flash_and_rerun
@@ -238,30 +241,74 @@ def _rejected(err: RowsRejected) -> None:
 CHANGE = {"new": "New measure", "changed": "Definition or figures change", "unchanged": "Unchanged"}
 
 
+def _columns_found(found: MeasuresPreview, fixes: dict[str, str | None]) -> None:
+    """The table found, one choice per column: what the app read it as, for the user to correct."""
+    st.caption(f"Sheet '{found.sheet}': the headings are in row {found.header_row}. Correct the row above if that "
+               "is wrong, and any column the app read wrongly below.")
+
+    def remember(heading: str, key: str) -> None:
+        fixes[heading] = st.session_state[key]
+
+    for column in found.columns:
+        options: list[str | None] = [None, *HEADINGS] + (["figure"] if column.period else [])
+        key = f"import_map_{column.index}"
+        if key in st.session_state and st.session_state[key] != column.field and column.heading not in fixes:
+            del st.session_state[key]  # another file or header row: start from what the app read
+        shown = column.field if column.field in options else None
+        period = P.from_label(column.period).display if column.period else ""
+        st.selectbox(f"Column {column.letter}: {md(column.heading)}", options, index=options.index(shown), key=key,
+                     on_change=remember, args=(column.heading, key),
+                     format_func=lambda f, period=period: ("Not used (ignored)" if f is None else
+                                                           f"Figures for {period}" if f == "figure" else LABELS[f]),
+                     help=f"Read as this because {column.how}." if column.how and column.how != "your choice"
+                     else None)
+    st.dataframe(pd.DataFrame([cells for _, cells in found.sample],
+                              columns=[f"{c.letter}: {c.heading}" for c in found.columns],
+                              index=[number for number, _ in found.sample]) if found.sample else pd.DataFrame(),
+                 width="stretch")
+
+
 def import_form(frame: PlanFrame, user: Actor) -> None:
-    """Upload a wide measures spreadsheet, see what the import would do (a dry run), then import."""
-    st.caption("A spreadsheet with a header row naming the measure (Code, Indicator, Measure type, Baseline, "
-               "Target, Polarity, Frequency, Source, Action...) and one column per period (Q1 24/25, "
-               "Apr-Jun 2024, Jan-25), one row per measure. Check it first: nothing is saved until you press "
-               "Import, and if any row is wrong nothing is saved and each bad row is named.")
+    """Upload a performance report, see the table found and correct any column, check what the
+    import would do (a dry run), then import."""
+    st.caption("The performance report as the partnership keeps it: a header row naming the measure (Indicator, "
+               "Measure, Code, Baseline, Target, Status...) and one column per period (Q1 24/25, Apr-Jun 2024, "
+               "Q2 performance (30 September 2025), or Q1 with the year in the title), one row per measure. Check "
+               "it first: nothing is saved until you press Import, and if any row is wrong nothing is saved and "
+               "each bad row is named.")
     upload = st.file_uploader("Measures spreadsheet (.xlsx or .csv)", type=["xlsx", "csv"], key="import_file")
     sheet = st.text_input("Sheet (leave blank for the first sheet)", key="import_sheet", max_chars=100).strip()
     if upload is None:
         return
     content = upload.getvalue()
-    digest = hashlib.sha256(content + upload.name.encode() + sheet.encode()).hexdigest()
+    header_row = st.number_input("Row holding the column headings (0: let the app find it)", min_value=0,
+                                 max_value=100000, value=0, step=1, key="import_header_row") or None
+    file_key = hashlib.sha256(content).hexdigest()[:16]
+    fixes: dict[str, str | None] = st.session_state.setdefault("import_fixes", {}).setdefault(file_key, {})
+    try:
+        found = preview_measures(content, upload.name, sheet=sheet or None, mapping=fixes,
+                                 header_row=int(header_row) if header_row else None)
+    except PlanError as err:
+        st.error(md(str(err)) + md(" Give the row holding the headings above."))
+        return
+    _columns_found(found, fixes)
+    mapping = dict(fixes)
+    digest = hashlib.sha256(content + upload.name.encode() + sheet.encode()
+                            + repr((sorted(mapping.items(), key=str), header_row)).encode()).hexdigest()
     if st.button("Check the file", key="import_check"):
         st.session_state.pop("import_checked", None)
         try:
             with session_scope() as session:
                 report = import_measures(session, user=user, plan_id=frame.id, content=content,
-                                         filename=upload.name, sheet=sheet or None, dry_run=True)
+                                         filename=upload.name, sheet=sheet or None, dry_run=True,
+                                         mapping=mapping or None, header_row=int(header_row) if header_row else None)
         except RowsRejected as err:
             _rejected(err)
         except PlanError as err:
             st.error(md(str(err)))
         else:
-            st.session_state["import_checked"] = {"digest": digest, "report": report}
+            st.session_state["import_checked"] = {"digest": digest, "report": report, "mapping": mapping,
+                                                  "header_row": int(header_row) if header_row else None}
     checked = st.session_state.get("import_checked")
     if not checked or checked["digest"] != digest:
         return
@@ -283,7 +330,8 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
     try:
         with session_scope() as session:
             done = import_measures(session, user=user, plan_id=frame.id, content=content, filename=upload.name,
-                                   sheet=sheet or None)
+                                   sheet=sheet or None, mapping=checked["mapping"] or None,
+                                   header_row=checked["header_row"])
     except RowsRejected as err:
         _rejected(err)
     except PlanError as err:

@@ -107,8 +107,11 @@ Returns (contributors for their own agency's measures; the secretariat for any):
         Roles: admin, chair (all agencies), contributor (own).
 
 Import of the wide spreadsheets partnerships keep (secretariat):
+  preview_measures(content, filename, *, sheet=None, mapping=None, header_row=None)
+        -> MeasuresPreview (sheet, header_row, columns: [ColumnMatch], sample rows): the table
+        found and each column's reading, for the user to correct before the dry run.
   import_measures(session, *, user, plan_id, content: bytes, filename: str, sheet=None,
-                  dry_run=False, today=None) -> dict
+                  dry_run=False, today=None, mapping=None, header_row=None) -> dict
         {sheet, header_row, measures: [{row, ref, name, change ("new"|"changed"|"unchanged"),
         values_added, actions}], values_added, warnings: [str]}; raises RowsRejected naming every
         bad row and its reason; nothing is written then. A re-import of the same file changes
@@ -171,6 +174,7 @@ _WHERE = {
     "describe_figure": "figures",
     "RowsRejected": "terms",
     "import_measures": "importer",
+    "preview_measures": "importer",
 }
 
 __all__ = sorted(_WHERE)

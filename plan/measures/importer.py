@@ -58,7 +58,7 @@ from plan.measures.targets import parse_target
 from plan.measures.terms import RowsRejected, parse_frequency, parse_unit
 from plan.permissions import cleared_for, require
 from plan.workbooks import read_sheet
-from plan.workbooks.headers import ColumnMatch, NoHeader, find_header
+from plan.workbooks.headers import ColumnMatch, Header, NoHeader, find_header
 
 
 @dataclass
@@ -91,11 +91,22 @@ def _cells(content: bytes, filename: str, sheet: str | None) -> tuple[str, list[
                        for number, values in read.rows]
 
 
-def _header(rows: list[tuple[int, list[tuple[Any, bool]]]], mapping: dict[str, str | None] | None,
-            header_row: int | None) -> tuple[int, list[_Column], list[str], set[int]]:
-    """The header row (plan.workbooks.headers, the one finder) and each column as a field or a
-    period. Bare "Q1" / "Apr-Jun" headings take their year from the title rows above."""
-    unknown = sorted({v for v in (mapping or {}).values() if v and v not in H.HEADINGS})
+@dataclass
+class MeasuresPreview:
+    """The table found in a measures sheet and what each column was taken as, for the user to
+    correct before the dry run (the page shows it; the CLI takes --mapping and --header-row)."""
+
+    sheet: str
+    header_row: int
+    columns: list[ColumnMatch]
+    sample: list[tuple[int, list[str]]]  # the first rows under the header, as text, by column
+
+
+def _find(rows: list[tuple[int, list[tuple[Any, bool]]]], mapping: dict[str, str | None] | None,
+          header_row: int | None) -> tuple[Header, int | None]:
+    """The header row (plan.workbooks.headers, the one finder) with the measures' vocabulary;
+    bare "Q1" / "Apr-Jun" headings take their year from the title rows above."""
+    unknown = sorted({v for v in (mapping or {}).values() if v and v not in H.HEADINGS and v != "figure"})
     if unknown:
         raise InvalidInput(f"The mapping names {', '.join(unknown)}, which is not a field of a measure; the "
                            f"fields are: {', '.join(H.HEADINGS)}.")
@@ -110,6 +121,29 @@ def _header(rows: list[tuple[int, list[tuple[Any, bool]]]], mapping: dict[str, s
         raise InvalidInput(f"{err} A measures sheet needs a row naming the measure (Indicator, Measure or Name) "
                            "with at least one period column (e.g. Q1 24/25, Apr-Jun 2024, Jan-25), above the "
                            "measures.") from None
+    return found, year
+
+
+def preview_measures(content: bytes, filename: str, *, sheet: str | None = None,
+                     mapping: dict[str, str | None] | None = None, header_row: int | None = None,
+                     sample: int = 6) -> MeasuresPreview:
+    """The table found and each column's reading; reads the file only (no plan, no database)."""
+    name, table = _cells(content, filename, sheet)
+    found, _ = _find(table, mapping, header_row)
+    shown = []
+    for number, cells in table[found.position + 1:]:
+        if number in found.repeats or not any(v is not None and str(v).strip() for v, _ in cells):
+            continue
+        shown.append((number, [_text(cells[c.index][0]) if c.index < len(cells) else "" for c in found.columns]))
+        if len(shown) >= sample:
+            break
+    return MeasuresPreview(name, found.row, found.columns, shown)
+
+
+def _header(rows: list[tuple[int, list[tuple[Any, bool]]]], mapping: dict[str, str | None] | None,
+            header_row: int | None) -> tuple[int, list[_Column], list[str], set[int]]:
+    """The header row found and each column as a field or a period."""
+    found, year = _find(rows, mapping, header_row)
     columns, warnings = [], []
     for match in found.columns:
         columns_of = _column(match, year)

@@ -422,3 +422,31 @@ def test_a_published_performance_report_shows_its_own_status_and_words_beside_th
     text = unescaped(markdown_text(at))
     assert ("**Figures, newest first:** Jan–Mar 2026: no figure (No New Data Published); Oct–Dec 2025: 30,658; "
             "Jul–Sep 2025: 20,409") in text
+
+
+def test_the_secretariat_corrects_a_heading_the_app_does_not_know_then_imports(people_sqlite, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Wexbridge CSP performance 2025/26"])
+    sheet.append(["What we track", "Q1", "Q2", "Change"])
+    sheet.append(["Reduce knife crime", 51, 47, "-8%"])
+    path = tmp_path / "our report.xlsx"
+    book.save(path)
+    at = open_app("pages/measures.py", user=people_sqlite["admin"])
+    at.file_uploader(key="import_file").set_value((path.name, path.read_bytes(), "application/octet-stream"))
+    at = at.run()
+    assert any("No header row found" in unescaped(e.value) for e in at.error)
+    at = at.number_input(key="import_header_row").set_value(2).run()
+    labels = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("import_map_")}
+    assert labels == {"Column A: What we track": None, "Column B: Q1": "figure", "Column C: Q2": "figure",
+                      "Column D: Change": None}
+    at = at.selectbox(key="import_map_0").set_value("name").run()
+    at = _button(at, "Check the file").click().run()
+    assert not at.error, _errors(at)
+    assert at.success[0].value.startswith("Checked, nothing saved yet: 1 new, 0 changed, 0 unchanged; 2 figures")
+    at = _button(at, "Import").click().run()
+    assert unescaped(at.success[0].value).startswith("Imported our report.xlsx: 1 new")
+    with session_scope() as session:
+        assert session.exec(select(Measure.direction).where(Measure.name == "Reduce knife crime")).one() == "lower"

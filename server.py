@@ -19,7 +19,7 @@ Streamlit's `st.App` serves app.py as usual and lets us add what a page cannot d
   404.
 - the old "pages/ folder" mode is off from the first request, so /users on a fresh server runs
   app.py's router (sign-in first), never pages/users.py on its own. Each page still checks who
-  is signed in itself (ui/gate.py): defence in depth.
+  is signed in itself (ui/frame.page_start): defence in depth.
 """
 
 from __future__ import annotations

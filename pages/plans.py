@@ -107,10 +107,14 @@ with st.form("plan_refresh"):
     beside("plan_refresh", "name")
     start = st.date_input("Starts on", value=date.today(), format="DD/MM/YYYY", key=key("plan_refresh", "start"))
     beside("plan_refresh", "start_date")
+    carry = st.checkbox("Carry the needs-assessment findings forward, with their links to the open actions", value=True,
+                        key=key("plan_refresh", "carry_findings"),
+                        help="Untick when next year's plan answers a new strategic needs assessment: its findings "
+                             "are then recorded afresh.")
     if st.form_submit_button("Make next year's plan"):
         def _refresh(s):  # noqa: ANN001, ANN202
             return plans.refresh_plan(s, user=user, plan_id=plan_frame(s, source).id, new_slug=new_slug,
-                                      new_name=new_name, start_date=start)
+                                      new_name=new_name, start_date=start, carry_findings=carry)
         save("plan_refresh", _refresh, f"Plan '{new_slug.strip()}' made from '{source}'.")
 
 st.subheader("This plan as a plan file")

@@ -168,3 +168,24 @@ def test_a_plan_file_is_checked_then_loaded_from_the_plans_page(seeded_sqlite, p
     _click(at, "Load it as plan 'thurrock-vv'")
     assert at.success[0].value == "Plan 'thurrock-vv' loaded."
     assert list(at.dataframe[0].value["Short name"]) == ["southend-vv", "thurrock-vv"]
+
+
+def test_next_years_plan_can_leave_the_findings_behind(seeded_sqlite, people_sqlite) -> None:
+    from models import Finding
+
+    def findings(slug: str) -> int:
+        with session_scope() as session:
+            plan = session.exec(select(Plan).where(Plan.slug == slug)).one()
+            return len(session.exec(select(Finding).where(Finding.plan_id == plan.id)).all())
+
+    at = open_app("pages/plans.py", user=people_sqlite["admin"])
+    carry = next(c for c in at.checkbox if c.label.startswith("Carry the needs-assessment findings forward"))
+    assert carry.value is True  # carried by default
+    for slug, name, keep in (("southend-vv-2027", "V&V Local Action Plan 2027-28", True),
+                             ("southend-vv-new-sna", "V&V Local Action Plan (new needs assessment)", False)):
+        at.text_input(key=_key(at, "plan_refresh", "slug")).set_value(slug)
+        at.text_input(key=_key(at, "plan_refresh", "name")).set_value(name)
+        next(c for c in at.checkbox if c.label.startswith("Carry the needs-assessment")).set_value(keep)
+        _click(at, "Make next year's plan")
+        assert at.success[0].value == f"Plan '{slug}' made from 'southend-vv'.", _errors(at)
+    assert (findings("southend-vv"), findings("southend-vv-2027"), findings("southend-vv-new-sna")) == (5, 5, 0)

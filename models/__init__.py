@@ -34,7 +34,7 @@ from models.rounds import (  # noqa: E402
     UpdateReturn,
     UpdateRound,
 )
-from models.strategy import Finding, FindingAction, NeedsAssessment, ViolenceDefinition  # noqa: E402
+from models.strategy import Finding, FindingAction, MeasureFinding, NeedsAssessment, ViolenceDefinition  # noqa: E402
 from models.update import StatusUpdate  # noqa: E402
 
 metadata = SQLModel.metadata
@@ -56,6 +56,7 @@ __all__ = [
     "IssuedReturnAction",
     "Measure",
     "MeasureAction",
+    "MeasureFinding",
     "MeasureValue",
     "Meeting",
     "MeetingAttendee",

@@ -76,3 +76,13 @@ class FindingAction(SQLModel, table=True):
     finding_id: int = Field(foreign_key="finding.id", primary_key=True)
     action_id: int = Field(foreign_key="action.id", primary_key=True, index=True)
     linked_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class MeasureFinding(SQLModel, table=True):
+    """A measure that evidences a finding (many to many): the core measures and the plan's own
+    show whether what the needs assessment found is changing. Links made and unmade are audited."""
+
+    __tablename__ = "measure_finding"
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", primary_key=True, index=True)
+    linked_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -63,7 +63,9 @@ st.subheader("Findings and the actions that answer them")
 st.dataframe(pd.DataFrame([{
     "Ref": f["ref"], "Finding": f["title"], "Priority": f["priority"], "Quoted": "Yes" if f["quoted"] else "",
     "Actions": "; ".join(f"{a['ref']} ({a['rag_label']})" for a in f["actions"]) or "None: a gap",
-    "RAG of its actions": _rag_words(f["rag"])} for f in result["findings"]]), hide_index=True, width="stretch")
+    "RAG of its actions": _rag_words(f["rag"]),
+    "Measures that evidence it": "; ".join(f"{m['ref']} {m['name']}" for m in f["measures"]) or "None linked",
+} for f in result["findings"]]), hide_index=True, width="stretch")
 
 st.subheader("Specified authorities")
 st.dataframe(pd.DataFrame([{

@@ -9,6 +9,7 @@ from plan.db import session_scope
 from plan.measures import definition_choices, list_measures, measure_history
 from plan.permissions import allowed
 from ui import url_state
+from ui.finding_links import measure_findings_form
 from ui.frame import current_user, page_start
 from ui.measure_forms import definition_form, import_form
 from ui.measure_view import measure_panel, rag_word, travel
@@ -57,6 +58,7 @@ else:
         st.caption("Notes")
         st.text(measure["notes"])
     st.markdown("**Serves:** " + md(", ".join(measure["actions"]) or "the plan as a whole"))
+    measure_findings_form(frame, user, ref)
     with st.expander("Every figure received, revisions included"):
         with session_scope() as session:
             history = measure_history(session, user=user, plan_id=frame.id, ref=ref)

@@ -54,3 +54,37 @@ def render(frame: PlanFrame, user: Actor, action: dict[str, Any], *, key: str) -
         if saved:
             forms.reset(name)
             flash_and_rerun(f"{md(action['ref'])} now answers {plural(len(chosen), 'finding')}.")
+
+
+def measure_findings_form(frame: PlanFrame, user: Actor, measure_ref: str) -> None:
+    """The findings a measure evidences (the Measures page): listed for every reader, changed by
+    the secretariat. A measure serving only restricted actions shows its links to the cleared."""
+    try:
+        with session_scope() as session:
+            linked = strategy.findings_of_measure(session, plan_id=frame.id, measure_ref=measure_ref)
+            choices = dict(strategy.finding_choices(session, plan_id=frame.id))
+    except PlanError:
+        return
+    if not choices:
+        return
+    words = "; ".join(f"{r} {choices.get(r, '')}".strip() for r in linked) or "none yet"
+    st.markdown("**Evidences the findings:** " + md(words))
+    if not allowed(user, "strategy.edit"):
+        return
+    name = "measure_findings"
+    form = f"{name}_{measure_ref}_{forms.token(name)}"
+    with st.form(form):
+        chosen = st.multiselect("Findings this measure evidences", list(choices),
+                                default=[r for r in linked if r in choices],
+                                format_func=lambda r: f"{r} – {choices[r]}", key=f"{form}_refs")
+        forms.field_error(name, "findings")
+        sent = st.form_submit_button("Save the measure's findings")
+    if sent:
+        def _save() -> dict[str, Any]:
+            with session_scope() as session:
+                return strategy.set_measure_findings(session, user=user, plan_id=frame.id, measure_ref=measure_ref,
+                                                     finding_refs=chosen)
+        saved, _ = forms.save(name, _save)
+        if saved:
+            forms.reset(name)
+            flash_and_rerun(f"{md(measure_ref)} now evidences {plural(len(chosen), 'finding')}.")

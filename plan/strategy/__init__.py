@@ -48,6 +48,8 @@ _WHERE = {
     "findings_for_action": "findings",
     "finding_choices": "findings",
     "link_findings": "findings",
+    "set_measure_findings": "measure_findings",
+    "findings_of_measure": "measure_findings",
     "PRIORITIES": "findings",
     "SPECIFIED_AUTHORITIES": "authorities",
     "set_specified_authority": "authorities",

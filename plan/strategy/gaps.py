@@ -15,6 +15,7 @@ from plan.actions import RESTRICTED_TEXT
 from plan.identity import Actor
 from plan.permissions import require
 from plan.strategy.authorities import SPECIFIED_AUTHORITIES
+from plan.strategy.measure_findings import measures_by_finding
 from plan.vocab import RAG_LABELS, RAG_ORDER, Rag
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -46,7 +47,8 @@ def coverage(session: Session, *, user: Actor, plan_id: int, unanswered_limit: i
     """What the plan answers of its needs assessment. Chairs and the secretariat. Raises NotAllowed.
 
     Returns {findings: [{ref, title, priority, theme, quoted, source, count, rag: {red: n, ...},
-    covered, actions: [{ref, title, rag, rag_label}]}] (uncovered first, then by priority and ref),
+    covered, actions: [{ref, title, rag, rag_label}], measures: [{ref, name}]}] (uncovered first,
+    then by priority and ref),
     gaps: [finding refs], unanswered: [{ref, title, rag, rag_label}] (actions answering no finding,
     at most `unanswered_limit`), authorities: [{code, name, agencies, actions, rag}],
     authorities_without_action: [codes], totals: {findings, covered, gaps, actions, answering,
@@ -75,9 +77,10 @@ def coverage(session: Session, *, user: Actor, plan_id: int, unanswered_limit: i
             .order_by(FindingAction.finding_id, Action.ref_sort, Action.ref)).all():
         actions[finding_id].append({"ref": ref, "title": _title(user, title, restricted), "rag": action_rag,
                                     "rag_label": RAG_LABELS[Rag(action_rag)]})
+    evidenced = measures_by_finding(session, plan_id=plan_id, cleared=user.cleared_for_restricted)
     findings = [{"ref": r.ref, "title": r.title, "priority": r.priority, "theme": r.theme, "quoted": r.quoted,
                  "source": r.source, "count": int(r.n), "rag": _rags(r), "covered": r.n > 0,
-                 "actions": actions.get(r.id, [])} for r in counts]
+                 "actions": actions.get(r.id, []), "measures": evidenced.get(r.ref, [])} for r in counts]
 
     answers = exists(select(FindingAction.action_id).join(Finding, Finding.id == FindingAction.finding_id)
                      .where(FindingAction.action_id == Action.id, Finding.retired_at.is_(None)))

@@ -5,6 +5,8 @@ they come back as they were. Small numbers are suppressed when shown."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import func, select
 
@@ -68,3 +70,35 @@ def test_switch_on_feed_switch_off_and_on_again(seeded, people) -> None:
         assert [v["value"] for v in again["values"] if v["state"] == "value"] == [41.0]
         events = session.exec(select(AuditEvent.event).where(AuditEvent.entity_key == "SV-KNIFE-U25")).all()
         assert events.count("measure.core_on") == 2 and "measure.core_off" in events
+
+
+def test_a_core_measure_is_linked_to_the_findings_it_evidences(seeded, people) -> None:
+    from plan.errors import InvalidFields
+
+    admin = people["admin"]
+    with session_scope() as session:
+        strategy.switch_core_measure(session, user=admin, plan_id=seeded.id, key="hospital_sharp_under25", on=True)
+        with pytest.raises(NotAllowed):
+            strategy.set_measure_findings(session, user=people["chair"], plan_id=seeded.id,
+                                          measure_ref="SV-HOSP-U25", finding_refs=["F2"])
+        with pytest.raises(InvalidFields) as refused:
+            strategy.set_measure_findings(session, user=admin, plan_id=seeded.id, measure_ref="SV-HOSP-U25",
+                                          finding_refs=["F2", "F99"])
+        assert "F99 is not a finding of the plan" in refused.value.problems["findings"]
+    with session_scope() as session:  # nothing was linked by the refused call
+        assert strategy.findings_of_measure(session, plan_id=seeded.id, measure_ref="SV-HOSP-U25") == []
+        done = strategy.set_measure_findings(session, user=admin, plan_id=seeded.id, measure_ref="SV-HOSP-U25",
+                                             finding_refs=["F2", "F1"])
+        assert done == {"added": ["F1", "F2"], "removed": []}
+    with session_scope() as session:
+        again = strategy.set_measure_findings(session, user=admin, plan_id=seeded.id, measure_ref="SV-HOSP-U25",
+                                              finding_refs=["F2"])
+        assert again == {"added": [], "removed": ["F1"]}
+        found = strategy.coverage(session, user=people["chair"], plan_id=seeded.id)
+        by_ref = {f["ref"]: f["measures"] for f in found["findings"]}
+        assert by_ref["F2"] == [{"ref": "SV-HOSP-U25", "name": measures.get_measure(
+            session, user=admin, plan_id=seeded.id, ref="SV-HOSP-U25")["name"]}]
+        assert by_ref["F1"] == []
+        events = session.exec(select(AuditEvent.before, AuditEvent.after)
+                              .where(AuditEvent.event == "finding.measure_link").order_by(AuditEvent.id)).all()
+        assert [(json.loads(b)["findings"], json.loads(a)["findings"]) for b, a in events] == [([], ["F1", "F2"]), (["F1", "F2"], ["F2"])]

@@ -117,3 +117,21 @@ def test_the_chair_prepares_the_annual_review(seeded_sqlite, people_sqlite) -> N
     content, filename, _ = at.session_state["review_file"]
     assert filename.startswith("OFFICIAL-SENSITIVE annual review") and content[:2] == b"PK"
     assert at.query_params["year"] in (["2026"], "2026")
+
+
+def test_the_secretariat_links_a_measure_to_findings_and_the_chair_sees_it_on_coverage(seeded_sqlite,
+                                                                                      people_sqlite) -> None:
+    at = open_app("pages/measures.py", user=people_sqlite["admin"], measure_ref="M3.1")
+    assert "**Evidences the findings:** none yet" in unescaped(markdown_text(at))
+    token = at.session_state["form_token_measure_findings"]
+    at.multiselect(key=f"measure_findings_M3.1_{token}_refs").set_value(["F2"])
+    next(b for b in at.button if b.label == "Save the measure's findings").click().run()
+    assert any("M3.1 now evidences 1 finding" in unescaped(s.value) for s in at.success)
+    assert "**Evidences the findings:** F2 " in unescaped(markdown_text(at))
+    chair = open_app(PAGE, user=people_sqlite["chair"])
+    findings = chair.dataframe[0].value
+    shown = findings.loc[findings["Ref"] == "F2", "Measures that evidence it"].item()
+    assert shown.startswith("M3.1 ") and findings.loc[findings["Ref"] == "F1", "Measures that evidence it"].item() \
+        == "None linked"
+    viewer = open_app("pages/measures.py", user=people_sqlite["chair"], measure_ref="M3.1")
+    assert not any(b.label == "Save the measure's findings" for b in viewer.button)  # chairs read, never change

@@ -20,6 +20,7 @@ from plan.db import session_scope
 from plan.errors import InvalidFields, PlanError, StaleVersion
 from plan.identity import Actor
 from plan.measures import RowsRejected, create_measure, import_measures, update_measure
+from plan.personal_data import asks_confirmation
 from plan.plans import PlanFrame
 from plan.text import plural
 from ui.frame import flash_and_rerun
@@ -190,6 +191,13 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
                                 default=start["actions"], format_func=lambda r: f"{r} – {actions.get(r, '')}",
                                 key=key["actions"])
         error("actions")
+        confirm_key = f"def_personal_data_{slot}_{token}"
+        confirmed = False
+        if asks_confirmation(errors) or st.session_state.get(confirm_key):
+            confirmed = st.checkbox(
+                "No personal data", key=confirm_key,
+                help="Tick after a personal-data warning, once you have checked the name, definition, target and "
+                     "notes name no person: plans hold what partners do, not details of people.")
         submitted = st.form_submit_button("Save measure" if measure else "Add measure", type="primary")
     if not submitted:
         return
@@ -198,7 +206,7 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
               "target": target, "target_date": target_date, "target_text": target_text, "target_type": target_type,
               "target_per": target_per, "direction": direction, "tolerance": tolerance, "frequency": frequency,
               "source_agency": source, "contributor": contributor, "lag_days": lag, "notes": notes,
-              "actions": linked}
+              "actions": linked, "personal_data_confirmed": confirmed}
     try:
         with session_scope() as session:
             if measure is None:
@@ -223,7 +231,8 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
 
 
 def _forget(slot: str, token: str, key: dict[str, str]) -> None:
-    for name in [*key.values(), f"def_token_{slot}", f"def_errors_{token}", f"def_version_{token}"]:
+    for name in [*key.values(), f"def_token_{slot}", f"def_errors_{token}", f"def_version_{token}",
+                 f"def_personal_data_{slot}_{token}"]:
         st.session_state.pop(name, None)
 
 
@@ -246,16 +255,20 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
                "Import, and if any row is wrong nothing is saved and each bad row is named.")
     upload = st.file_uploader("Measures spreadsheet (.xlsx or .csv)", type=["xlsx", "csv"], key="import_file")
     sheet = st.text_input("Sheet (leave blank for the first sheet)", key="import_sheet", max_chars=100).strip()
+    confirmed = st.checkbox("No personal data", key="import_personal_data",
+                            help="Tick after a personal-data warning, once you have checked the measures' names, "
+                                 "definitions, targets and notes name no person.")
     if upload is None:
         return
     content = upload.getvalue()
-    digest = hashlib.sha256(content + upload.name.encode() + sheet.encode()).hexdigest()
+    digest = hashlib.sha256(content + upload.name.encode() + sheet.encode() + bytes([confirmed])).hexdigest()
     if st.button("Check the file", key="import_check"):
         st.session_state.pop("import_checked", None)
         try:
             with session_scope() as session:
                 report = import_measures(session, user=user, plan_id=frame.id, content=content,
-                                         filename=upload.name, sheet=sheet or None, dry_run=True)
+                                         filename=upload.name, sheet=sheet or None, dry_run=True,
+                                         personal_data_confirmed=confirmed)
         except RowsRejected as err:
             _rejected(err)
         except PlanError as err:
@@ -283,7 +296,7 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
     try:
         with session_scope() as session:
             done = import_measures(session, user=user, plan_id=frame.id, content=content, filename=upload.name,
-                                   sheet=sheet or None)
+                                   sheet=sheet or None, personal_data_confirmed=confirmed)
     except RowsRejected as err:
         _rejected(err)
     except PlanError as err:

@@ -56,7 +56,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     with session_scope() as session:
         frame = plan_frame(session, args.plan)
         report = import_measures(session, user=Actor.system("command line"), plan_id=frame.id, content=content,
-                                 filename=path.name, sheet=args.sheet, dry_run=args.dry_run)
+                                 filename=path.name, sheet=args.sheet, dry_run=args.dry_run,
+                                 personal_data_confirmed=args.confirm_no_personal_data)
         if args.dry_run:
             session.rollback()  # a dry run writes nothing, whatever happened
     where = f"sheet '{report['sheet']}', " if report["sheet"] else ""
@@ -129,6 +130,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
     p.add_argument("--plan", default=None, help="plan slug (default: the first plan)")
     p.add_argument("--dry-run", action="store_true", help="check and report only; save nothing")
+    p.add_argument("--confirm-no-personal-data", action="store_true",
+                   help="after a personal-data warning: you have checked the measures' words name no person")
     p.set_defaults(func=cmd_import)
     p = commands.add_parser("list", help="list measures with their figures and evidence RAG")
     p.add_argument("--plan", default=None)

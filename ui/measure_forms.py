@@ -255,11 +255,11 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
                "Import, and if any row is wrong nothing is saved and each bad row is named.")
     upload = st.file_uploader("Measures spreadsheet (.xlsx or .csv)", type=["xlsx", "csv"], key="import_file")
     sheet = st.text_input("Sheet (leave blank for the first sheet)", key="import_sheet", max_chars=100).strip()
+    if upload is None:
+        return
     confirmed = st.checkbox("No personal data", key="import_personal_data",
                             help="Tick after a personal-data warning, once you have checked the measures' names, "
                                  "definitions, targets and notes name no person.")
-    if upload is None:
-        return
     content = upload.getvalue()
     digest = hashlib.sha256(content + upload.name.encode() + sheet.encode() + bytes([confirmed])).hexdigest()
     if st.button("Check the file", key="import_check"):

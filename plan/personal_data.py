@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from sqlmodel import Session, select
@@ -368,3 +368,43 @@ def checked_text(session: Session, *, plan_id: int, label: str, text: str, limit
         raise InvalidInput(f"{label} is {len(text):,} characters; the most allowed is {limit:,}. Shorten it.")
     check_plan_text(session, plan_id=plan_id, fields={label: text}, confirmed=confirmed)
     return text
+
+
+def field_problems(fields: Mapping[str, tuple[str, str]], *, policy: str, confirmed: bool,
+                   known_emails: Iterable[str] = (),
+                   how_to_confirm: str = 'tick "No personal data" and save again') -> dict[str, str]:
+    """Each field's personal-data problem, keyed as `fields` is ({key: (label, text)}), in the
+    action editor's words: under the plan's "refuse" policy a finding is refused; under "warn"
+    it stands until the writer confirms (`how_to_confirm` says how, where the text came from).
+    Empty when nothing is flagged, or when it is confirmed under "warn"."""
+    known = list(known_emails)
+    problems: dict[str, str] = {}
+    for key, (label, text) in fields.items():
+        found = findings(text, known_emails=known) if text else []
+        if not found:
+            continue
+        if policy == "refuse":
+            problems[key] = (f"{label} looks like personal data ({'; '.join(found)}), which this plan does not "
+                             "hold: describe the work instead.")
+        elif not confirmed:
+            problems[key] = (f"{label} {_ASKS} ({'; '.join(found)}): plans hold what partners do, "
+                             f"not details of people. Remove it, or {how_to_confirm}.")
+    return problems
+
+
+_ASKS = "may hold personal data"
+
+
+def asks_confirmation(problems: Mapping[str, str]) -> bool:
+    """Whether any of `field_problems`' messages is a warning the writer may confirm (a form
+    shows its "No personal data" box then)."""
+    return any(_ASKS in message for message in problems.values())
+
+
+def plan_field_problems(session: Session, *, plan_id: int, fields: Mapping[str, tuple[str, str]],
+                        confirmed: bool, how_to_confirm: str = 'tick "No personal data" and save again'
+                        ) -> dict[str, str]:
+    """`field_problems` under the plan's own policy, with the deployment's users' emails as known."""
+    plan = session.get(Plan, plan_id)
+    return field_problems(fields, policy=plan.personal_data_policy if plan else "warn", confirmed=confirmed,
+                          known_emails=session.exec(select(Person.email)).all(), how_to_confirm=how_to_confirm)

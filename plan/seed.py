@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from models import (
     Theme,
     ViolenceDefinition,
 )
-from plan import audit
+from plan import audit, personal_data
 from plan.due_dates import record_date_set
 from plan.errors import InvalidInput, SeedError
 from plan.identity import Actor
@@ -192,9 +193,11 @@ class SeedPlan:
 class _Checker:
     """Collects every problem in the file, each with its line, then raises them together."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, known_emails: Iterable[str] = ()) -> None:
         self.source = source
         self.problems: list[str] = []
+        self.policy = "warn"  # the file's plan.personal_data_policy, read first
+        self.known_emails = list(known_emails)
 
     def fail(self, line: int, where: str, message: str) -> None:
         self.problems.append(f"{self.source} line {line}: {where}: {message}")
@@ -312,6 +315,19 @@ class _Checker:
             return None, reason
         return (at if at.tzinfo else at.replace(tzinfo=UTC)), reason
 
+    def personal_data(self, mapping: _Mapping, where: str, texts: dict[str, str]) -> None:
+        """The mapping's free text read for personal data under the file's policy, as the app
+        reads what is typed (plan.personal_data): under "warn" each finding is a problem until the
+        mapping says `personal_data_confirmed: true`; under "refuse" it always is."""
+        confirmed = self.flag(mapping, "personal_data_confirmed", where)
+        how = (f"add `personal_data_confirmed: true` to {where} (line {mapping.line}) to confirm it is not "
+               "personal data")
+        found = personal_data.field_problems({key: ("It", text) for key, text in texts.items()},
+                                             policy=self.policy, confirmed=confirmed,
+                                             known_emails=self.known_emails, how_to_confirm=how)
+        for key, message in found.items():
+            self.fail(self.line_of(mapping, key.split(".")[0]), f"{where}.{key}", message)
+
     def flag(self, mapping: _Mapping, key: str, where: str) -> bool:
         value = mapping.get(key, False)
         if value is None:
@@ -322,8 +338,9 @@ class _Checker:
         return value
 
 
-def read_seed(path: str | Path) -> SeedPlan:
-    """Parse and check a plan file. Raises SeedError listing each problem with its line."""
+def read_seed(path: str | Path, *, known_emails: Iterable[str] = ()) -> SeedPlan:
+    """Parse and check a plan file. Raises SeedError listing each problem with its line.
+    `known_emails` (the users') are not personal data in its text (parse_seed)."""
     path = Path(path)
     try:
         raw_text = path.read_text(encoding="utf-8")
@@ -331,10 +348,16 @@ def read_seed(path: str | Path) -> SeedPlan:
         raise SeedError(f"Cannot read the plan file {path}: {err.strerror}.") from err
     except UnicodeDecodeError as err:
         raise SeedError(f"{path.name} is not UTF-8 text; save it as UTF-8 and try again.") from err
-    return parse_seed(raw_text, source=path.name)
+    return parse_seed(raw_text, source=path.name, known_emails=known_emails)
 
 
-def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
+def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml", known_emails: Iterable[str] = ()) -> SeedPlan:
+    """Parse and check a plan file's text. Every free-text field it stores is read for personal
+    data under the file's own `plan.personal_data_policy` (plan.personal_data, as the app reads
+    what is typed); `known_emails` (the users') are set aside. Under "warn" a finding is a problem
+    until its mapping (the action, measure, finding, theme... or `plan`) says
+    `personal_data_confirmed: true`; under "refuse" it always is. Raises SeedError listing every
+    problem with its line; nothing is loaded from a file with problems."""
     try:
         document = yaml.load(raw_text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as err:
@@ -346,12 +369,17 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
     if not isinstance(document, _Mapping):
         raise SeedError(f"{source}: the file must be a mapping with plan, themes and actions.")
 
-    check = _Checker(source)
+    check = _Checker(source, known_emails)
     plan_part = document.get("plan")
     if not isinstance(plan_part, _Mapping):
         check.fail(document.line, "plan", "is missing; give the plan's slug, name and organisation.")
         plan_part = _Mapping()
         plan_part.key_lines = {}
+    policy = check.text(plan_part, "personal_data_policy", "plan", required=False) or "warn"
+    if policy not in ("warn", "refuse"):
+        check.fail(check.line_of(plan_part, "personal_data_policy"), "plan.personal_data_policy",
+                   f"'{policy}' is not one of: warn, refuse.")
+    check.policy = policy if policy == "refuse" else "warn"
     slug = check.text(plan_part, "slug", "plan", max_length=60)
     if slug and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
         check.fail(check.line_of(plan_part, "slug"), "plan.slug",
@@ -368,6 +396,7 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         rag = check.choice(item, "rag", where, Rag, "")
         label = check.text(item, "label", where, max_length=40)
         meaning = check.text(item, "meaning", where, max_length=1000)
+        check.personal_data(item, where, {"label": label, "meaning": meaning})
         if rag:
             rag_definitions[rag] = (label or RAG_LABELS[Rag(rag)], meaning)
 
@@ -381,6 +410,7 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
         where = f"agencies[{index + 1}]"
         agencies.append((check.text(item, "name", where, max_length=200),
                          check.choice(item, "kind", where, AgencyKind, "other")))
+        check.personal_data(item, where, {"name": agencies[-1][0]})
         if item.get("specified_authority") not in (None, ""):
             from plan.strategy.authorities import parse_authority
 
@@ -402,6 +432,7 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
             check.fail(check.line_of(item, "theme"), f"{where}.theme",
                        f"'{theme}' is not one of the plan's themes: {', '.join(sorted(theme_names))}.")
         objectives.append((ref, theme, check.text(item, "title", where)))
+        check.personal_data(item, where, {"title": objectives[-1][2]})
     objective_themes = {ref: theme for ref, theme, _ in objectives}
 
     actions: list[SeedAction] = []
@@ -453,6 +484,10 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
             extra=check.extra(item, "extra", where),
         )
         action.retired_at, action.retired_reason = check.retired(item, "retired", where)
+        check.personal_data(item, where, {"title": action.title, "description": action.description,
+                                          "source_text": action.source_text, "owner": action.owner,
+                                          "retired.reason": action.retired_reason,
+                                          **{f"extra.{k}": v for k, v in action.extra.items()}})
         for m_index, m_item in enumerate(check.mappings(item, "measures", f"{where}.measures",
                                                         required=False)):
             measure = _measure(check, m_item, f"{where}.measures[{m_index + 1}]", agency_names, seen_measures)
@@ -471,10 +506,6 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
                            f"'{action_ref}' is not an action of the plan.")
 
     plan_choices = check.names(document, "plan_choices", "plan_choices", set(PLAN_FIELDS), "markable fields")
-    policy = check.text(plan_part, "personal_data_policy", "plan", required=False) or "warn"
-    if policy not in ("warn", "refuse"):
-        check.fail(check.line_of(plan_part, "personal_data_policy"), "plan.personal_data_policy",
-                   f"'{policy}' is not one of: warn, refuse.")
     deadline_days = check.number(plan_part, "update_deadline_days", "plan")
     if deadline_days is not None and (not deadline_days.is_integer() or not 1 <= deadline_days <= 90):
         check.fail(check.line_of(plan_part, "update_deadline_days"), "plan.update_deadline_days",
@@ -483,6 +514,8 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml") -> SeedPlan:
     community_view = check.flag(plan_part, "community_view", "plan")
     review_due_on = check.day(plan_part, "review_due_on", "plan")
     strategy = _strategy(check, document, agency_names, set(seen_refs))
+    check.personal_data(plan_part, "plan", {key: check.text(plan_part, key, "plan", required=False, max_length=5000)
+                                            for key in ("name", "organisation", "vision")})
     if check.problems:
         shown = check.problems[:MAX_ERRORS]
         more = len(check.problems) - len(shown)
@@ -529,9 +562,10 @@ def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], actio
             check.fail(check.line_of(item, "agreed_on"), f"{where}.agreed_on",
                        "is before the version above it; list the versions oldest first.")
         previous = agreed or previous
+        note = check.text(item, "note", where, required=False, max_length=2000)
+        check.personal_data(item, where, {"text": text, "note": note})
         if text and agreed:
-            found.definitions.append((text, agreed, check.text(item, "note", where, required=False,
-                                                              max_length=2000)))
+            found.definitions.append((text, agreed, note))
     assessment = part.get("assessment")
     if isinstance(assessment, _Mapping):
         where = "strategy.assessment"
@@ -542,6 +576,7 @@ def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], actio
         found.assessment = {"title": check.text(assessment, "title", where),
                             "assessed_on": check.day(assessment, "assessed_on", where), "author_agency": author,
                             "link": check.text(assessment, "link", where, required=False, max_length=500)}
+        check.personal_data(assessment, where, {"title": found.assessment["title"], "link": found.assessment["link"]})
     elif assessment not in (None, ""):
         check.fail(check.line_of(part, "assessment"), "strategy.assessment", "must be a mapping with a title.")
     seen: dict[str, int] = {}
@@ -566,6 +601,8 @@ def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], actio
             theme=check.text(item, "theme", where, required=False, max_length=100), priority=priority,
             actions=check.names(item, "actions", where, action_refs, "actions"), line=check.line_of(item, "ref"))
         finding.retired_at, finding.retired_reason = check.retired(item, "retired", where)
+        check.personal_data(item, where, {"title": finding.title, "evidence": finding.evidence,
+                                          "source": finding.source, "retired.reason": finding.retired_reason})
         found.findings.append(finding)
     return found
 
@@ -579,6 +616,7 @@ def _named_list(check: _Checker, document: _Mapping, key: str, name_field: str,
         if name in {n for n, _ in found}:
             check.fail(check.line_of(item, name_field), f"{where}.{name_field}", f"'{name}' is listed twice.")
         found.append((name, check.text(item, text_field, where, required=False, max_length=2000)))
+        check.personal_data(item, where, {name_field: name, text_field: found[-1][1]})
     return found
 
 
@@ -664,7 +702,7 @@ def _measure(check: _Checker, item: _Mapping, where: str, agency_names: set[str]
         except ValueError:
             check.fail(check.line_of(item, "switched_off_at"), f"{where}.switched_off_at",
                        "is not a date and time; write it as 2027-01-15T10:00:00+00:00.")
-    return SeedMeasure(
+    measure = SeedMeasure(
         core_template=core, switched_off_at=switched_off,
         ref=ref, name=check.text(item, "name", where), unit=unit, baseline=baseline,
         baseline_period=baseline_period, target=target, direction=direction or "contextual", frequency=frequency,
@@ -676,6 +714,9 @@ def _measure(check: _Checker, item: _Mapping, where: str, agency_names: set[str]
         notes=check.text(item, "notes", where, required=False, max_length=2000), actions=actions,
         line=check.line_of(item, "actions") if "actions" in item else check.line_of(item, "ref"),
     )
+    check.personal_data(item, where, {"name": measure.name, "definition" if "definition" in item else "description":
+                                      measure.description, "target_text": measure.target_text, "notes": measure.notes})
+    return measure
 
 
 # ---------------------------------------------------------------- writing

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from models import Plan
+from models import Person, Plan
 from plan import migrate
 from plan.db import ROOT, database_url, hold_setup_lock, session_scope
 from plan.errors import SeedError
@@ -43,7 +43,8 @@ def init(seed_file: Path = SEED_FILE, plan_slug: str | None = None) -> tuple[str
         existing = session.exec(select(Plan).order_by(Plan.id)).first()
         if existing is not None:
             return existing.slug, False
-        plan, created = load_seed(session, user=Actor.system("first start"), seed=read_seed(seed_file))
+        seed = read_seed(seed_file, known_emails=session.exec(select(Person.email)).all())
+        plan, created = load_seed(session, user=Actor.system("first start"), seed=seed)
         return plan.slug, created
 
 

@@ -23,6 +23,7 @@ from plan.measures import RowsRejected, create_measure, import_measures, preview
 from plan.measures import periods as P
 from plan.measures.headings import HEADINGS, LABELS
 from plan.measures.importer import MeasuresPreview
+from plan.personal_data import asks_confirmation
 from plan.plans import PlanFrame
 from plan.text import plural
 from ui.frame import flash_and_rerun
@@ -193,6 +194,13 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
                                 default=start["actions"], format_func=lambda r: f"{r} – {actions.get(r, '')}",
                                 key=key["actions"])
         error("actions")
+        confirm_key = f"def_personal_data_{slot}_{token}"
+        confirmed = False
+        if asks_confirmation(errors) or st.session_state.get(confirm_key):
+            confirmed = st.checkbox(
+                "No personal data", key=confirm_key,
+                help="Tick after a personal-data warning, once you have checked the name, definition, target and "
+                     "notes name no person: plans hold what partners do, not details of people.")
         submitted = st.form_submit_button("Save measure" if measure else "Add measure", type="primary")
     if not submitted:
         return
@@ -201,7 +209,7 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
               "target": target, "target_date": target_date, "target_text": target_text, "target_type": target_type,
               "target_per": target_per, "direction": direction, "tolerance": tolerance, "frequency": frequency,
               "source_agency": source, "contributor": contributor, "lag_days": lag, "notes": notes,
-              "actions": linked}
+              "actions": linked, "personal_data_confirmed": confirmed}
     try:
         with session_scope() as session:
             if measure is None:
@@ -226,7 +234,8 @@ def definition_form(frame: PlanFrame, user: Actor, measure: dict[str, Any] | Non
 
 
 def _forget(slot: str, token: str, key: dict[str, str]) -> None:
-    for name in [*key.values(), f"def_token_{slot}", f"def_errors_{token}", f"def_version_{token}"]:
+    for name in [*key.values(), f"def_token_{slot}", f"def_errors_{token}", f"def_version_{token}",
+                 f"def_personal_data_{slot}_{token}"]:
         st.session_state.pop(name, None)
 
 
@@ -280,6 +289,9 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
     sheet = st.text_input("Sheet (leave blank for the first sheet)", key="import_sheet", max_chars=100).strip()
     if upload is None:
         return
+    confirmed = st.checkbox("No personal data", key="import_personal_data",
+                            help="Tick after a personal-data warning, once you have checked the measures' names, "
+                                 "definitions, targets and notes name no person.")
     content = upload.getvalue()
     header_row = st.number_input("Row holding the column headings (0: let the app find it)", min_value=0,
                                  max_value=100000, value=0, step=1, key="import_header_row") or None
@@ -294,14 +306,15 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
     _columns_found(found, fixes)
     mapping = dict(fixes)
     digest = hashlib.sha256(content + upload.name.encode() + sheet.encode()
-                            + repr((sorted(mapping.items(), key=str), header_row)).encode()).hexdigest()
+                            + repr((sorted(mapping.items(), key=str), header_row, confirmed)).encode()).hexdigest()
     if st.button("Check the file", key="import_check"):
         st.session_state.pop("import_checked", None)
         try:
             with session_scope() as session:
                 report = import_measures(session, user=user, plan_id=frame.id, content=content,
                                          filename=upload.name, sheet=sheet or None, dry_run=True,
-                                         mapping=mapping or None, header_row=int(header_row) if header_row else None)
+                                         mapping=mapping or None, header_row=int(header_row) if header_row else None,
+                                         personal_data_confirmed=confirmed)
         except RowsRejected as err:
             _rejected(err)
         except PlanError as err:
@@ -331,7 +344,7 @@ def import_form(frame: PlanFrame, user: Actor) -> None:
         with session_scope() as session:
             done = import_measures(session, user=user, plan_id=frame.id, content=content, filename=upload.name,
                                    sheet=sheet or None, mapping=checked["mapping"] or None,
-                                   header_row=checked["header_row"])
+                                   header_row=checked["header_row"], personal_data_confirmed=confirmed)
     except RowsRejected as err:
         _rejected(err)
     except PlanError as err:

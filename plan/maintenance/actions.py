@@ -26,7 +26,6 @@ from models import (
     Board,
     Objective,
     Person,
-    Plan,
     StatusUpdate,
     Theme,
 )
@@ -136,22 +135,9 @@ def _personal_data(session: Session, plan_id: int, out: dict[str, Any], problems
     """An action's title and description are published (papers, the community page): words that
     look like personal data are refused under a "refuse" policy, and under "warn" saved only once
     the secretariat confirms (values["personal_data_confirmed"]). Unchanged words are not asked again."""
-    plan = session.get(Plan, plan_id)
-    policy = plan.personal_data_policy if plan else "warn"
-    known = session.exec(select(Person.email)).all()
-    for key in ("title", "description"):
-        text = out.get(key) or ""
-        if not text or (current is not None and getattr(current, key) == text):
-            continue
-        found = personal_data.findings(text, known_emails=known)
-        if not found:
-            continue
-        if policy == "refuse":
-            problems[key] = (f"{LABELS[key]} looks like personal data ({'; '.join(found)}), which this plan does not "
-                             "hold: describe the work instead.")
-        elif not confirmed:
-            problems[key] = (f"{LABELS[key]} may hold personal data ({'; '.join(found)}): plans hold what partners "
-                             "do, not details of people. Remove it, or tick \"No personal data\" and save again.")
+    changed = {key: (LABELS[key], out.get(key) or "") for key in ("title", "description")
+               if out.get(key) and (current is None or getattr(current, key) != out.get(key))}
+    problems.update(personal_data.plan_field_problems(session, plan_id=plan_id, fields=changed, confirmed=confirmed))
 
 
 def _checked(session: Session, plan_id: int, values: dict[str, Any], problems: dict[str, str],

@@ -23,6 +23,7 @@ from models import (
     Measure,
     MeasureAction,
     Objective,
+    Person,
     Plan,
     RagDefinition,
     StatusUpdate,
@@ -139,7 +140,7 @@ def check_plan_file(session: Session, *, text: str, source: str,
     """Read and check a plan file without writing (the dry run). `slug` loads it under another
     short name than the file's. Raises SeedError (each problem with its line and field),
     InvalidInput (the short name is taken)."""
-    seed = parse_seed(text, source=source)
+    seed = parse_seed(text, source=source, known_emails=session.exec(select(Person.email)).all())
     if slug:
         seed.slug = slug.strip()
     if problem := slug_problem(session, seed.slug):

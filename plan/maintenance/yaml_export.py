@@ -33,6 +33,7 @@ from models import (
     MeasureAction,
     NeedsAssessment,
     Objective,
+    Person,
     Plan,
     RagDefinition,
     Theme,
@@ -42,6 +43,7 @@ from plan.errors import NotAllowed, NotFound
 from plan.exports import Export, text_export
 from plan.identity import Actor
 from plan.permissions import cleared_for, require
+from plan.personal_data import findings
 from plan.provenance import load as load_choices
 from plan.text import plural
 from plan.vocab import RAG_ORDER
@@ -121,7 +123,32 @@ def plan_document(session: Session, *, plan_id: int) -> dict[str, Any]:
     document["measures"] = _measures(session, plan_id, refs, agencies)
     if strategy := _strategy(session, plan_id, refs, agencies):
         document["strategy"] = strategy
+    _mark_confirmed(document, session.exec(select(Person.email)).all())
     return document
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _mark_confirmed(document: dict[str, Any], known_emails: list[str]) -> None:
+    """Loading a plan file reads its words for personal data (plan.seed): words the plan holds
+    were confirmed when they were written (or loaded), so each item whose words are flagged says
+    `personal_data_confirmed: true`, and the file loads as the plan it came from."""
+    strategy = document.get("strategy") or {}
+    items = [document["plan"], *(item for key in ("rag_definitions", "themes", "boards", "agencies", "objectives",
+                                                  "actions", "measures") for item in document.get(key) or []),
+             *strategy.get("definitions", []), *strategy.get("findings", []),
+             *([strategy["assessment"]] if strategy.get("assessment") else [])]
+    for item in items:
+        if any(findings(text, known_emails=known_emails) for text in _strings(item)):
+            item["personal_data_confirmed"] = True
 
 
 def _strategy(session: Session, plan_id: int, refs: dict[int | None, str],

@@ -59,7 +59,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         frame = plan_frame(session, args.plan)
         report = import_measures(session, user=Actor.system("command line"), plan_id=frame.id, content=content,
                                  filename=path.name, sheet=args.sheet, dry_run=args.dry_run,
-                                 mapping=parse_mapping(args.mapping or [], HEADINGS), header_row=args.header_row)
+                                 mapping=parse_mapping(args.mapping or [], HEADINGS), header_row=args.header_row,
+                                 personal_data_confirmed=args.confirm_no_personal_data)
         if args.dry_run:
             session.rollback()  # a dry run writes nothing, whatever happened
     where = f"sheet '{report['sheet']}', " if report["sheet"] else ""
@@ -135,6 +136,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--mapping", action="append", metavar="HEADING=FIELD",
                    help="what a heading means, e.g. \"Outcome=name\" (repeatable; \"Change=\" for no field)")
     p.add_argument("--header-row", type=int, default=None, help="the sheet row that holds the headings")
+    p.add_argument("--confirm-no-personal-data", action="store_true",
+                   help="after a personal-data warning: you have checked the measures' words name no person")
     p.set_defaults(func=cmd_import)
     p = commands.add_parser("list", help="list measures with their figures and evidence RAG")
     p.add_argument("--plan", default=None)

@@ -33,6 +33,7 @@ from plan.measures.terms import (
     parse_unit,
 )
 from plan.permissions import cleared_for, require, require_cleared, restricted_measure
+from plan.personal_data import plan_field_problems
 from plan.vocab import RAG_LABELS, Rag
 
 RESTRICTED_NAME = "Restricted measure: shown only to cleared users"
@@ -279,7 +280,14 @@ def _uk_date(text: str) -> date:
 
 def check_definition(session: Session, fields: Mapping[str, Any], *, plan_id: int,
                      current: Measure | None = None) -> tuple[dict[str, Any], dict[str, str]]:
-    """Every field of a definition checked at once: (column values, problems keyed by field)."""
+    """Every field of a definition checked at once: (column values, problems keyed by field).
+
+    Its free text (name, definition, target in words, notes) is read for personal data under the
+    plan's policy (plan.personal_data): under "warn" a finding is the field's problem until the
+    writer confirms, with `"personal_data_confirmed": True` among the fields; under "refuse" it
+    always is. Words the measure already holds are not asked about again."""
+    confirmed = bool(fields.get("personal_data_confirmed", False))
+    fields = {k: v for k, v in fields.items() if k != "personal_data_confirmed"}
     unknown = sorted(set(fields) - set(FIELDS) - {"actions"})
     if unknown:
         raise InvalidInput(f"Unknown measure fields: {', '.join(unknown)}. Known: {', '.join(FIELDS)}, actions.")
@@ -407,7 +415,26 @@ def check_definition(session: Session, fields: Mapping[str, Any], *, plan_id: in
 
     out["source_agency_id"] = _agency_id(session, merged.get("source_agency"), problems)
     out["contributor_person_id"] = _person_id(session, merged.get("contributor"), problems)
+    _personal_data(session, plan_id, out, problems, current, confirmed)
     return out, problems
+
+
+_FREE_TEXT = {"name": ("name", "Name"), "description": ("definition", "Definition"),
+              "target_text": ("target_text", "Target (words)"), "notes": ("notes", "Notes")}
+
+
+def _personal_data(session: Session, plan_id: int, out: dict[str, Any], problems: dict[str, str],
+                   current: Measure | None, confirmed: bool) -> None:
+    """A measure's words are shown on papers, exports and returns: checked as an action's are
+    (plan.personal_data), each problem under its form field; unchanged words are not asked again."""
+    changed = {field: (label, out[column]) for column, (field, label) in _FREE_TEXT.items()
+               if out.get(column) and field not in problems
+               and (current is None or getattr(current, column) != out[column])}
+    problems.update(plan_field_problems(session, plan_id=plan_id, fields=changed, confirmed=confirmed,
+                                        how_to_confirm=CONFIRM))
+
+
+CONFIRM = 'tick "No personal data" (importing on the command line: --confirm-no-personal-data) and try again'
 
 
 def _agency_id(session: Session, value: Any, problems: dict[str, str]) -> int | None:

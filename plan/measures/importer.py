@@ -510,7 +510,8 @@ def _lag_days(text: str, row: int, problems: list[tuple[int, str]]) -> int | Non
 
 def import_measures(session: Session, *, user: Actor, plan_id: int, content: bytes, filename: str,
                     sheet: str | None = None, dry_run: bool = False, today: date | None = None,
-                    mapping: dict[str, str | None] | None = None, header_row: int | None = None) -> dict[str, Any]:
+                    mapping: dict[str, str | None] | None = None, header_row: int | None = None,
+                    personal_data_confirmed: bool = False) -> dict[str, Any]:
     """Import (or, with dry_run, only check and report) a wide measures spreadsheet into the
     plan, in the caller's transaction. Secretariat only. `mapping` (heading -> field, None for
     none) and `header_row` are the user's corrections, as for a plan sheet. Raises NotAllowed,
@@ -539,6 +540,8 @@ def import_measures(session: Session, *, user: Actor, plan_id: int, content: byt
                                          "cleared for restricted items can import it; leave the row out."))
             continue
         known_fields = {k: v for k, v in row.fields.items() if k in FIELDS}
+        if personal_data_confirmed:  # the words were checked for personal data (check_definition)
+            known_fields["personal_data_confirmed"] = True
         if row.source_text and not _agency_known(session, row.source_text):
             known_fields.pop("source_agency", None)
             if existing is None or existing.source_text != row.source_text[:200]:

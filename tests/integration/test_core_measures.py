@@ -101,4 +101,5 @@ def test_a_core_measure_is_linked_to_the_findings_it_evidences(seeded, people) -
         assert by_ref["F1"] == []
         events = session.exec(select(AuditEvent.before, AuditEvent.after)
                               .where(AuditEvent.event == "finding.measure_link").order_by(AuditEvent.id)).all()
-        assert [(json.loads(b)["findings"], json.loads(a)["findings"]) for b, a in events] == [([], ["F1", "F2"]), (["F1", "F2"], ["F2"])]
+        assert [(json.loads(b)["findings"], json.loads(a)["findings"]) for b, a in events] == [
+            ([], ["F1", "F2"]), (["F1", "F2"], ["F2"])]

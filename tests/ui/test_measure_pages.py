@@ -450,3 +450,28 @@ def test_the_secretariat_corrects_a_heading_the_app_does_not_know_then_imports(p
     assert unescaped(at.success[0].value).startswith("Imported our report.xlsx: 1 new")
     with session_scope() as session:
         assert session.exec(select(Measure.direction).where(Measure.name == "Reduce knife crime")).one() == "lower"
+
+
+def test_a_measure_naming_a_child_asks_for_no_personal_data_then_saves(seeded_sqlite, people_sqlite) -> None:
+    words = "contact Jay Smith (DOB 03/04/2011) on 07700 900123"
+    at = open_app("pages/measures.py", user=people_sqlite["admin"], measure_ref="M4.3")
+    def confirm_box():  # noqa: ANN202
+        return [c for c in at.checkbox if c.label == "No personal data" and c.key.startswith("def_personal_data")]
+
+    assert not confirm_box()  # asked only after the warning
+    at.text_input(key=_def_key(at, "name", "M4.3")).set_value(words)
+    at = _button(at, "Save measure").click().run()
+    errors = _errors(at)
+    assert errors[0] == "Nothing was saved: 1 thing to fix, shown below."
+    assert errors[1].startswith("Name may hold personal data (a date of birth (DOB 03/04/2011); a phone number "
+                                "(07700 900123)): plans hold what partners do, not details of people.")
+    with session_scope() as session:
+        assert get_measure(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="M4.3")["name"] != words
+    confirm = confirm_box()[0]
+    assert at.text_input(key=_def_key(at, "name", "M4.3")).value == words  # what was typed is kept
+    confirm.check()
+    at = _button(at, "Save measure").click().run()
+    assert not at.error, _errors(at)
+    assert unescaped(at.success[0].value) == f"Measure M4.3 saved: {words}."
+    with session_scope() as session:
+        assert get_measure(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="M4.3")["name"] == words

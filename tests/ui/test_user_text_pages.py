@@ -61,7 +61,7 @@ def test_an_action_title_and_source_are_shown_as_text(seeded_sqlite, people_sqli
 def test_a_measure_name_is_text_in_the_heading_and_in_the_chart(seeded_sqlite, people_sqlite, payload) -> None:  # noqa: ANN001
     with session_scope() as session:
         update_measure(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, ref="M3.5",
-                       changes={"name": payload})
+                       changes={"name": payload, "personal_data_confirmed": True})
         submit_value(session, user=people_sqlite["admin"], plan_id=seeded_sqlite.id, measure_ref="M3.5",
                      period="Mar 2025", value="4", today=date(2026, 11, 28))
     at = open_app(None, user=people_sqlite["admin"])

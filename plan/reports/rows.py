@@ -29,7 +29,7 @@ def select_rows(s: State, user: Actor, *extra: Any, before: State | None = None)
 
 
 def columns(s: State, user: Actor) -> list[Any]:
-    return [*detail_columns(user), Action.ref_sort, Action.created_at, Action.baseline_due_date,
+    return [*detail_columns(user, s), Action.ref_sort, Action.created_at, Action.baseline_due_date,
             Theme.name.label("theme"), Theme.position.label("theme_position"), Agency.name.label("lead_agency"),
             s.rag.label("rag"), s.status.label("delivery_status"), s.due.label("due"),
             s.moves.label("due_moves"), s.update_id.label("update_id"), s.last_update_at.label("last_update_at"),

@@ -253,7 +253,9 @@ class State:
     created_at: Any
     joins: list[tuple[Any, Any]]
     where: list[ColumnElement[bool]]
-    edits: Edits = field(default_factory=Edits)  # the title and owner then (plan.reports.edits)
+    # the title and owner then (plan.reports.edits): its joins are not among `joins` (the counts
+    # do not read them); a query selecting `title` or `owner` adds them (edits.join)
+    edits: Edits = field(default_factory=Edits)
 
     @property
     def title(self) -> Any:
@@ -365,7 +367,6 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
                        (flag == 0, false()), else_=literal(None))
         missed = and_(flag == 0, status.not_in(NOT_OWING))
     where = [Action.plan_id == plan_id, existed, *filter_conditions(plan_id, filters)]
-    joins += edits.joins
     return State(day=day, end=end, rnd=rnd, rag=rag, status=status, due=due_on,
                  moves=func.coalesce(due.c.moves, 0), update_id=update_id,
                  last_update_at=last_update_at, overdue=overdue, updated_in_round=updated,

@@ -57,8 +57,8 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | dateti
                          func.count().over(partition_by=pair).label("pair_count"),
                          func.row_number().over(partition_by=pair, order_by=(Action.ref_sort, Action.id))
                          .label("pair_row"))
-             .join(Person, Person.id == Action.owner_person_id, isouter=True)
-             .subquery())
+             .join(Person, Person.id == Action.owner_person_id, isouter=True))
+    inner = b.edits.join(inner).subquery()
     query = (select(*inner.c).where(or_(inner.c.changed == 1, inner.c.pair_row == 1))
              .order_by(inner.c.ref_sort, inner.c.action_id))
     rows, pairs = [], {}

@@ -204,8 +204,8 @@ def direction_of_travel(session: Session, *, user: Actor, plan_id: int, since: d
     b = state(session, plan_id=plan_id, day=day, filters=filters)
     flows, counts = flows_between(session, a, b)
     before = rag_before(a)
-    moved = (select_pair(a, b, *detail_columns(user, b), before.label("from_rag"), b.rag.label("to_rag"))
-             .join(Person, Person.id == Action.owner_person_id, isouter=True)
+    moved = (b.edits.join(select_pair(a, b, *detail_columns(user, b), before.label("from_rag"), b.rag.label("to_rag"))
+                          .join(Person, Person.id == Action.owner_person_id, isouter=True))
              .where(before != b.rag).order_by(Action.ref_sort, Action.id))
     actions = [{"ref": r.ref, "title": r.title, "restricted": bool(r.restricted), "from_rag": r.from_rag,
                 "to_rag": r.to_rag, "from_label": label(r.from_rag), "to_label": label(r.to_rag),

@@ -23,9 +23,9 @@ def select_rows(s: State, user: Actor, *extra: Any, before: State | None = None)
     joins of the state at an earlier day, `before`, for columns of `extra` that read it)."""
     query = (select_pair(before, s, *columns(s, user), *extra) if before is not None
              else s.select(*columns(s, user), *extra))
-    return (query.join(Theme, Theme.id == Action.theme_id)
-            .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
-            .join(Person, Person.id == Action.owner_person_id, isouter=True))
+    return s.edits.join(query.join(Theme, Theme.id == Action.theme_id)
+                        .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+                        .join(Person, Person.id == Action.owner_person_id, isouter=True))
 
 
 def columns(s: State, user: Actor) -> list[Any]:

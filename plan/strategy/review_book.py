@@ -65,6 +65,7 @@ def _actions_over_year(session: Session, user: Actor, plan_id: int, start: date,
                         Action.restricted,
                         before.rag.label("rag_start"), before.status.label("status_start"),
                         after.rag.label("rag_end"), after.status.label("status_end"))
+    query = after.edits.join(query)
     return {r.id: {"ref": r.ref, "sort": r.ref_sort, "title": _title(user, r.title, r.restricted),
                    "rag_start": r.rag_start, "rag_end": r.rag_end, "status_start": r.status_start,
                    "status_end": r.status_end} for r in session.execute(query.order_by(Action.ref_sort)).all()}

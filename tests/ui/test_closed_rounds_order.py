@@ -39,3 +39,41 @@ def test_the_meetings_page_offers_the_latest_closed_round_first(two_closed, peop
     assert offered == ["The Q2 2026/27", "The Q1 2026/27"]
     assert reviews.index == 0
     assert reviews.options[0].startswith("The Q2 2026/27 (July to September 2026) round, closed ")
+
+
+def test_the_dashboard_counts_a_change_later_on_the_meetings_day_as_since_it(seeded_sqlite, people_sqlite) -> None:
+    """What changed, from the last meeting's date (the default): 2.1 went Red at 15:00 on the day of a
+    meeting closed at 11:00, 1.1 at 10:00 (before it): only 2.1 is newly Red since the meeting."""
+    from datetime import UTC, datetime
+
+    import models
+    from plan import meetings
+    from plan.updates import record_update
+    from tests.ui.helpers import markdown_text
+
+    admin, p = people_sqlite["admin"], seeded_sqlite.id
+    day = date.today() - timedelta(days=3)
+
+    def at_(d: date, hour: int) -> datetime:
+        return datetime(d.year, d.month, d.day, hour, tzinfo=UTC)
+
+    with session_scope() as session:
+        for ref, rag, when in (("1.1", "green", at_(day - timedelta(days=7), 12)),
+                               ("2.1", "green", at_(day - timedelta(days=7), 12)),
+                               ("1.1", "red", at_(day, 10)), ("2.1", "red", at_(day, 15))):
+            record_update(session, user=admin, plan_id=p, ref=ref, rag=rag, delivery_status="in_progress",
+                          commentary=f"{ref} {rag}", at=when)
+    with session_scope() as session:
+        made = meetings.create_meeting(session, user=admin, plan_id=p, held_on=day, round_id=None, draw_agenda=False)
+        meetings.close_meeting(session, user=admin, plan_id=p, meeting_id=made["id"])
+    with session_scope() as session:
+        meeting = session.get(models.Meeting, made["id"])
+        meeting.closed_at = at_(day, 11)
+        session.add(meeting)
+    at = open_app("pages/dashboard.py", user=people_sqlite["chair"])
+    at.session_state["tab"] = "What changed"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.date_input(key="dash_since").value == day
+    assert "Newly Red (1)" in [e.label for e in at.expander]
+    assert "1 worse" in markdown_text(at)

@@ -226,6 +226,8 @@ with changes_tab:
                                  help="Starts at the last closed meeting's date." if last_meeting else None)
         until = second.date_input("To", value=None, key="dash_until", format="DD/MM/YYYY", help="Empty: today.")
         until = until if isinstance(until, date) else None
+        # from the last meeting's day: from when it closed (a change later that day is since it)
+        since = last_meeting["since_at"] if last_meeting and since == last_meeting["held_on"] else since
         try:
             moved = cached(reports.changes, user=user, plan_id=frame.id, since=since, until=until, filters=filters)
         except PlanError as err:

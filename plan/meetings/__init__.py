@@ -78,7 +78,7 @@ Meetings (meeting.manage unless said):
   get_meeting(session, *, user, plan_id, meeting_id) -> meeting dict     (meeting.view)
         while open, "seen" and "summary" are live (what closing would freeze); once closed,
         exactly what was frozen
-  last_closed_meeting(session, *, plan_id) -> {id, held_on, title} | None   (no permission)
+  last_closed_meeting(session, *, plan_id) -> {id, held_on, title, since_at} | None   (no permission)
   set_attendees / add_agenda_item / drop_agenda_item / record_discussion / add_follow_up on a
   closed meeting: InvalidInput("This meeting was closed on 12 Mar 2027 by Sam Secretariat: its
   record cannot change. Record anything new at the next meeting.")

@@ -28,7 +28,7 @@ from plan.identity import Actor
 from plan.meetings.review import reviews_words
 from plan.permissions import cleared_for, require, require_cleared
 from plan.personal_data import checked_text
-from plan.reports.asof import RAGS, ReportFilter, empty_counts, plan_row, state, texts_of
+from plan.reports.asof import RAGS, ReportFilter, empty_counts, meeting_moment, plan_row, state, texts_of
 from plan.reports.rows import add_suggestion, select_rows, shape
 from plan.reports.rules import label
 from plan.reports.settings import suggestion_settings
@@ -330,7 +330,9 @@ def close_meeting(session: Session, *, user: Actor, plan_id: int, meeting_id: in
 def last_closed_meeting(session: Session, *, plan_id: int) -> dict[str, Any] | None:
     row = session.exec(select(Meeting).where(Meeting.plan_id == plan_id, Meeting.closed_at.is_not(None))
                        .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
-    return {"id": row.id, "held_on": row.held_on, "title": row.title} if row else None
+    # since_at: when it was over, what "since the meeting" counts from (a change later that day counts)
+    return {"id": row.id, "held_on": row.held_on, "title": row.title,
+            "since_at": meeting_moment(row.held_on, row.closed_at)} if row else None
 
 
 def _header(session: Session, meeting: Meeting) -> dict[str, Any]:

@@ -17,7 +17,8 @@ as_of       a date (or None: today). "The plan as at D" is computed from the his
             baseline. An action exists on D if it was added (created_at) on or before D, or has
             an update on or before D, and was not retired by then (retired on day R: in the
             plan as at D < R, not as at D >= R). Every action that existed counts, restricted
-            included.
+            included. Titles and owners shown are those in force on D (plan.reports.edits, from
+            the audit trail of edits); a closed round's, those when it closed.
             "The round" on D is the round open on D, else the latest closed before it (its
             snapshot says who updated in it).
 rag         "red" | "amber" | "green" | "blue" | "not_assessed"; each row also carries rag_label
@@ -119,8 +120,9 @@ Exceptions and suggested RAG:
   exceptions(session, *, user, plan_id, as_of=None, since=None, filters=None, evidence=None,
              round_id=None) -> [action row + {"codes": [...], "reasons": [sentences]}], Red first,
         then Amber, then the rest, the most overdue first, plan order within.
-        since: what "worse since" and "due date moved since" compare with (default: the date of
-        the last closed meeting held on or before the day; none: not checked). evidence:
+        since: what "worse since" and "due date moved since" compare with: a day (its end) or a
+        moment (a datetime); default: when the last closed meeting held on or before the day was
+        over (its close, if closed on its day: asof.meeting_moment); none: not checked. evidence:
         {action_id: (evidence_rag, reason)}; None takes plan.measures.evidence_by_action (today
         only: evidence is not kept as at past dates). round_id: a closed round (read as it froze
         its actions, as at its closing day unless as_of says).

@@ -35,7 +35,6 @@ from models import (
     Agency,
     Board,
     DueDateRequest,
-    Person,
     Plan,
     RoundSnapshot,
     StatusUpdate,
@@ -49,6 +48,7 @@ from plan.errors import InvalidInput, NotFound
 from plan.identity import Actor
 from plan.periods import period_for, period_start
 from plan.permissions import cleared_for, shown_to
+from plan.reports.edits import Edits, edits_at
 from plan.reports.rules import FINISHED, NOT_OWING
 from plan.vocab import RAG_ORDER
 
@@ -98,6 +98,28 @@ def day_of(as_of: date | str | None) -> date:
     if as_of is None or as_of == "":
         return date.today()
     return parse_date(as_of, "As at")
+
+
+def moment_of(value: date | datetime | str | None) -> tuple[date, datetime | None]:
+    """A day, or a moment (a datetime, e.g. when a meeting closed): (its day in UTC, the moment or
+    None for a day). "Since" a moment counts what came after it that day too."""
+    if isinstance(value, datetime):
+        moment = as_utc(value).astimezone(UTC)
+        return moment.date(), moment
+    return day_of(value), None
+
+
+def meeting_moment(held_on: date, closed_at: datetime | None) -> datetime:
+    """When a meeting was over, for "since the meeting": it holds its day and when it was closed, not
+    when it started; closed on its day, its close (what came after it that day is since it); closed
+    on a later day, the end of its day (when that day it met is not known)."""
+    end = end_of(held_on)
+    return min(as_utc(closed_at), end) if closed_at is not None else end
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone (they are stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def end_of(day: date) -> datetime:
@@ -150,15 +172,15 @@ def latest_update_id() -> Any:
             .order_by(mine.created_at.desc(), mine.id.desc()).limit(1).correlate(Action).scalar_subquery())
 
 
-def due_dates_at(plan_id: int, day: date) -> Any:
-    """Per action with an approved move decided on or before `day`: the date it moved to, and
-    how many times it had moved (a subquery)."""
+def due_dates_at(plan_id: int, day: date, end: datetime | None = None) -> Any:
+    """Per action with an approved move decided on or before `day` (before `end`, if given: a
+    moment): the date it moved to, and how many times it had moved (a subquery)."""
     ranked = (select(DueDateRequest.action_id, DueDateRequest.requested_date,
                      func.row_number().over(partition_by=DueDateRequest.action_id,
                                             order_by=(DueDateRequest.decided_at.desc(), DueDateRequest.id.desc()))
                      .label("n"),
                      func.count().over(partition_by=DueDateRequest.action_id).label("moves"))
-              .where(DueDateRequest.decision == "approved", DueDateRequest.decided_at < end_of(day),
+              .where(DueDateRequest.decision == "approved", DueDateRequest.decided_at < (end or end_of(day)),
                      DueDateRequest.action_id.in_(select(Action.id).where(Action.plan_id == plan_id)))
               .subquery())
     # Grouped by action, though n = 1 leaves one row per action already: SQLite may build no index on
@@ -179,8 +201,8 @@ class RoundAt:
     open: bool
 
 
-def round_at(session: Session, plan_id: int, day: date) -> RoundAt | None:
-    end = end_of(day)
+def round_at(session: Session, plan_id: int, day: date, end: datetime | None = None) -> RoundAt | None:
+    end = end or end_of(day)
     row = session.exec(select(UpdateRound).where(UpdateRound.plan_id == plan_id, UpdateRound.opened_at < end)
                        .order_by(UpdateRound.opened_at.desc(), UpdateRound.id.desc())).first()
     if row is None or row.id is None:
@@ -231,6 +253,17 @@ class State:
     created_at: Any
     joins: list[tuple[Any, Any]]
     where: list[ColumnElement[bool]]
+    # the title and owner then (plan.reports.edits): its joins are not among `joins` (the counts
+    # do not read them); a query selecting `title` or `owner` adds them (edits.join)
+    edits: Edits = field(default_factory=Edits)
+
+    @property
+    def title(self) -> Any:
+        return self.edits.title
+
+    @property
+    def owner(self) -> Any:
+        return self.edits.owner
 
     def select(self, *columns: Any) -> Any:
         query = select(*columns).select_from(Action)
@@ -264,19 +297,25 @@ def frozen_round(session: Session, plan_id: int, round_id: int) -> UpdateRound:
 
 
 def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | None = None,
-          round_id: int | None = None, from_history: bool = False) -> State:
+          round_id: int | None = None, from_history: bool = False, at: datetime | None = None) -> State:
     """The plan as at `day`, as SQL columns over Action (see the module's docstring). With a
     closed round's id: each action the round froze as the round froze it (RAG, status, due date,
     the update shown, updated in the round); the others as at `day`. from_history: rank the
-    history even as at today (the tests compare both ways)."""
+    history even as at today (the tests compare both ways). at: a moment on `day` to read the plan
+    at instead of the day's end (a meeting's close: what came after it that day is since it).
+    Titles and owners are those in force then (plan.reports.edits; a closed round's frozen
+    actions: at its close)."""
     filters = filters or ReportFilter()
-    end = end_of(day)
-    due = due_dates_at(plan_id, day)
+    end = at or end_of(day)
+    due = due_dates_at(plan_id, day, end)
     if round_id is not None:
         closed = frozen_round(session, plan_id, round_id)
         rnd: RoundAt | None = RoundAt(id=round_id, period=closed.period, open=False)
+        assert closed.closed_at is not None
+        edits = edits_at(session, plan_id, min(as_utc(closed.closed_at), end))
     else:
-        rnd = round_at(session, plan_id, day)
+        rnd = round_at(session, plan_id, day, end)
+        edits = edits_at(session, plan_id, end)
     flags = round_flags(plan_id, rnd, end)
     joins: list[tuple[Any, Any]] = [(due, due.c.action_id == Action.id)]
     if not from_history and use_current_columns():
@@ -308,7 +347,7 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
     if flags is not None:
         joins.append((flags, flags.c.action_id == Action.id))
     due_on = func.coalesce(due.c.due, Action.baseline_due_date)
-    existed = and_(or_(Action.created_at < end, last_update_at.is_not(None)), in_plan_on(day))
+    existed = and_(or_(Action.created_at < end, last_update_at.is_not(None)), in_plan_on(day, end))
     if round_id is not None:
         snap = (select(RoundSnapshot.action_id, RoundSnapshot.rag, RoundSnapshot.delivery_status,
                        RoundSnapshot.current_due_date, RoundSnapshot.status_update_id)
@@ -331,7 +370,8 @@ def state(session: Session, *, plan_id: int, day: date, filters: ReportFilter | 
     return State(day=day, end=end, rnd=rnd, rag=rag, status=status, due=due_on,
                  moves=func.coalesce(due.c.moves, 0), update_id=update_id,
                  last_update_at=last_update_at, overdue=overdue, updated_in_round=updated,
-                 missed_round=missed, existed=existed, created_at=Action.created_at, joins=joins, where=where)
+                 missed_round=missed, existed=existed, created_at=Action.created_at, joins=joins, where=where,
+                 edits=edits)
 
 
 def _updated_since(session: Session, plan_id: int, end: datetime) -> bool:
@@ -341,10 +381,11 @@ def _updated_since(session: Session, plan_id: int, end: datetime) -> bool:
                         .limit(1)).first() is not None
 
 
-def in_plan_on(day: date) -> ColumnElement[bool]:
-    """Not yet retired on `day`: an action retired on day R is in the plan as at D < R and not as
-    at D >= R (a closed round or meeting that froze it still shows it: what the group saw)."""
-    return or_(Action.retired_at.is_(None), Action.retired_at >= end_of(day))
+def in_plan_on(day: date, end: datetime | None = None) -> ColumnElement[bool]:
+    """Not yet retired on `day` (by `end`, if given): an action retired on day R is in the plan as
+    at D < R and not as at D >= R (a closed round or meeting that froze it still shows it: what
+    the group saw)."""
+    return or_(Action.retired_at.is_(None), Action.retired_at >= (end or end_of(day)))
 
 
 def filter_conditions(plan_id: int, filters: ReportFilter) -> list[ColumnElement[bool]]:
@@ -386,12 +427,15 @@ def visible(user: Actor) -> ColumnElement[bool]:
     return shown_to(user, Action.restricted)
 
 
-def detail_columns(user: Actor) -> list[Any]:
-    """ref, title and owner, masked in SQL for a user not cleared."""
+def detail_columns(user: Actor, at: State | Edits | None = None) -> list[Any]:
+    """ref, title and owner, masked in SQL for a user not cleared; `at`: the title and owner in
+    force then (a State or Edits, whose joins the query has), else today's. The owner reads Person
+    (the current owner), which the query joins."""
     shown = visible(user)
+    fields = at.edits if isinstance(at, State) else (at or Edits())
     return [Action.id.label("action_id"), Action.ref, Action.restricted,
-            case((shown, Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
-            case((shown, func.coalesce(Person.name, Action.lead_owner)), else_=literal(RESTRICTED_TEXT)).label("owner")]
+            case((shown, fields.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+            case((shown, fields.owner), else_=literal(RESTRICTED_TEXT)).label("owner")]
 
 
 def texts_of(session: Session, user: Actor, rows: list[dict[str, Any]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, exists, literal
@@ -11,17 +11,28 @@ from sqlmodel import Session, select
 
 from models import Action, DueDateRequest, Meeting, StatusUpdate, Theme
 from plan.identity import Actor
-from plan.reports.asof import ReportFilter, check_range, day_of, end_of, frozen_round, plan_row, state
+from plan.reports.asof import (
+    ReportFilter,
+    check_range,
+    day_of,
+    frozen_round,
+    meeting_moment,
+    moment_of,
+    plan_row,
+    state,
+)
 from plan.reports.rows import add_suggestion, evidence_for, finish, select_rows, shape
 from plan.reports.rules import SEVERITY, Suggestion, Thresholds, exception_reasons
 from plan.reports.settings import suggestion_settings
 
 
-def last_meeting_day(session: Session, *, plan_id: int, day: date) -> date | None:
-    """The date of the last closed meeting held on or before `day` (what "since the last meeting" means)."""
-    return session.exec(select(Meeting.held_on).where(Meeting.plan_id == plan_id, Meeting.closed_at.is_not(None),
-                                                      Meeting.held_on <= day)
-                        .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
+def last_meeting_at(session: Session, *, plan_id: int, day: date) -> datetime | None:
+    """When the last closed meeting held on or before `day` was over (what "since the last meeting"
+    means: plan.reports.asof.meeting_moment; a change later on its day is since it)."""
+    row = session.exec(select(Meeting.held_on, Meeting.closed_at)
+                       .where(Meeting.plan_id == plan_id, Meeting.closed_at.is_not(None), Meeting.held_on <= day)
+                       .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
+    return meeting_moment(row[0], row[1]) if row else None
 
 
 def _evidence(session: Session, user: Actor, plan_id: int, day: date, thresholds: Thresholds,
@@ -64,7 +75,7 @@ def suggestion_for(session: Session, *, user: Actor, plan_id: int, ref: str) -> 
 
 
 def exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
-               since: date | str | None = None, filters: ReportFilter | None = None,
+               since: date | datetime | str | None = None, filters: ReportFilter | None = None,
                evidence: Mapping[int, tuple[str, str]] | None = None, round_id: int | None = None
                ) -> list[dict[str, Any]]:
     """Every action that needs the group's attention as at the day, worst first (Red, then Amber,
@@ -79,7 +90,7 @@ def exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str
 
 
 def plan_and_exceptions(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None = None,
-                        since: date | str | None = None, filters: ReportFilter | None = None
+                        since: date | datetime | str | None = None, filters: ReportFilter | None = None
                         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(every action as at the day in plan order, as `drill` lists them; the exceptions among them,
     as `exceptions` lists them) from one read of the plan: the board paper needs both, and reading
@@ -89,7 +100,7 @@ def plan_and_exceptions(session: Session, *, user: Actor, plan_id: int, as_of: d
     return every, found
 
 
-def _read(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None, since: date | str | None,
+def _read(session: Session, *, user: Actor, plan_id: int, as_of: date | str | None, since: date | datetime | str | None,
           filters: ReportFilter | None, evidence: Mapping[int, tuple[str, str]] | None, round_id: int | None,
           every_action: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The exceptions, worst first, and (every_action) every action read, in plan order."""
@@ -101,16 +112,21 @@ def _read(session: Session, *, user: Actor, plan_id: int, as_of: date | str | No
     day = day_of(as_of)
     thresholds = suggestion_settings(session, plan_id=plan_id)
     found = _evidence(session, user, plan_id, day, thresholds, evidence)
-    first = day_of(since) if since not in (None, "") else last_meeting_day(session, plan_id=plan_id, day=day)
+    first: date | None
+    if since not in (None, ""):
+        first, first_at = moment_of(since)
+    else:  # since the last meeting: when it closed (later that day counts as since it), if any
+        first_at = last_meeting_at(session, plan_id=plan_id, day=day)
+        first = first_at.date() if first_at else None
     s = state(session, plan_id=plan_id, day=day, filters=filters, round_id=round_id)
     support = exists().where(StatusUpdate.id == s.update_id, StatusUpdate.support_asked != "")
     extra: list[Any] = [case((support, literal(True)), else_=literal(False)).label("has_support")]
     before = None
     if first is not None:
         check_range(first, day)
-        before = state(session, plan_id=plan_id, day=first, filters=filters)
+        before = state(session, plan_id=plan_id, day=first, filters=filters, at=first_at)
         moved = exists().where(DueDateRequest.action_id == Action.id, DueDateRequest.decision == "approved",
-                               and_(DueDateRequest.decided_at >= end_of(first), DueDateRequest.decided_at < s.end))
+                               and_(DueDateRequest.decided_at >= before.end, DueDateRequest.decided_at < s.end))
         extra += [case((before.existed, before.rag), else_=literal(None)).label("since_rag"),
                   case((moved, literal(True)), else_=literal(False)).label("moved_since")]
     query = select_rows(s, user, *extra, before=before).order_by(Theme.position, Action.ref_sort, Action.id)

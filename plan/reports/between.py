@@ -3,7 +3,7 @@ flows, newly Red, completed, new and retired actions, due dates moved, updates n
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_
@@ -19,6 +19,7 @@ from plan.reports.asof import (
     detail_columns,
     end_of,
     filter_conditions,
+    moment_of,
     plan_row,
     select_pair,
     state,
@@ -28,14 +29,15 @@ from plan.reports.dashboard import direction_of_travel, flow_before, flow_counts
 from plan.reports.rules import NOT_OWING, direction, label
 
 
-def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, until: date | str | None = None,
-            filters: ReportFilter | None = None) -> dict[str, Any]:
-    """Between the end of `since` and the end of `until` (default today). Each list holds
-    {ref, title, restricted, ...} rows in plan order; titles are masked for users not cleared."""
+def changes(session: Session, *, user: Actor, plan_id: int, since: date | datetime | str,
+            until: date | str | None = None, filters: ReportFilter | None = None) -> dict[str, Any]:
+    """Between the end of `since` (or that moment, a datetime: a meeting's close) and the end of
+    `until` (default today). Each list holds {ref, title, restricted, ...} rows in plan order; titles
+    (as at `until`) are masked for users not cleared."""
     plan_row(session, plan_id)
-    first, last = day_of(since), day_of(until)
+    (first, first_at), last = moment_of(since), day_of(until)
     check_range(first, last)
-    a = state(session, plan_id=plan_id, day=first, filters=filters)
+    a = state(session, plan_id=plan_id, day=first, filters=filters, at=first_at)
     b = state(session, plan_id=plan_id, day=last, filters=filters)
     before_rag = rag_before(a)
     before_status = case((a.existed, a.status), else_=literal("not_started"))
@@ -45,7 +47,7 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
     # One read of the plan at both days for every list and the flows: each row carries how many
     # actions went from its RAG to its RAG; the outer query keeps the actions where anything changed
     # or an update was owed, and one row of each RAG pair (for its count).
-    inner = (select_pair(a, b, *detail_columns(user), Action.ref_sort, before_rag.label("from_rag"),
+    inner = (select_pair(a, b, *detail_columns(user, b), Action.ref_sort, before_rag.label("from_rag"),
                          b.rag.label("to_rag"), flow_before(a).label("flow_from"),
                          before_status.label("from_status"), b.status.label("to_status"),
                          case((a.existed, literal(True)), else_=literal(False)).label("existed"),
@@ -55,8 +57,8 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
                          func.count().over(partition_by=pair).label("pair_count"),
                          func.row_number().over(partition_by=pair, order_by=(Action.ref_sort, Action.id))
                          .label("pair_row"))
-             .join(Person, Person.id == Action.owner_person_id, isouter=True)
-             .subquery())
+             .join(Person, Person.id == Action.owner_person_id, isouter=True))
+    inner = b.edits.join(inner).subquery()
     query = (select(*inner.c).where(or_(inner.c.changed == 1, inner.c.pair_row == 1))
              .order_by(inner.c.ref_sort, inner.c.action_id))
     rows, pairs = [], {}
@@ -75,20 +77,23 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
     flows, counts = flow_counts(pairs)
     retired = ("closed", "deferred")
 
-    moves_query = (select(Action.ref, Action.restricted,
-                          case((visible(user), Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
-                          DueDateRequest.from_date, DueDateRequest.requested_date, DueDateRequest.decided_at)
+    # titles as at the later day (b's: plan.reports.edits)
+    moves_query = (b.edits.join(select(Action.ref, Action.restricted,
+                                       case((visible(user), b.title), else_=literal(RESTRICTED_TITLE)).label("title"),
+                                       DueDateRequest.from_date, DueDateRequest.requested_date,
+                                       DueDateRequest.decided_at).select_from(Action))
                    .join(DueDateRequest, DueDateRequest.action_id == Action.id)
                    .where(Action.plan_id == plan_id, DueDateRequest.decision == "approved",
-                          DueDateRequest.decided_at >= end_of(first), DueDateRequest.decided_at < end_of(last),
+                          DueDateRequest.decided_at >= a.end, DueDateRequest.decided_at < end_of(last),
                           *filter_conditions(plan_id, filters or ReportFilter()))
                    .order_by(DueDateRequest.decided_at, DueDateRequest.id))
     # Retired in between: gone from the later day's plan, so listed here with why (masked when restricted).
-    withdrawn_query = (select(Action.ref, Action.restricted, Action.retired_at,
-                              case((visible(user), Action.title), else_=literal(RESTRICTED_TITLE)).label("title"),
-                              case((visible(user), Action.retired_reason), else_=literal(RESTRICTED_TEXT))
-                              .label("reason"))
-                       .where(Action.plan_id == plan_id, Action.retired_at >= end_of(first),
+    withdrawn_query = (b.edits.join(select(Action.ref, Action.restricted, Action.retired_at,
+                                           case((visible(user), b.title), else_=literal(RESTRICTED_TITLE))
+                                           .label("title"),
+                                           case((visible(user), Action.retired_reason), else_=literal(RESTRICTED_TEXT))
+                                           .label("reason")).select_from(Action))
+                       .where(Action.plan_id == plan_id, Action.retired_at >= a.end,
                               Action.retired_at < end_of(last), *filter_conditions(plan_id, filters or ReportFilter()))
                        .order_by(Action.ref_sort, Action.id))
     withdrawn = [{"ref": r.ref, "title": r.title, "restricted": bool(r.restricted), "reason": r.reason,
@@ -97,7 +102,7 @@ def changes(session: Session, *, user: Actor, plan_id: int, since: date | str, u
               "to": r.requested_date, "decided_on": r.decided_at.date() if r.decided_at else None}
              for r in session.exec(moves_query).all()]
     return {
-        "since": first, "until": last,
+        "since": first, "since_at": a.end, "until": last,
         "transitions": [{k: r[k] for k in ("ref", "title", "restricted", "from_rag", "to_rag", "from_label",
                                            "to_label", "direction")} for r in rows if r["from_rag"] != r["to_rag"]],
         "flows": flows, "counts": counts,

@@ -35,6 +35,7 @@ from plan.reports.asof import (
     detail_columns,
     empty_counts,
     filter_conditions,
+    moment_of,
     period_ends,
     plan_row,
     select_pair,
@@ -190,20 +191,21 @@ def overview(session: Session, *, user: Actor, plan_id: int, as_of: date | str |
     return {"headline": head, "by_theme": _every_theme(session, plan_id, filters, rows)}
 
 
-def direction_of_travel(session: Session, *, user: Actor, plan_id: int, since: date | str,
+def direction_of_travel(session: Session, *, user: Actor, plan_id: int, since: date | datetime | str,
                         as_of: date | str | None = None, filters: ReportFilter | None = None) -> dict[str, Any]:
     """Each action's RAG at `since` against the day: counts by direction, the flows (for a flow
-    chart) and the actions that moved. An action added after `since` counts from not assessed."""
+    chart) and the actions that moved. An action added after `since` counts from not assessed.
+    since: a day (its end), or a moment (a datetime: a meeting's close)."""
     plan_row(session, plan_id)
     day = day_of(as_of)
-    first = day_of(since)
+    first, first_at = moment_of(since)
     check_range(first, day)
-    a = state(session, plan_id=plan_id, day=first, filters=filters)
+    a = state(session, plan_id=plan_id, day=first, filters=filters, at=first_at)
     b = state(session, plan_id=plan_id, day=day, filters=filters)
     flows, counts = flows_between(session, a, b)
     before = rag_before(a)
-    moved = (select_pair(a, b, *detail_columns(user), before.label("from_rag"), b.rag.label("to_rag"))
-             .join(Person, Person.id == Action.owner_person_id, isouter=True)
+    moved = (b.edits.join(select_pair(a, b, *detail_columns(user, b), before.label("from_rag"), b.rag.label("to_rag"))
+                          .join(Person, Person.id == Action.owner_person_id, isouter=True))
              .where(before != b.rag).order_by(Action.ref_sort, Action.id))
     actions = [{"ref": r.ref, "title": r.title, "restricted": bool(r.restricted), "from_rag": r.from_rag,
                 "to_rag": r.to_rag, "from_label": label(r.from_rag), "to_label": label(r.to_rag),

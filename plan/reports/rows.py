@@ -23,13 +23,13 @@ def select_rows(s: State, user: Actor, *extra: Any, before: State | None = None)
     joins of the state at an earlier day, `before`, for columns of `extra` that read it)."""
     query = (select_pair(before, s, *columns(s, user), *extra) if before is not None
              else s.select(*columns(s, user), *extra))
-    return (query.join(Theme, Theme.id == Action.theme_id)
-            .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
-            .join(Person, Person.id == Action.owner_person_id, isouter=True))
+    return s.edits.join(query.join(Theme, Theme.id == Action.theme_id)
+                        .join(Agency, Agency.id == Action.lead_agency_id, isouter=True)
+                        .join(Person, Person.id == Action.owner_person_id, isouter=True))
 
 
 def columns(s: State, user: Actor) -> list[Any]:
-    return [*detail_columns(user), Action.ref_sort, Action.created_at, Action.baseline_due_date,
+    return [*detail_columns(user, s), Action.ref_sort, Action.created_at, Action.baseline_due_date,
             Theme.name.label("theme"), Theme.position.label("theme_position"), Agency.name.label("lead_agency"),
             s.rag.label("rag"), s.status.label("delivery_status"), s.due.label("due"),
             s.moves.label("due_moves"), s.update_id.label("update_id"), s.last_update_at.label("last_update_at"),

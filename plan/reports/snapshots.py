@@ -12,7 +12,8 @@ from plan.actions import RESTRICTED_TEXT
 from plan.errors import NotFound
 from plan.identity import Actor
 from plan.permissions import require
-from plan.reports.asof import RAGS, detail_columns, empty_counts, visible
+from plan.reports.asof import RAGS, as_utc, detail_columns, empty_counts, visible
+from plan.reports.edits import edits_at
 from plan.reports.rules import label
 from plan.vocab import DeliveryStatus
 
@@ -43,7 +44,9 @@ def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int
     matching = session.exec(select(func.count()).select_from(RoundSnapshot)
                             .join(Action, Action.id == RoundSnapshot.action_id).join(Theme, Theme.id == Action.theme_id)
                             .where(RoundSnapshot.round_id == round_id, *picked)).one()
-    query = (select(*detail_columns(user), Theme.name.label("theme"), Theme.position, RoundSnapshot.rag,
+    # the titles and owners in force when the round closed (plan.reports.edits), not today's
+    edits = edits_at(session, plan_id, as_utc(rnd.closed_at))
+    query = (select(*detail_columns(user, edits), Theme.name.label("theme"), Theme.position, RoundSnapshot.rag,
                     RoundSnapshot.delivery_status, RoundSnapshot.current_due_date, RoundSnapshot.updated_in_round,
                     case((shown, func.coalesce(StatusUpdate.commentary, "")),
                          else_=case((func.coalesce(StatusUpdate.commentary, "") != "", literal(RESTRICTED_TEXT)),
@@ -52,8 +55,8 @@ def round_snapshot(session: Session, *, user: Actor, plan_id: int, round_id: int
              .join(Action, Action.id == RoundSnapshot.action_id)
              .join(Theme, Theme.id == Action.theme_id)
              .join(Person, Person.id == Action.owner_person_id, isouter=True)
-             .join(StatusUpdate, StatusUpdate.id == RoundSnapshot.status_update_id, isouter=True)
-             .where(RoundSnapshot.round_id == round_id, *picked)
+             .join(StatusUpdate, StatusUpdate.id == RoundSnapshot.status_update_id, isouter=True))
+    query = (edits.join(query).where(RoundSnapshot.round_id == round_id, *picked)
              .order_by(Theme.position, Action.ref_sort, Action.id).limit(limit).offset(offset))
     rows = []
     for r in session.exec(query).all():

@@ -61,9 +61,11 @@ def _rag(rag: str | None) -> Any:
 def _actions_over_year(session: Session, user: Actor, plan_id: int, start: date, end: date) -> dict[int, dict]:
     before = state(session, plan_id=plan_id, day=start - timedelta(days=1), from_history=True)
     after = state(session, plan_id=plan_id, day=end, from_history=True)
-    query = select_pair(before, after, Action.id, Action.ref, Action.ref_sort, Action.title, Action.restricted,
+    query = select_pair(before, after, Action.id, Action.ref, Action.ref_sort, after.title.label("title"),
+                        Action.restricted,
                         before.rag.label("rag_start"), before.status.label("status_start"),
                         after.rag.label("rag_end"), after.status.label("status_end"))
+    query = after.edits.join(query)
     return {r.id: {"ref": r.ref, "sort": r.ref_sort, "title": _title(user, r.title, r.restricted),
                    "rag_start": r.rag_start, "rag_end": r.rag_end, "status_start": r.status_start,
                    "status_end": r.status_end} for r in session.execute(query.order_by(Action.ref_sort)).all()}

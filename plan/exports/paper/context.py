@@ -17,6 +17,7 @@ from plan.errors import InvalidInput, NotFound
 from plan.exports.paper.messages import PaperFacts
 from plan.identity import Actor
 from plan.periods import financial_quarter, period_words
+from plan.reports.asof import meeting_moment
 from plan.reports.rules import DIRECTION_WORDS
 
 Progress = Callable[[float, str], None]
@@ -63,17 +64,21 @@ class PaperContext:
         self.filters = reports.ReportFilter(boards=[board]) if board else None
         self.themes = list(session.exec(select(Theme.name).where(Theme.plan_id == plan_id)
                                         .order_by(Theme.position)).all())
-        self.since = self._previous_meeting()
+        self.since_at = self._previous_meeting()
+        # the previous meeting's day (what the paper names) and when it was over (what "since" counts
+        # from: a change later on its day is since it)
+        self.since: date | None = self.since_at.date() if self.since_at else None
         self.period = self._period()
         self.rules = reports.suggestion_settings(session, plan_id=plan_id)
 
-    def _previous_meeting(self) -> date | None:
-        """The last closed meeting before this paper (the meeting itself excluded)."""
+    def _previous_meeting(self) -> datetime | None:
+        """When the last closed meeting before this paper was over (the meeting itself excluded):
+        plan.reports.asof.meeting_moment."""
         own = self.meeting["id"] if self.meeting else None
         for m in meetings.list_meetings(self.session, user=self.user, plan_id=self.plan_id):  # newest first
             if m["id"] != own and m["status"] == "closed" and m["held_on"] <= self.day and (
                     own is None or m["held_on"] < self.day or m["id"] < own):
-                return m["held_on"]
+                return meeting_moment(m["held_on"], m["closed_at"])
         return None
 
     def _period(self) -> str:
@@ -115,9 +120,9 @@ class PaperContext:
             self.progress(0.15, "Finding the exceptions")
             # one read of the plan as at the day, in plan order (theme, then ref), gives the exceptions
             # and the rows of the sheets per theme (shared out by theme: not a read per theme)
-            rows, self.exceptions = reports.plan_and_exceptions(s, user=u, plan_id=p, as_of=day, since=self.since,
+            rows, self.exceptions = reports.plan_and_exceptions(s, user=u, plan_id=p, as_of=day, since=self.since_at,
                                                                 filters=f)
-        self.changes = reports.changes(s, user=u, plan_id=p, since=self.since, until=day, filters=f) \
+        self.changes = reports.changes(s, user=u, plan_id=p, since=self.since_at, until=day, filters=f) \
             if self.since else None
         if self.changes and self.frozen:  # the titles the meeting saw, not today's
             titles = {r["ref"]: r["title"] for r in rows}
@@ -151,7 +156,7 @@ class PaperContext:
         self.follow_ups = [{**x, "done": done_by_then(x)} for x in meetings.follow_ups(s, user=u, plan_id=p,
                                                                                         open_only=False)
                            if mine(x["ref"]) and x["held_on"] < day
-                           and (not done_by_then(x) or (self.since and x["done_at"].date() > self.since))]
+                           and (not done_by_then(x) or (self.since_at and _aware(x["done_at"]) > self.since_at))]
         self.decisions = [d for d in meetings.decisions_log(s, user=u, plan_id=p, since=self.since, until=self.since)
                           if mine(d["ref"]) and d["status"] == "closed"] if self.since else []
 

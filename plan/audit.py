@@ -94,6 +94,7 @@ EVENT_WORDS: dict[str, str] = {
     "finding.edit": "Needs-assessment finding changed",
     "finding.retire": "Needs-assessment finding retired",
     "finding.link": "Finding linked to actions",
+    "finding.measure_link": "Measure linked to findings",
     "finding.unlink": "Finding unlinked from actions",
     "agency.specified_authority": "Agency's specified authority (Serious Violence Duty) set",
     "measure.core_on": "Core serious violence measure switched on",

@@ -18,7 +18,7 @@ from plan.db import session_scope
 from plan.errors import InvalidFields, SeedError
 from plan.maintenance.plans import load_plan_file
 from plan.maintenance.settings import update_settings
-from plan.maintenance.yaml_export import export_yaml
+from plan.maintenance.yaml_export import _strings, export_yaml
 from plan.measures import RowsRejected, create_measure, get_measure, import_measures, update_measure
 from plan.personal_data import findings
 from plan.seed import parse_seed
@@ -46,16 +46,6 @@ def _with_title(title: str, *, confirmed: bool = False, policy: str | None = Non
     if policy:
         text = text.replace("\nplan:\n", f"\nplan:\n  personal_data_policy: {policy}\n", 1)
     return text
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 # ---------------------------------------------------------------- the plan file

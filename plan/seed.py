@@ -26,6 +26,7 @@ from models import (
     FindingAction,
     Measure,
     MeasureAction,
+    MeasureFinding,
     NeedsAssessment,
     Objective,
     Plan,
@@ -150,6 +151,7 @@ class SeedFinding:
     theme: str = ""
     priority: str = "medium"
     actions: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)  # the measures that evidence it
     retired_at: datetime | None = None
     retired_reason: str = ""
     line: int = 0
@@ -513,7 +515,7 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml", known_emails
         deadline_days = None
     community_view = check.flag(plan_part, "community_view", "plan")
     review_due_on = check.day(plan_part, "review_due_on", "plan")
-    strategy = _strategy(check, document, agency_names, set(seen_refs))
+    strategy = _strategy(check, document, agency_names, set(seen_refs), {m.ref for m in plan_measures})
     check.personal_data(plan_part, "plan", {key: check.text(plan_part, key, "plan", required=False, max_length=5000)
                                             for key in ("name", "organisation", "vision")})
     if check.problems:
@@ -539,7 +541,8 @@ def parse_seed(raw_text: str, *, source: str = "seed_actions.yaml", known_emails
     )
 
 
-def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], action_refs: set[str]) -> SeedStrategy:
+def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], action_refs: set[str],
+              measure_refs: set[str]) -> SeedStrategy:
     """`strategy: {definitions: [{text, agreed_on, note?}], assessment: {title, assessed_on?,
     author_agency?, link?}, findings: [{ref, title, evidence?, quoted?, source?, theme?, priority?,
     actions?: [refs], retired?: {at, reason}}]}`: the Serious Violence Duty frame, all optional."""
@@ -599,7 +602,8 @@ def _strategy(check: _Checker, document: _Mapping, agency_names: set[str], actio
             evidence=check.text(item, "evidence", where, required=False, max_length=5000),
             quoted=check.flag(item, "quoted", where), source=check.text(item, "source", where, required=False),
             theme=check.text(item, "theme", where, required=False, max_length=100), priority=priority,
-            actions=check.names(item, "actions", where, action_refs, "actions"), line=check.line_of(item, "ref"))
+            actions=check.names(item, "actions", where, action_refs, "actions"),
+            measures=check.names(item, "measures", where, measure_refs, "measures"), line=check.line_of(item, "ref"))
         finding.retired_at, finding.retired_reason = check.retired(item, "retired", where)
         check.personal_data(item, where, {"title": finding.title, "evidence": finding.evidence,
                                           "source": finding.source, "retired.reason": finding.retired_reason})
@@ -788,6 +792,7 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
             session.add(ActionBoard(action_id=action.id, board_id=boards[code].id))
         action_ids[item.ref] = action.id
     session.flush()
+    measure_ids: dict[str, int | None] = {}
     for m in seed.measures:
         measure = Measure(
             plan_id=plan.id, action_id=action_ids[m.actions[0]] if m.actions else None, ref=m.ref, name=m.name,
@@ -800,11 +805,12 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
         )
         session.add(measure)
         session.flush()
+        measure_ids[m.ref] = measure.id
         for action_ref in dict.fromkeys(m.actions):
             session.add(MeasureAction(measure_id=measure.id, action_id=action_ids[action_ref]))
     session.flush()
     _load_strategy(session, plan_id=plan.id, strategy=seed.strategy, agencies=agencies, action_ids=action_ids,
-                   by=user.name)
+                   measure_ids=measure_ids, by=user.name)
     audit.record(session, actor=user, event="plan.load", plan_id=plan.id, entity="plan", entity_key=plan.slug,
                  after={"name": plan.name, "actions": len(seed.actions), "marking": plan.protective_marking,
                         "findings": len(seed.strategy.findings)})
@@ -812,7 +818,7 @@ def load_seed(session: Session, *, user: Actor, seed: SeedPlan) -> tuple[Plan, b
 
 
 def _load_strategy(session: Session, *, plan_id: int, strategy: SeedStrategy, agencies: dict[str, Agency],
-                   action_ids: dict[str, int | None], by: str) -> None:
+                   action_ids: dict[str, int | None], measure_ids: dict[str, int | None], by: str) -> None:
     """The definition's versions, the assessment and the findings with their links (checked by
     parse_seed: every action named exists)."""
     for version, (text, agreed_on, note) in enumerate(strategy.definitions, start=1):
@@ -834,6 +840,8 @@ def _load_strategy(session: Session, *, plan_id: int, strategy: SeedStrategy, ag
         session.flush()
         for ref in f.actions:
             session.add(FindingAction(finding_id=finding.id, action_id=action_ids[ref]))
+        for ref in dict.fromkeys(f.measures):
+            session.add(MeasureFinding(measure_id=measure_ids[ref], finding_id=finding.id))
     session.flush()
 
 

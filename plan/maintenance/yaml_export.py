@@ -31,6 +31,7 @@ from models import (
     FindingAction,
     Measure,
     MeasureAction,
+    MeasureFinding,
     NeedsAssessment,
     Objective,
     Person,
@@ -178,6 +179,11 @@ def _strategy(session: Session, plan_id: int, refs: dict[int | None, str],
             .join(Action, Action.id == FindingAction.action_id).order_by(Action.ref_sort, Action.ref)).all():
         if action_id in refs:
             linked.setdefault(finding_id, []).append(refs[action_id])
+    evidenced: dict[int, list[str]] = {}
+    for finding_id, measure_ref in session.exec(
+            select(MeasureFinding.finding_id, Measure.ref).join(Measure, Measure.id == MeasureFinding.measure_id)
+            .where(Measure.plan_id == plan_id, Measure.is_demo.is_(False)).order_by(Measure.ref)).all():
+        evidenced.setdefault(finding_id, []).append(measure_ref)
     items = []
     for f in findings:
         item: dict[str, Any] = {"ref": f.ref, "title": f.title}
@@ -190,6 +196,8 @@ def _strategy(session: Session, plan_id: int, refs: dict[int | None, str],
             item["priority"] = f.priority
         if linked.get(f.id or 0):
             item["actions"] = linked[f.id or 0]
+        if evidenced.get(f.id or 0):
+            item["measures"] = evidenced[f.id or 0]
         if f.retired_at is not None:
             at = f.retired_at if f.retired_at.tzinfo else f.retired_at.replace(tzinfo=UTC)
             item["retired"] = {"at": at.isoformat(), "reason": f.retired_reason}

@@ -1,11 +1,12 @@
 """The yearly refresh carries the strategy frame forward: the definition (its current wording),
-the needs assessment, the live findings, and their links to the actions carried with them."""
+the needs assessment, the live findings, and their links to the actions carried with them and to
+the measures carried (matched by ref: a measure keeps its ref into next year's plan)."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from models import Action, Finding, FindingAction, NeedsAssessment, ViolenceDefinition
+from models import Action, Finding, FindingAction, Measure, MeasureFinding, NeedsAssessment, ViolenceDefinition
 from plan import audit
 from plan.identity import Actor
 from plan.permissions import require
@@ -38,6 +39,13 @@ def carry_findings(session: Session, *, user: Actor, old_plan_id: int, new_plan_
             select(FindingAction.finding_id, FindingAction.action_id)
             .join(Finding, Finding.id == FindingAction.finding_id).where(Finding.plan_id == old_plan_id)).all():
         links.setdefault(finding_id, []).append(action_id)
+    new_measures = dict(session.exec(select(Measure.ref, Measure.id).where(Measure.plan_id == new_plan_id)).all())
+    evidenced: dict[int | None, list[int]] = {}
+    for finding_id, measure_ref in session.exec(
+            select(MeasureFinding.finding_id, Measure.ref).join(Measure, Measure.id == MeasureFinding.measure_id)
+            .where(Measure.plan_id == old_plan_id)).all():
+        if measure_ref in new_measures:
+            evidenced.setdefault(finding_id, []).append(new_measures[measure_ref])
     for f in findings:
         copy = Finding(plan_id=new_plan_id, assessment_id=assessments.get(f.assessment_id), ref=f.ref,
                        ref_sort=f.ref_sort, title=f.title, evidence=f.evidence, quoted=f.quoted, source=f.source,
@@ -47,6 +55,8 @@ def carry_findings(session: Session, *, user: Actor, old_plan_id: int, new_plan_
         for action_id in links.get(f.id, []):
             if action_id in carried:
                 session.add(FindingAction(finding_id=copy.id, action_id=carried[action_id]))
+        for measure_id in evidenced.get(f.id, []):
+            session.add(MeasureFinding(measure_id=measure_id, finding_id=copy.id))
     session.flush()
     if findings or current is not None:
         audit.record(session, actor=user, event="finding.create", plan_id=new_plan_id, entity="plan",

@@ -140,6 +140,7 @@ def test_the_yearly_refresh_carries_the_findings_forward(seeded, admin) -> None:
         strategy.record_definition(session, user=admin, plan_id=seeded.id, text="Serious violence here means ...",
                                    agreed_on=date(2026, 7, 3))
         session.exec(select(Action).where(Action.ref == "1.7")).one().delivery_status = "complete"
+        strategy.set_measure_findings(session, user=admin, plan_id=seeded.id, measure_ref="M3.1", finding_refs=["F1"])
     with session_scope() as session:
         made = refresh_plan(session, user=admin, plan_id=seeded.id, new_slug="southend-vv-2027",
                             new_name="V&V plan 2027/28", start_date=date(2027, 7, 1))
@@ -149,6 +150,7 @@ def test_the_yearly_refresh_carries_the_findings_forward(seeded, admin) -> None:
         assert {f["ref"]: f["actions"] for f in carried}["F4"] == []  # 1.7 was finished: left behind
         assert {f["ref"]: f["actions"] for f in carried}["F1"] == ["1.3", "4.3"]
         assert strategy.definitions(session, plan_id=made.plan_id)[0]["text"] == "Serious violence here means ..."
+        assert strategy.findings_of_measure(session, plan_id=made.plan_id, measure_ref="M3.1") == ["F1"]
         assert session.exec(select(func.count()).select_from(Finding).where(Finding.plan_id == seeded.id)).one() == 5
     with session_scope() as session:
         other = refresh_plan(session, user=admin, plan_id=seeded.id, new_slug="southend-vv-b", new_name="B",

@@ -23,6 +23,7 @@ from models import (
     FindingAction,
     Measure,
     MeasureAction,
+    MeasureFinding,
     NeedsAssessment,
     Objective,
     Plan,
@@ -96,7 +97,10 @@ def strategy_content(session, plan_id: int, refs: dict) -> dict[str, Any]:  # no
         "assessment": [(a.title, a.assessed_on, a.link, a.author_agency_id is not None) for a in assessment],
         "findings": sorted((f.ref, f.title, f.evidence, f.quoted, f.source, f.theme, f.priority, f.retired_at,
                             f.retired_reason, sorted(refs[x.action_id] for x in session.exec(
-                                select(FindingAction).where(FindingAction.finding_id == f.id)).all()))
+                                select(FindingAction).where(FindingAction.finding_id == f.id)).all()),
+                            sorted(session.exec(select(Measure.ref).join(
+                                MeasureFinding, MeasureFinding.measure_id == Measure.id)
+                                .where(MeasureFinding.finding_id == f.id)).all()))
                            for f in findings),
     }
 
@@ -152,7 +156,10 @@ def test_export_then_init_into_an_empty_database_gives_the_same_plan(database: s
         strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="hospital_sharp_all", on=True,
                                      actions=["3.5"])
         strategy.switch_core_measure(session, user=secretariat, plan_id=plan_id, key="hospital_sharp_all", on=False)
+        strategy.set_measure_findings(session, user=secretariat, plan_id=plan_id, measure_ref="SV-HOM-ALL",
+                                      finding_refs=["F6", "F1"])
     before = plan_content("southend-vv")
+    assert sorted(f[-1] for f in before["strategy"]["findings"] if f[-1]) == [["SV-HOM-ALL"], ["SV-HOM-ALL"]]
     assert len(before["strategy"]["findings"]) == 7 and len(before["strategy"]["definitions"]) == 2
     out = tmp_path / "plan.yaml"
     assert cli(["export", "yaml", "--out", str(out)]) == 0

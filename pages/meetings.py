@@ -205,12 +205,14 @@ def meeting_view(meeting_id: int) -> None:
         with st.form("agenda_add"):
             ref = st.text_input("Add an action to the agenda (its ref)", key="agenda_add_ref")
             why = st.text_input("Why", key="agenda_add_why")
+            confirm = st.checkbox("The reason holds no personal data about individuals", key="agenda_add_confirm")
+            problems_beside(errors, "confirm")
             problems_beside(errors, "form")
             added = st.form_submit_button("Add to the agenda", key="agenda_add_save")
         if added:
             attempt("agenda_add_errors", lambda s: meetings.add_agenda_item(
                 s, user=user, plan_id=frame.id, meeting_id=meeting_id, ref=ref.strip(), why=why,
-                personal_data_confirmed=True), f"{ref.strip()} added to the agenda.")
+                personal_data_confirmed=confirm), f"{ref.strip()} added to the agenda.")
 
     st.subheader("Follow-ups")
     if meeting["follow_ups"]:

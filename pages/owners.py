@@ -9,8 +9,8 @@ from plan.errors import PlanError
 from plan.maintenance import owners
 from plan.permissions import allowed
 from plan.text import plural
-from plan.users import list_users, update_user
-from plan.vocab import AgencyKind, Role
+from plan.users import list_users, owner_candidates, update_user
+from plan.vocab import AgencyKind
 from ui import plan_forms as forms
 from ui.frame import current_user, flash_and_rerun, page_start
 from ui.text import md
@@ -42,8 +42,7 @@ with session_scope() as session:
     people = list_users(session, user=user)
     leavers = owners.leavers(session, user=user, plan_id=frame.id)
     agencies = owners.list_agencies(session)
-can_own = {p["email"]: p["name"] for p in people if p["active"] and not p["left_on"]
-           and p["role"] in (Role.OWNER, Role.ADMIN)}
+    can_own = owner_candidates(session, user=user)
 
 
 def who(email: str) -> str:

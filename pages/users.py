@@ -14,6 +14,7 @@ from plan.users import (
     assignable_actions,
     list_users,
     may_change_clearance,
+    owner_candidates,
     set_password,
     update_user,
 )
@@ -112,7 +113,8 @@ with assign:
     st.caption("Name one person as the owner of several actions at once. Each chosen action's current owner is "
                "replaced. Only people with the owner or admin role can own actions, and only people cleared for "
                "restricted items can own restricted ones. If any action cannot be theirs, none is assigned.")
-    owners = {p["email"]: p["name"] for p in people if p["active"] and p["role"] in (Role.OWNER, Role.ADMIN)}
+    with session_scope() as session:
+        owners = owner_candidates(session, user=user)
     labels = {a["ref"]: f"{a['ref']} – {a['title']}" for a in actions}
     with st.form("assign_actions"):
         owner_email = st.selectbox("Person", list(owners), index=None, placeholder="Choose a person",

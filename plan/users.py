@@ -216,6 +216,19 @@ def _require_clearance(user: Actor, action: Action) -> None:
                          "change who owns it.")
 
 
+def owner_candidates(session: Session, *, user: Actor) -> dict[str, str]:
+    """{email: name} of everyone who may own an action (the rule _check_can_own applies: an
+    active account, not left, the owner or admin role), in name order, for the pages' pickers.
+    Whether a restricted action can be theirs is checked when it is assigned. Admins only."""
+    require(user, "action.assign_owner")
+    today = date.today()
+    rows = session.exec(select(Person.email, Person.name)
+                        .where(Person.active.is_(True), Person.role.in_([Role.OWNER, Role.ADMIN]),
+                               (Person.left_on.is_(None)) | (Person.left_on > today))
+                        .order_by(Person.name, Person.email)).all()
+    return dict(rows)
+
+
 def _check_can_own(person: Person, action: Action) -> None:
     if not person.active:
         raise InvalidInput(f"{person.name}'s account is disabled; enable it first, or choose someone else.")

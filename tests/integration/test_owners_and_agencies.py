@@ -158,3 +158,30 @@ def test_the_orphaned_list_says_why_and_masks_restricted_detail(seeded, people) 
         update_user(session, user=admin, email=people["owner"].email, still_here=True, active=False)
         rows = owners.orphaned(session, user=admin, plan_id=p)
     assert {r["ref"]: r["reason"] for r in rows}["3.5"] == "The owner's account is disabled"
+
+
+def test_who_may_own_an_action_is_one_rule_for_every_picker(seeded, people) -> None:
+    from plan.users import owner_candidates
+
+    admin = people["admin"]
+    with session_scope() as session:
+        for email, name, role in (("gone@example.org", "Gone Before", "owner"),
+                                  ("going@example.org", "Going Soon", "owner"),
+                                  ("off@example.org", "Switched Off", "owner"),
+                                  ("reader@example.org", "Only Reads", "viewer")):
+            add_user(session, user=admin, email=email, name=name, role=role)
+        update_user(session, user=admin, email="gone@example.org", left_on=TODAY - timedelta(days=1))
+        update_user(session, user=admin, email="going@example.org", left_on=TODAY + timedelta(days=30))
+        update_user(session, user=admin, email="off@example.org", active=False)
+    with session_scope() as session:
+        found = owner_candidates(session, user=admin)
+        with pytest.raises(NotAllowed):
+            owner_candidates(session, user=people["chair"])
+    assert "going@example.org" in found and found["going@example.org"] == "Going Soon"  # still here until they go
+    assert not {"gone@example.org", "off@example.org", "reader@example.org"} & set(found)
+    # each one left out is refused by the assignment too, so the picker and the rule agree
+    for email in ("gone@example.org", "off@example.org", "reader@example.org"):
+        with session_scope() as session, pytest.raises(InvalidInput):
+            assign_owner(session, user=admin, plan_id=seeded.id, ref="3.5", email=email)
+    with session_scope() as session:
+        assign_owner(session, user=admin, plan_id=seeded.id, ref="3.5", email="going@example.org")

@@ -326,6 +326,20 @@ def test_a_chair_opens_a_closed_rounds_snapshot(history, people_sqlite) -> None:
     assert set(table["RAG"]) <= {"Red"}
 
 
+def test_an_agenda_reason_naming_a_person_is_asked_about_before_the_item_is_added(seeded_sqlite,
+                                                                                 people_sqlite) -> None:
+    made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
+    at = _open_meeting(people_sqlite["admin"], made["id"])
+    at.text_input(key="agenda_add_ref").set_value("3.3")
+    at.text_input(key="agenda_add_why").set_value("Call Jay on 07700 900123 about it")
+    at.button(key="agenda_add_save").click().run()
+    assert any("phone number" in unescaped(e.value) for e in at.error), [e.value for e in at.error]
+    assert "3.3" not in [i["ref"] for i in _items(seeded_sqlite.id, made["id"], people_sqlite["admin"])]
+    at.checkbox(key="agenda_add_confirm").check()
+    at.button(key="agenda_add_save").click().run()
+    assert at.success[0].value == "3.3 added to the agenda."
+
+
 def test_the_secretariat_adds_and_drops_agenda_items_and_sets_attendees(seeded_sqlite, people_sqlite) -> None:
     made = _meeting(seeded_sqlite.id, people_sqlite["admin"])
     at = _open_meeting(people_sqlite["admin"], made["id"])

@@ -158,10 +158,9 @@ if messages is not None:
             st.warning(NO_MAIL)
     if messages and st.button("Send these reminders", key="chase_send", type="primary", disabled=settings is None):
         assert settings is not None
-        sent, failed = mail.send(settings, [(m.email, m.subject, m.body) for m in messages])
         with session_scope() as session:
-            rounds.record_chase(session, user=user, plan_id=frame.id,
-                                sent=[m for m in messages if m.email in sent], failed=failed)
+            sent, failed = rounds.chase_round(session, user=user, plan_id=frame.id, settings=settings,
+                                              messages=messages)
         st.session_state.pop("chase_messages", None)
         st.session_state["chase_failed"] = failed
         flash_and_rerun(f"Sent {plural(len(sent), 'reminder')}."

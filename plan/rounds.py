@@ -23,7 +23,7 @@ from models import (
     UpdateReturn,
     UpdateRound,
 )
-from plan import audit
+from plan import audit, mail
 from plan.actions import RESTRICTED_TEXT, RESTRICTED_TITLE, _visible_detail
 from plan.dates import parse_date
 from plan.errors import InvalidFields, InvalidInput, NotFound
@@ -303,6 +303,17 @@ def chasers(session: Session, *, user: Actor, plan_id: int, app_url: str = "") -
                 f"This message is {plan.protective_marking}.")
         messages.append(Chaser(email=email, name=name, refs=refs, subject=subject, body=body))
     return messages, unnamed
+
+
+def chase_round(session: Session, *, user: Actor, plan_id: int, settings: Any,
+                messages: list[Chaser]) -> tuple[list[str], list[str]]:
+    """Send the previewed reminders (plan.mail.send over `settings`, a plan.mail.SmtpSettings)
+    and record who was chased. Permission is checked before any mail goes. Returns (sent to,
+    failed with reason). Raises NotAllowed."""
+    require(user, "round.manage")
+    sent, failed = mail.send(settings, [(m.email, m.subject, m.body) for m in messages])
+    record_chase(session, user=user, plan_id=plan_id, sent=[m for m in messages if m.email in sent], failed=failed)
+    return sent, failed
 
 
 def record_chase(session: Session, *, user: Actor, plan_id: int, sent: list[Chaser], failed: list[str]) -> None:

@@ -131,3 +131,29 @@ def test_an_unreachable_mail_server_is_reported_per_recipient() -> None:
     assert sent == [] and failed[0].startswith("a@example.org: could not reach the mail server")
     with pytest.raises(InvalidInput, match=r"add \[smtp\] host and sender"):
         mail.SmtpSettings.from_mapping({})
+
+
+def test_chasing_the_round_is_the_secretariats_and_is_recorded(seeded, people, smtp_server) -> None:
+    import json
+
+    from sqlmodel import select
+
+    from models import AuditEvent
+
+    inbox, settings = smtp_server
+    _open(seeded, people)
+    with session_scope() as session:
+        assign_owner(session, user=people["admin"], plan_id=seeded.id, ref="3.5", email=people["owner"].email)
+        messages, _ = rounds.chasers(session, user=people["admin"], plan_id=seeded.id)
+    assert messages
+    with session_scope() as session, pytest.raises(NotAllowed):
+        rounds.chase_round(session, user=people["chair"], plan_id=seeded.id, settings=settings, messages=messages)
+    assert inbox.messages == [], "nothing is sent before the permission is checked"
+    with session_scope() as session:
+        sent, failed = rounds.chase_round(session, user=people["admin"], plan_id=seeded.id, settings=settings,
+                                          messages=messages)
+    assert (sorted(sent), failed) == (sorted(m.email for m in messages), [])
+    assert sorted(m["To"] for m in inbox.messages) == sorted(sent)
+    with session_scope() as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.event == "round.chase")).one()
+    assert sorted(json.loads(event.after)["sent_to"]) == sorted(sent)
